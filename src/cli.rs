@@ -1,0 +1,312 @@
+//! The command-line interface: clap definitions and the parsers of flag
+//! values. Lives in the library so tests can build the same `Command` to
+//! generate completions and check them.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::model::{Domain, MaxAge, Mode, MxPattern, RuaUri, StsId};
+
+/// Generate, verify and monitor MTA-STS (RFC 8461) and TLS-RPT (RFC 8460).
+#[derive(Debug, Parser)]
+#[command(
+    name = "mtasts",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub color: colorchoice_clap::Color,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id.
+    GenRecord(GenRecordArgs),
+    /// Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…).
+    #[command(name = "gen-tlsrpt")]
+    GenTlsRpt(GenTlsRptArgs),
+    /// Render a policy file (.well-known/mta-sts.txt).
+    GenPolicy(GenPolicyArgs),
+    /// Validate a local policy file or a TXT record value.
+    Lint(LintArgs),
+    /// Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would.
+    Check(CheckArgs),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+}
+
+/// Output layout of a DNS record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RecordFormat {
+    /// The TXT value alone (plus the owner name on its own line with --domain).
+    Txt,
+    /// A BIND zone-file line.
+    Zone,
+    /// The Windows DNS Server PowerShell command.
+    Powershell,
+    /// A JSON object with name, type and value.
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct GenRecordArgs {
+    /// The mail domain the record is for (shows the owner name _mta-sts.DOMAIN).
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<Domain>,
+    /// The id to publish: 1-32 letters or digits [default: the UTC time, e.g. 20261128195300Z].
+    #[arg(long, value_name = "ID")]
+    pub id: Option<StsId>,
+    #[arg(long, value_enum, default_value_t = RecordFormat::Txt)]
+    pub format: RecordFormat,
+    /// TTL for --format zone.
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub ttl: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct GenTlsRptArgs {
+    /// Where reports go: mailto:ADDRESS or https://URL (repeatable).
+    #[arg(long, value_name = "URI", required = true)]
+    pub rua: Vec<RuaUri>,
+    /// The mail domain the record is for (shows the owner name _smtp._tls.DOMAIN).
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<Domain>,
+    #[arg(long, value_enum, default_value_t = RecordFormat::Txt)]
+    pub format: RecordFormat,
+    /// TTL for --format zone.
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub ttl: u32,
+}
+
+/// Hosted mail services whose MX patterns the provider documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Provider {
+    /// Microsoft 365 / Exchange Online: *.mail.protection.outlook.com.
+    #[value(alias = "m365", alias = "office365", alias = "exchange-online")]
+    Microsoft365,
+}
+
+#[derive(Debug, Args)]
+pub struct GenPolicyArgs {
+    /// Policy mode.
+    #[arg(long, default_value = "testing", value_parser = mode_parser())]
+    pub mode: Mode,
+    /// An MX host or '*.'-wildcard the policy allows (repeatable); IDN names are converted to A-labels.
+    #[arg(long, value_name = "PATTERN", value_parser = parse_mx)]
+    pub mx: Vec<MxPattern>,
+    /// Add the MX pattern a hosted mail provider documents (repeatable).
+    #[arg(long, value_enum, value_name = "NAME")]
+    pub provider: Vec<Provider>,
+    /// Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise].
+    #[arg(long, value_name = "SECS")]
+    pub max_age: Option<MaxAge>,
+    /// Write the policy to FILE (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Replace an existing --output file whose content differs.
+    #[arg(long, requires = "output")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The policy file to check ('-' for standard input).
+    #[arg(value_name = "FILE", conflicts_with_all = ["record", "tlsrpt"])]
+    pub file: Option<PathBuf>,
+    /// Check a _mta-sts TXT record value instead, e.g. 'v=STSv1; id=20261128195300Z'.
+    #[arg(long, value_name = "VALUE", conflicts_with = "tlsrpt")]
+    pub record: Option<String>,
+    /// Check a _smtp._tls TXT record value instead, e.g. 'v=TLSRPTv1; rua=mailto:tlsrpt@contoso.com'.
+    #[arg(long, value_name = "VALUE")]
+    pub tlsrpt: Option<String>,
+    /// The policy's domain, to warn about an mx wildcard over the whole domain.
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<Domain>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Mail domains to check (case-insensitive; IDN and a trailing dot accepted).
+    #[arg(value_name = "DOMAIN")]
+    pub domains: Vec<Domain>,
+    /// Read more domains from FILE, one per line, '#' comments ('-' for standard input).
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// Send every DNS query to this server only, ADDR or ADDR:PORT ([v6]:PORT).
+    #[arg(long, value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
+    pub resolver: Option<SocketAddr>,
+    /// Trust the CA certificates in this PEM file too (policy HTTPS and SMTP STARTTLS).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Bound of each network operation, in seconds.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    pub timeout: Duration,
+    /// Skip the SMTP probes of the MX hosts (reported as skip).
+    #[arg(long)]
+    pub no_smtp: bool,
+    /// Print one JSON document on stdout instead of the report.
+    #[arg(long)]
+    pub json: bool,
+    /// How many domains to check at once.
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub concurrency: u16,
+    /// Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl's convention; repeatable).
+    #[arg(long, value_name = "HOST:PORT:ADDR:PORT", value_parser = parse_connect_to)]
+    pub connect_to: Vec<ConnectTo>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to generate for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// One `--connect-to` rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectTo {
+    pub host: String,
+    pub port: u16,
+    pub addr: IpAddr,
+    pub addr_port: u16,
+}
+
+fn mode_parser() -> impl TypedValueParser<Value = Mode> {
+    PossibleValuesParser::new(["enforce", "testing", "none"]).try_map(|s| Mode::parse(&s))
+}
+
+fn parse_mx(s: &str) -> Result<MxPattern, String> {
+    MxPattern::from_user_input(s).map_err(|e| e.to_string())
+}
+
+/// `ADDR`, `ADDR:PORT`, `[V6]:PORT` or a bare IPv6 address.
+pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
+    if let Ok(ip) = s.parse::<IpAddr>() {
+        return Ok(SocketAddr::new(ip, 53));
+    }
+    if let Ok(sa) = s.parse::<SocketAddr>() {
+        return Ok(sa);
+    }
+    if let Some(inner) = s.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
+        if let Ok(ip) = inner.parse::<IpAddr>() {
+            return Ok(SocketAddr::new(ip, 53));
+        }
+    }
+    Err(format!(
+        "'{}' is not an IP address with an optional port, such as 127.0.0.1, 127.0.0.1:5353 or [::1]:53",
+        crate::text::escape(s)
+    ))
+}
+
+fn parse_timeout(s: &str) -> Result<Duration, String> {
+    match s.parse::<f64>() {
+        Ok(secs) if secs > 0.0 && secs <= 3600.0 => Ok(Duration::from_secs_f64(secs)),
+        _ => Err(format!(
+            "'{}' is not a number of seconds between 0 and 3600, such as 10 or 2.5",
+            crate::text::escape(s)
+        )),
+    }
+}
+
+/// `HOST:PORT:ADDR:PORT`, ADDR an IP address (IPv6 in brackets).
+pub fn parse_connect_to(s: &str) -> Result<ConnectTo, String> {
+    let bad = || {
+        format!(
+            "'{}' is not HOST:PORT:ADDR:PORT, such as mta-sts.contoso.com:443:127.0.0.1:8443",
+            crate::text::escape(s)
+        )
+    };
+    let (host, rest) = s.split_once(':').ok_or_else(bad)?;
+    let (port, rest) = rest.split_once(':').ok_or_else(bad)?;
+    let (addr, addr_port) = rest.rsplit_once(':').ok_or_else(bad)?;
+    let addr = addr
+        .strip_prefix('[')
+        .and_then(|a| a.strip_suffix(']'))
+        .unwrap_or(addr);
+    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
+    if host.is_empty() {
+        return Err(bad());
+    }
+    Ok(ConnectTo {
+        host,
+        port: port.parse().map_err(|_| bad())?,
+        addr: addr.parse().map_err(|_| bad())?,
+        addr_port: addr_port.parse().map_err(|_| bad())?,
+    })
+}
+
+/// Turns a clap error into the one line this tool prints for bad input:
+/// the message and any tip, without the usage block.
+pub fn one_line_error(err: &clap::Error) -> String {
+    let text = err.render().to_string();
+    let head = text.split("\nUsage:").next().unwrap_or(&text);
+    let mut line = head
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with("For more information"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    if !line.starts_with("error:") {
+        line = format!("error: {line}");
+    }
+    line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolver_forms() {
+        assert_eq!(
+            parse_resolver("127.0.0.1").unwrap(),
+            "127.0.0.1:53".parse().unwrap()
+        );
+        assert_eq!(
+            parse_resolver("127.0.0.1:5353").unwrap(),
+            "127.0.0.1:5353".parse().unwrap()
+        );
+        assert_eq!(parse_resolver("::1").unwrap(), "[::1]:53".parse().unwrap());
+        assert_eq!(
+            parse_resolver("[::1]").unwrap(),
+            "[::1]:53".parse().unwrap()
+        );
+        assert_eq!(
+            parse_resolver("[::1]:5353").unwrap(),
+            "[::1]:5353".parse().unwrap()
+        );
+        assert!(parse_resolver("dns.example").is_err());
+        assert!(parse_resolver("1.2.3.4:99999").is_err());
+    }
+
+    #[test]
+    fn connect_to_forms() {
+        let c = parse_connect_to("mta-sts.Example.com.:443:127.0.0.1:8443").unwrap();
+        assert_eq!(
+            (c.host.as_str(), c.port, c.addr_port),
+            ("mta-sts.example.com", 443, 8443)
+        );
+        let c = parse_connect_to("mx.example.com:25:[::1]:2525").unwrap();
+        assert_eq!(c.addr, "::1".parse::<IpAddr>().unwrap());
+        assert!(parse_connect_to("mx.example.com:25:mx2.example.com:25").is_err());
+        assert!(parse_connect_to("mx.example.com:25").is_err());
+        assert!(parse_connect_to(":25:127.0.0.1:25").is_err());
+    }
+
+    #[test]
+    fn timeouts() {
+        assert_eq!(parse_timeout("2.5").unwrap(), Duration::from_millis(2500));
+        assert!(parse_timeout("0").is_err());
+        assert!(parse_timeout("-1").is_err());
+        assert!(parse_timeout("abc").is_err());
+        assert!(parse_timeout("NaN").is_err());
+    }
+}

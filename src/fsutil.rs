@@ -1,0 +1,132 @@
+//! Writing files so that a reader never sees half of one and an admin's
+//! existing file is never replaced by surprise.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use crate::error::{Error, Result};
+
+/// What [`write_atomic`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Created,
+    Replaced,
+    /// The file already held exactly these bytes.
+    Unchanged,
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory
+/// and a rename, so the file is either the old one or the whole new one.
+/// An existing file with other content is replaced only when `force`.
+pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<Written> {
+    if path.is_dir() {
+        return Err(Error::OutputIsDir {
+            path: path.to_path_buf(),
+        });
+    }
+    let existed = match fs::read(path) {
+        Ok(old) if old == bytes => return Ok(Written::Unchanged),
+        Ok(_) if !force => {
+            return Err(Error::OutputExists {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(_) => true,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+        Err(e) => {
+            return Err(Error::Write {
+                path: path.to_path_buf(),
+                source: e,
+            });
+        }
+    };
+    let tmp = temp_path(path);
+    let write_err = |source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    };
+    let result = (|| -> std::io::Result<()> {
+        let mut f = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        Ok(())
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(write_err(e));
+    }
+    // Without --force, a hard link refuses to replace a file that appeared
+    // since the check above; with it (or where links are unsupported), rename.
+    if !existed && !force {
+        match fs::hard_link(&tmp, path) {
+            Ok(()) => {
+                let _ = fs::remove_file(&tmp);
+                return Ok(Written::Created);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let _ = fs::remove_file(&tmp);
+                return Err(Error::OutputExists {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(_) => {}
+        }
+    }
+    if let Err(e) = fs::rename(&tmp, path) {
+        let _ = fs::remove_file(&tmp);
+        return Err(write_err(e));
+    }
+    Ok(if existed {
+        Written::Replaced
+    } else {
+        Written::Created
+    })
+}
+
+fn temp_path(path: &Path) -> PathBuf {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let tmp_name = format!(".{name}.tmp-{}-{n}", std::process::id());
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.join(tmp_name),
+        _ => PathBuf::from(tmp_name),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn creates_replaces_and_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("mta-sts.txt");
+        assert_eq!(write_atomic(&p, b"one", false).unwrap(), Written::Created);
+        assert_eq!(write_atomic(&p, b"one", false).unwrap(), Written::Unchanged);
+        assert!(matches!(
+            write_atomic(&p, b"two", false),
+            Err(Error::OutputExists { .. })
+        ));
+        assert_eq!(fs::read(&p).unwrap(), b"one");
+        assert_eq!(write_atomic(&p, b"two", true).unwrap(), Written::Replaced);
+        assert_eq!(fs::read(&p).unwrap(), b"two");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left behind"
+        );
+        assert!(matches!(
+            write_atomic(dir.path(), b"x", true),
+            Err(Error::OutputIsDir { .. })
+        ));
+    }
+}

@@ -1,0 +1,5 @@
+//! Model → text for things an admin publishes: DNS records in the layouts
+//! their tools take, and provider presets for policies.
+
+pub mod dns;
+pub mod providers;

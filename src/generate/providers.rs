@@ -1,0 +1,42 @@
+//! MX patterns that hosted mail providers document for MTA-STS policies.
+//! Each entry names its source; add a provider only with such a source.
+
+use crate::cli::Provider;
+use crate::model::MxPattern;
+
+impl Provider {
+    /// The documented patterns.
+    ///
+    /// Microsoft 365: "Enhancing mail flow with MTA-STS", Microsoft Learn
+    /// (learn.microsoft.com/purview/enhancing-mail-flow-with-mta-sts), whose
+    /// sample policy lists `mx: *.mail.protection.outlook.com`.
+    pub fn mx_patterns(self) -> &'static [&'static str] {
+        match self {
+            Provider::Microsoft365 => &["*.mail.protection.outlook.com"],
+        }
+    }
+
+    pub fn patterns(self) -> Vec<MxPattern> {
+        self.mx_patterns()
+            .iter()
+            .filter_map(|p| MxPattern::parse(p).ok())
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    #[test]
+    fn every_documented_pattern_is_valid() {
+        for provider in Provider::value_variants() {
+            assert_eq!(
+                provider.patterns().len(),
+                provider.mx_patterns().len(),
+                "{provider:?}"
+            );
+        }
+    }
+}

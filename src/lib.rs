@@ -1,0 +1,47 @@
+//! `mtasts`: generate, verify and monitor MTA-STS (RFC 8461) and TLS-RPT
+//! (RFC 8460) deployments.
+//!
+//! Data flows one way: arguments ([`cli`]) → the policy [`model`] →
+//! generators or checks → a renderer → an [`Outcome`] the binary maps to an
+//! exit code.
+
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod fsutil;
+pub mod generate;
+pub mod model;
+pub mod text;
+
+pub use error::{Error, Result};
+
+/// How a command that ran to the end went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Everything checked out (warnings allowed): exit 0.
+    Success,
+    /// A check or lint found a failure: exit 1.
+    Failed,
+}
+
+impl Outcome {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Failed => 1,
+        }
+    }
+}
+
+/// Runs the command the user asked for.
+pub fn run(cli: cli::Cli) -> Result<Outcome> {
+    use cli::Command;
+    match cli.command {
+        Command::GenRecord(args) => commands::gen_record::run(&args),
+        Command::GenTlsRpt(args) => commands::gen_tlsrpt::run(&args),
+        Command::GenPolicy(args) => commands::gen_policy::run(&args),
+        Command::Lint(args) => commands::lint::run(&args),
+        Command::Check(args) => commands::check::run(&args),
+        Command::Completions(args) => commands::completions::run(&args),
+    }
+}

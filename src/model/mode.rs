@@ -1,0 +1,72 @@
+use std::fmt;
+
+use thiserror::Error;
+
+/// The policy `mode` (RFC 8461 §5). Case-sensitive on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Mode {
+    Enforce,
+    Testing,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[error("mode '{0}' is not valid: use enforce, testing or none (lower case)")]
+pub struct ModeError(pub String);
+
+impl Mode {
+    pub fn parse(s: &str) -> Result<Mode, ModeError> {
+        match s {
+            "enforce" => Ok(Mode::Enforce),
+            "testing" => Ok(Mode::Testing),
+            "none" => Ok(Mode::None),
+            other => Err(ModeError(crate::text::escape(other))),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Enforce => "enforce",
+            Mode::Testing => "testing",
+            Mode::None => "none",
+        }
+    }
+
+    /// The max_age a generator uses when none is given: a week for
+    /// enforce (§3.2 asks for "weeks or greater"), a day while testing or
+    /// retiring so that a change takes effect quickly.
+    pub fn default_max_age(self) -> super::MaxAge {
+        match self {
+            Mode::Enforce => super::MaxAge::ONE_WEEK,
+            Mode::Testing | Mode::None => super::MaxAge::ONE_DAY,
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Mode {
+    type Err = ModeError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Mode::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn case_sensitive() {
+        assert_eq!(Mode::parse("enforce"), Ok(Mode::Enforce));
+        assert_eq!(Mode::parse("testing"), Ok(Mode::Testing));
+        assert_eq!(Mode::parse("none"), Ok(Mode::None));
+        assert!(Mode::parse("Enforce").is_err());
+        assert!(Mode::parse("enforce ").is_err());
+        assert!(Mode::parse("").is_err());
+    }
+}

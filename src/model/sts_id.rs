@@ -1,0 +1,110 @@
+use std::fmt;
+
+use thiserror::Error;
+
+/// The `id` of an STS TXT record: 1–32 ASCII letters or digits (RFC 8461
+/// §3.1). Senders compare it to decide whether to refetch the policy, so it
+/// must change with every policy change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StsId(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum StsIdError {
+    #[error("the id is empty; it must be 1-32 letters or digits")]
+    Empty,
+    #[error("the id '{0}' is {1} characters long; it must be 1-32 letters or digits")]
+    TooLong(String, usize),
+    #[error(
+        "the id '{id}' contains '{ch}'; it must be 1-32 letters or digits only (A-Z, a-z, 0-9)"
+    )]
+    BadChar { id: String, ch: String },
+}
+
+impl StsId {
+    pub fn parse(s: &str) -> Result<StsId, StsIdError> {
+        if s.is_empty() {
+            return Err(StsIdError::Empty);
+        }
+        if let Some(ch) = s.chars().find(|c| !c.is_ascii_alphanumeric()) {
+            return Err(StsIdError::BadChar {
+                id: crate::text::escape(s),
+                ch: crate::text::escape(&ch.to_string()),
+            });
+        }
+        if s.len() > 32 {
+            return Err(StsIdError::TooLong(s.to_string(), s.len()));
+        }
+        Ok(StsId(s.to_string()))
+    }
+
+    /// The habitual id: the UTC time as `%Y%m%d%H%M%SZ`, the form of
+    /// PowerShell's `Get-Date -UFormat +%Y%m%d%H%M%SZ`.
+    pub fn from_time(t: chrono::DateTime<chrono::Utc>) -> StsId {
+        StsId(t.format("%Y%m%d%H%M%SZ").to_string())
+    }
+
+    pub fn now() -> StsId {
+        StsId::from_time(chrono::Utc::now())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for StsId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for StsId {
+    type Err = StsIdError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        StsId::parse(s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn accepts_letters_and_digits_up_to_32() {
+        assert!(StsId::parse("20261128195300Z").is_ok());
+        assert!(StsId::parse("a").is_ok());
+        assert!(StsId::parse(&"a".repeat(32)).is_ok());
+    }
+
+    #[test]
+    fn rejects_bad_ids() {
+        assert_eq!(StsId::parse(""), Err(StsIdError::Empty));
+        assert!(matches!(
+            StsId::parse(&"a".repeat(33)),
+            Err(StsIdError::TooLong(_, 33))
+        ));
+        assert!(matches!(
+            StsId::parse("2024-01-01"),
+            Err(StsIdError::BadChar { .. })
+        ));
+        assert!(matches!(
+            StsId::parse("abc+def"),
+            Err(StsIdError::BadChar { .. })
+        ));
+        assert!(matches!(
+            StsId::parse("abc def"),
+            Err(StsIdError::BadChar { .. })
+        ));
+        assert!(matches!(StsId::parse("ñ"), Err(StsIdError::BadChar { .. })));
+    }
+
+    #[test]
+    fn time_ids_have_the_habitual_form() {
+        let t = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 28, 19, 53, 0)
+            .unwrap();
+        assert_eq!(StsId::from_time(t).as_str(), "20261128195300Z");
+        assert_eq!(StsId::now().as_str().len(), 15);
+    }
+}

@@ -1,0 +1,379 @@
+use std::fmt;
+
+use thiserror::Error;
+
+use super::hostname::check_ascii_hostname;
+use super::txt_fields::{self, FieldError};
+
+/// The `_smtp._tls` TXT record: `v=TLSRPTv1; rua=…` (RFC 8460 §3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsRptRecord {
+    /// One or more report destinations, in record order.
+    pub rua: Vec<RuaUri>,
+    pub extensions: Vec<(String, String)>,
+}
+
+/// A report destination: a `mailto:` or `https:` URI in which `,`, `!` and
+/// `;` are percent-encoded.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct RuaUri(String);
+
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum RuaUriError {
+    #[error("report URI is empty")]
+    Empty,
+    #[error("'{0}' has no scheme; write 'mailto:{0}'")]
+    BareAddress(String),
+    #[error("'{0}' uses an unsupported scheme; TLS-RPT accepts only mailto: and https: URIs")]
+    Scheme(String),
+    #[error("'{0}' uses http:; reports must go to an https: URI")]
+    Http(String),
+    #[error(
+        "'{uri}' contains '{ch}', which must be percent-encoded ({encoded}); TLS-RPT has no DMARC-style size suffix such as '!10m'"
+    )]
+    MustEncode {
+        uri: String,
+        ch: char,
+        encoded: &'static str,
+    },
+    #[error("'{uri}' contains '{ch}', which is not allowed in a URI")]
+    BadChar { uri: String, ch: String },
+    #[error("'{0}' has a '%' not followed by two hex digits")]
+    BadPercent(String),
+    #[error("'{0}' is not a mail address: write mailto:local-part@domain")]
+    BadMailto(String),
+    #[error("'{0}' has no host: write https://host/path")]
+    BadHttps(String),
+}
+
+/// Something wrong with a TLS-RPT record.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TlsRptIssue {
+    #[error("the record is not valid UTF-8 text")]
+    NotText,
+    #[error(transparent)]
+    Syntax(#[from] FieldError),
+    #[error("the record has no rua field; add '; rua=mailto:address'")]
+    MissingRua,
+    #[error("rua appears more than once; list every URI comma-separated in one rua=")]
+    DuplicateRua,
+    #[error(transparent)]
+    Uri(#[from] RuaUriError),
+    #[error(
+        "whitespace before the first ';': senders discard records that do not begin with 'v=TLSRPTv1;'"
+    )]
+    SpaceBeforeSemicolon,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsRptParse {
+    pub record: Result<TlsRptRecord, TlsRptIssue>,
+    pub warnings: Vec<TlsRptIssue>,
+}
+
+impl RuaUri {
+    pub fn parse(input: &str) -> Result<RuaUri, RuaUriError> {
+        let shown = crate::text::escape(input);
+        if input.is_empty() {
+            return Err(RuaUriError::Empty);
+        }
+        for ch in input.chars() {
+            let encoded = match ch {
+                ',' => "%2C",
+                '!' => "%21",
+                ';' => "%3B",
+                _ => "",
+            };
+            if !encoded.is_empty() {
+                return Err(RuaUriError::MustEncode {
+                    uri: shown,
+                    ch,
+                    encoded,
+                });
+            }
+            if !is_uri_char(ch) {
+                return Err(RuaUriError::BadChar {
+                    uri: shown,
+                    ch: crate::text::escape(&ch.to_string()),
+                });
+            }
+        }
+        check_percent(input).map_err(|()| RuaUriError::BadPercent(shown.clone()))?;
+        let Some((scheme, rest)) = input.split_once(':') else {
+            return Err(if input.contains('@') {
+                RuaUriError::BareAddress(shown)
+            } else {
+                RuaUriError::Scheme(shown)
+            });
+        };
+        if scheme.eq_ignore_ascii_case("mailto") {
+            let addr = rest.split('?').next().unwrap_or_default();
+            let (local, domain) = addr
+                .rsplit_once('@')
+                .ok_or_else(|| RuaUriError::BadMailto(shown.clone()))?;
+            if local.is_empty() || check_ascii_hostname(&domain.to_ascii_lowercase()).is_err() {
+                return Err(RuaUriError::BadMailto(shown));
+            }
+        } else if scheme.eq_ignore_ascii_case("https") {
+            let authority = rest
+                .strip_prefix("//")
+                .ok_or_else(|| RuaUriError::BadHttps(shown.clone()))?;
+            let host_port = authority.split(['/', '?', '#']).next().unwrap_or_default();
+            let host_port = host_port.rsplit_once('@').map_or(host_port, |(_, h)| h);
+            let host = if host_port.starts_with('[') {
+                host_port.split(']').next().unwrap_or_default()
+            } else {
+                host_port.split(':').next().unwrap_or_default()
+            };
+            if host.is_empty() {
+                return Err(RuaUriError::BadHttps(shown));
+            }
+        } else if scheme.eq_ignore_ascii_case("http") {
+            return Err(RuaUriError::Http(shown));
+        } else if input.contains('@') && !input.contains("//") {
+            return Err(RuaUriError::BareAddress(shown));
+        } else {
+            return Err(RuaUriError::Scheme(shown));
+        }
+        Ok(RuaUri(input.to_string()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn is_mailto(&self) -> bool {
+        self.0.len() > 7 && self.0[..7].eq_ignore_ascii_case("mailto:")
+    }
+}
+
+/// RFC 3986 unreserved, reserved and `%`.
+fn is_uri_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c)
+}
+
+fn check_percent(s: &str) -> Result<(), ()> {
+    let b = s.as_bytes();
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'%'
+            && !(i + 2 < b.len() && b[i + 1].is_ascii_hexdigit() && b[i + 2].is_ascii_hexdigit())
+        {
+            return Err(());
+        }
+    }
+    Ok(())
+}
+
+impl fmt::Display for RuaUri {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::str::FromStr for RuaUri {
+    type Err = RuaUriError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        RuaUri::parse(s)
+    }
+}
+
+impl TlsRptRecord {
+    pub const VERSION: &'static str = "v=TLSRPTv1";
+
+    /// True for a TXT record that begins `v=TLSRPTv1`.
+    pub fn is_candidate(txt: &[u8]) -> bool {
+        txt.starts_with(Self::VERSION.as_bytes())
+    }
+
+    pub fn parse_strings<S: AsRef<[u8]>>(strings: &[S]) -> TlsRptParse {
+        let bytes = txt_fields::concat_strings(strings);
+        match std::str::from_utf8(&bytes) {
+            Ok(text) => TlsRptRecord::parse(text),
+            Err(_) => TlsRptParse {
+                record: Err(TlsRptIssue::NotText),
+                warnings: Vec::new(),
+            },
+        }
+    }
+
+    pub fn parse(text: &str) -> TlsRptParse {
+        let mut warnings = Vec::new();
+        let record = Self::parse_inner(text, &mut warnings);
+        TlsRptParse { record, warnings }
+    }
+
+    fn parse_inner(
+        text: &str,
+        warnings: &mut Vec<TlsRptIssue>,
+    ) -> Result<TlsRptRecord, TlsRptIssue> {
+        let split = txt_fields::split(text, Self::VERSION)?;
+        if split.space_before_semicolon {
+            warnings.push(TlsRptIssue::SpaceBeforeSemicolon);
+        }
+        let mut rua: Option<Vec<RuaUri>> = None;
+        let mut extensions = Vec::new();
+        for field in split.fields {
+            if field.name == "rua" {
+                if rua.is_some() {
+                    return Err(TlsRptIssue::DuplicateRua);
+                }
+                let uris = field
+                    .value
+                    .split(',')
+                    .map(|u| RuaUri::parse(u.trim_matches([' ', '\t'])))
+                    .collect::<Result<Vec<_>, _>>()?;
+                rua = Some(uris);
+            } else {
+                txt_fields::check_ext_value(field.name, field.value)?;
+                extensions.push((field.name.to_string(), field.value.to_string()));
+            }
+        }
+        let rua = rua.ok_or(TlsRptIssue::MissingRua)?;
+        Ok(TlsRptRecord { rua, extensions })
+    }
+}
+
+impl fmt::Display for TlsRptRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}; rua=", Self::VERSION)?;
+        for (i, uri) in self.rua.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            f.write_str(uri.as_str())?;
+        }
+        for (k, v) in &self.extensions {
+            write!(f, "; {k}={v}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(text: &str) -> TlsRptRecord {
+        TlsRptRecord::parse(text)
+            .record
+            .unwrap_or_else(|e| panic!("{text:?}: {e}"))
+    }
+
+    fn err(text: &str) -> TlsRptIssue {
+        TlsRptRecord::parse(text).record.expect_err(text)
+    }
+
+    #[test]
+    fn rfc_examples() {
+        assert_eq!(
+            ok("v=TLSRPTv1;rua=mailto:reports@example.com").rua[0].as_str(),
+            "mailto:reports@example.com"
+        );
+        assert_eq!(
+            ok("v=TLSRPTv1; rua=https://reporting.example.com/v1/tlsrpt")
+                .rua
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn several_uris_with_spaces_around_commas() {
+        let r = ok("v=TLSRPTv1; rua=mailto:a@example.com , https://r.example.com/x?a=b");
+        assert_eq!(r.rua.len(), 2);
+        assert_eq!(
+            r.to_string(),
+            "v=TLSRPTv1; rua=mailto:a@example.com,https://r.example.com/x?a=b"
+        );
+    }
+
+    #[test]
+    fn percent_encoding_rules() {
+        assert!(ok("v=TLSRPTv1; rua=mailto:a%21b@example.com").rua[0].is_mailto());
+        assert!(matches!(
+            err("v=TLSRPTv1; rua=mailto:a!b@example.com"),
+            TlsRptIssue::Uri(RuaUriError::MustEncode { ch: '!', .. })
+        ));
+        assert!(matches!(
+            err("v=TLSRPTv1; rua=mailto:a@example.com!10m"),
+            TlsRptIssue::Uri(RuaUriError::MustEncode { .. })
+        ));
+        assert!(matches!(
+            err("v=TLSRPTv1; rua=mailto:a%2@example.com"),
+            TlsRptIssue::Uri(RuaUriError::BadPercent(_))
+        ));
+        assert!(matches!(
+            err("v=TLSRPTv1; rua=mailto:a%@example.com"),
+            TlsRptIssue::Uri(RuaUriError::BadPercent(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("mailto:a,b@example.com"),
+            Err(RuaUriError::MustEncode { ch: ',', .. })
+        ));
+        assert!(matches!(
+            RuaUri::parse("mailto:a;b@example.com"),
+            Err(RuaUriError::MustEncode { ch: ';', .. })
+        ));
+        assert!(matches!(
+            RuaUri::parse("mailto:a b@example.com"),
+            Err(RuaUriError::BadChar { .. })
+        ));
+    }
+
+    #[test]
+    fn schemes() {
+        assert!(matches!(
+            RuaUri::parse("reports@example.com"),
+            Err(RuaUriError::BareAddress(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("http://example.com/r"),
+            Err(RuaUriError::Http(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("ftp://example.com/r"),
+            Err(RuaUriError::Scheme(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("mailto:example.com"),
+            Err(RuaUriError::BadMailto(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("mailto:@example.com"),
+            Err(RuaUriError::BadMailto(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("https:/x"),
+            Err(RuaUriError::BadHttps(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("https:///x"),
+            Err(RuaUriError::BadHttps(_))
+        ));
+        assert!(RuaUri::parse("MAILTO:a@example.com").is_ok());
+        assert!(RuaUri::parse("https://[2001:db8::1]:8443/r").is_ok());
+    }
+
+    #[test]
+    fn record_rules() {
+        assert_eq!(err("v=TLSRPTv1"), TlsRptIssue::MissingRua);
+        assert_eq!(
+            err("v=TLSRPTv1; rua=mailto:a@example.com; rua=mailto:b@example.com"),
+            TlsRptIssue::DuplicateRua
+        );
+        assert!(matches!(
+            err("v=TLSRPTv2; rua=mailto:a@example.com"),
+            TlsRptIssue::Syntax(FieldError::WrongVersion { .. })
+        ));
+        assert!(matches!(
+            err("rua=mailto:a@example.com; v=TLSRPTv1"),
+            TlsRptIssue::Syntax(FieldError::NotFirst { .. })
+        ));
+        let p = TlsRptRecord::parse("v=TLSRPTv1 ; rua=mailto:a@example.com; ext=1");
+        assert_eq!(p.warnings, vec![TlsRptIssue::SpaceBeforeSemicolon]);
+        assert_eq!(
+            p.record.unwrap().extensions,
+            vec![("ext".into(), "1".into())]
+        );
+    }
+}

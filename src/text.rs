@@ -1,0 +1,73 @@
+//! Showing text that came from outside (DNS, HTTP, SMTP, user input) on a
+//! terminal without letting it drive the terminal.
+
+use std::fmt::Write as _;
+
+/// Escapes control characters (C0, DEL, C1), Unicode format characters
+/// such as bidi overrides, and the backslash itself, so that hostile text
+/// can neither send escape sequences nor pass itself off as other text.
+pub fn escape(s: &str) -> String {
+    if !s.chars().any(needs_escape) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if needs_escape(c) && (c as u32) < 0x100 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if needs_escape(c) => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Escapes bytes that may not be UTF-8: invalid sequences are shown as
+/// `\xNN`.
+pub fn escape_bytes(b: &[u8]) -> String {
+    let mut out = String::with_capacity(b.len());
+    for chunk in b.utf8_chunks() {
+        out.push_str(&escape(chunk.valid()));
+        for byte in chunk.invalid() {
+            let _ = write!(out, "\\x{byte:02x}");
+        }
+    }
+    out
+}
+
+fn needs_escape(c: char) -> bool {
+    c == '\\'
+        || c.is_control()
+        || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_unchanged() {
+        assert_eq!(escape("v=STSv1; id=abc ñ"), "v=STSv1; id=abc ñ");
+    }
+
+    #[test]
+    fn control_characters_are_escaped() {
+        assert_eq!(escape("a\u{1b}[31mb"), "a\\x1b[31mb");
+        assert_eq!(escape("a\r\nb\t\\"), "a\\r\\nb\\t\\\\");
+        assert_eq!(escape("\u{9b}"), "\\x9b");
+        assert_eq!(escape("\u{202e}x"), "\\u{202e}x");
+        assert_eq!(escape("\u{7f}"), "\\x7f");
+    }
+
+    #[test]
+    fn invalid_utf8_is_shown_as_hex() {
+        assert_eq!(escape_bytes(b"ok\xff\x1b"), "ok\\xff\\x1b");
+    }
+}
