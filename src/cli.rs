@@ -195,10 +195,12 @@ pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
     if let Ok(sa) = s.parse::<SocketAddr>() {
         return Ok(sa);
     }
-    if let Some(inner) = s.strip_prefix('[').and_then(|t| t.strip_suffix(']')) {
-        if let Ok(ip) = inner.parse::<IpAddr>() {
-            return Ok(SocketAddr::new(ip, 53));
-        }
+    if let Some(Ok(ip)) = s
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .map(str::parse::<IpAddr>)
+    {
+        return Ok(SocketAddr::new(ip, 53));
     }
     Err(format!(
         "'{}' is not an IP address with an optional port, such as 127.0.0.1, 127.0.0.1:5353 or [::1]:53",

@@ -360,10 +360,12 @@ impl Parser {
             self.error(0, PolicyIssue::MissingMaxAge);
         }
         let mx_line_failed = self.mx_failed;
-        if let Some(mode) = self.fields.mode {
-            if mode != Mode::None && self.fields.mx.is_empty() && !mx_line_failed {
-                self.error(0, PolicyIssue::MissingMx(mode));
-            }
+        if let Some(mode) = self.fields.mode
+            && mode != Mode::None
+            && self.fields.mx.is_empty()
+            && !mx_line_failed
+        {
+            self.error(0, PolicyIssue::MissingMx(mode));
         }
         if self.diagnostics.iter().any(Diagnostic::is_error) {
             return None;

@@ -1,1 +1,7 @@
+//! One integration test binary, so the heavy dependencies link once.
+
 mod cli;
+mod completions;
+mod props;
+mod support;
+mod support_smoke;

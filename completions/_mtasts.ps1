@@ -1,0 +1,147 @@
+
+using namespace System.Management.Automation
+using namespace System.Management.Automation.Language
+
+Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
+    param($wordToComplete, $commandAst, $cursorPosition)
+
+    $commandElements = $commandAst.CommandElements
+    $command = @(
+        'mtasts'
+        for ($i = 1; $i -lt $commandElements.Count; $i++) {
+            $element = $commandElements[$i]
+            if ($element -isnot [StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+                $element.Value.StartsWith('-') -or
+                $element.Value -eq $wordToComplete) {
+                break
+        }
+        $element.Value
+    }) -join ';'
+
+    $completions = @(switch ($command) {
+        'mtasts' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('gen-record', 'gen-record', [CompletionResultType]::ParameterValue, 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id')
+            [CompletionResult]::new('gen-tlsrpt', 'gen-tlsrpt', [CompletionResultType]::ParameterValue, 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)')
+            [CompletionResult]::new('gen-policy', 'gen-policy', [CompletionResultType]::ParameterValue, 'Render a policy file (.well-known/mta-sts.txt)')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Validate a local policy file or a TXT record value')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mtasts;gen-record' {
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The mail domain the record is for (shows the owner name _mta-sts.DOMAIN)')
+            [CompletionResult]::new('--id', '--id', [CompletionResultType]::ParameterName, 'The id to publish: 1-32 letters or digits [default: the UTC time, e.g. 20261128195300Z]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'TTL for --format zone')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mtasts;gen-tlsrpt' {
+            [CompletionResult]::new('--rua', '--rua', [CompletionResultType]::ParameterName, 'Where reports go: mailto:ADDRESS or https://URL (repeatable)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The mail domain the record is for (shows the owner name _smtp._tls.DOMAIN)')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'TTL for --format zone')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mtasts;gen-policy' {
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Policy mode')
+            [CompletionResult]::new('--mx', '--mx', [CompletionResultType]::ParameterName, 'An MX host or ''*.''-wildcard the policy allows (repeatable); IDN names are converted to A-labels')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Add the MX pattern a hosted mail provider documents (repeatable)')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the policy to FILE (atomically) instead of standard output')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the policy to FILE (atomically) instead of standard output')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing --output file whose content differs')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mtasts;lint' {
+            [CompletionResult]::new('--record', '--record', [CompletionResultType]::ParameterName, 'Check a _mta-sts TXT record value instead, e.g. ''v=STSv1; id=20261128195300Z''')
+            [CompletionResult]::new('--tlsrpt', '--tlsrpt', [CompletionResultType]::ParameterName, 'Check a _smtp._tls TXT record value instead, e.g. ''v=TLSRPTv1; rua=mailto:tlsrpt@contoso.com''')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The policy''s domain, to warn about an mx wildcard over the whole domain')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mtasts;check' {
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read more domains from FILE, one per line, ''#'' comments (''-'' for standard input)')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Send every DNS query to this server only, ADDR or ADDR:PORT ([v6]:PORT)')
+            [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too (policy HTTPS and SMTP STARTTLS)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound of each network operation, in seconds')
+            [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many domains to check at once')
+            [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl''s convention; repeatable)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('--no-smtp', '--no-smtp', [CompletionResultType]::ParameterName, 'Skip the SMTP probes of the MX hosts (reported as skip)')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of the report')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mtasts;completions' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mtasts;help' {
+            [CompletionResult]::new('gen-record', 'gen-record', [CompletionResultType]::ParameterValue, 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id')
+            [CompletionResult]::new('gen-tlsrpt', 'gen-tlsrpt', [CompletionResultType]::ParameterValue, 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)')
+            [CompletionResult]::new('gen-policy', 'gen-policy', [CompletionResultType]::ParameterValue, 'Render a policy file (.well-known/mta-sts.txt)')
+            [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Validate a local policy file or a TXT record value')
+            [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would')
+            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'mtasts;help;gen-record' {
+            break
+        }
+        'mtasts;help;gen-tlsrpt' {
+            break
+        }
+        'mtasts;help;gen-policy' {
+            break
+        }
+        'mtasts;help;lint' {
+            break
+        }
+        'mtasts;help;check' {
+            break
+        }
+        'mtasts;help;completions' {
+            break
+        }
+        'mtasts;help;help' {
+            break
+        }
+    })
+
+    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+        Sort-Object -Property ListItemText
+}

@@ -1,0 +1,127 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[mtasts] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'mtasts'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'mtasts'= {
+            cand --color 'Controls when to use color'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand gen-record 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id'
+            cand gen-tlsrpt 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)'
+            cand gen-policy 'Render a policy file (.well-known/mta-sts.txt)'
+            cand lint 'Validate a local policy file or a TXT record value'
+            cand check 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mtasts;gen-record'= {
+            cand --domain 'The mail domain the record is for (shows the owner name _mta-sts.DOMAIN)'
+            cand --id 'The id to publish: 1-32 letters or digits [default: the UTC time, e.g. 20261128195300Z]'
+            cand --format 'format'
+            cand --ttl 'TTL for --format zone'
+            cand --color 'Controls when to use color'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mtasts;gen-tlsrpt'= {
+            cand --rua 'Where reports go: mailto:ADDRESS or https://URL (repeatable)'
+            cand --domain 'The mail domain the record is for (shows the owner name _smtp._tls.DOMAIN)'
+            cand --format 'format'
+            cand --ttl 'TTL for --format zone'
+            cand --color 'Controls when to use color'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mtasts;gen-policy'= {
+            cand --mode 'Policy mode'
+            cand --mx 'An MX host or ''*.''-wildcard the policy allows (repeatable); IDN names are converted to A-labels'
+            cand --provider 'Add the MX pattern a hosted mail provider documents (repeatable)'
+            cand --max-age 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]'
+            cand -o 'Write the policy to FILE (atomically) instead of standard output'
+            cand --output 'Write the policy to FILE (atomically) instead of standard output'
+            cand --color 'Controls when to use color'
+            cand --force 'Replace an existing --output file whose content differs'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mtasts;lint'= {
+            cand --record 'Check a _mta-sts TXT record value instead, e.g. ''v=STSv1; id=20261128195300Z'''
+            cand --tlsrpt 'Check a _smtp._tls TXT record value instead, e.g. ''v=TLSRPTv1; rua=mailto:tlsrpt@contoso.com'''
+            cand --domain 'The policy''s domain, to warn about an mx wildcard over the whole domain'
+            cand --color 'Controls when to use color'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mtasts;check'= {
+            cand --file 'Read more domains from FILE, one per line, ''#'' comments (''-'' for standard input)'
+            cand --resolver 'Send every DNS query to this server only, ADDR or ADDR:PORT ([v6]:PORT)'
+            cand --ca-file 'Trust the CA certificates in this PEM file too (policy HTTPS and SMTP STARTTLS)'
+            cand --timeout 'Bound of each network operation, in seconds'
+            cand --concurrency 'How many domains to check at once'
+            cand --connect-to 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl''s convention; repeatable)'
+            cand --color 'Controls when to use color'
+            cand --no-smtp 'Skip the SMTP probes of the MX hosts (reported as skip)'
+            cand --json 'Print one JSON document on stdout instead of the report'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mtasts;completions'= {
+            cand --color 'Controls when to use color'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mtasts;help'= {
+            cand gen-record 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id'
+            cand gen-tlsrpt 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)'
+            cand gen-policy 'Render a policy file (.well-known/mta-sts.txt)'
+            cand lint 'Validate a local policy file or a TXT record value'
+            cand check 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
+            cand completions 'Print a shell completion script'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'mtasts;help;gen-record'= {
+        }
+        &'mtasts;help;gen-tlsrpt'= {
+        }
+        &'mtasts;help;gen-policy'= {
+        }
+        &'mtasts;help;lint'= {
+        }
+        &'mtasts;help;check'= {
+        }
+        &'mtasts;help;completions'= {
+        }
+        &'mtasts;help;help'= {
+        }
+    ]
+    $completions[$command]
+}
