@@ -92,6 +92,8 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound of each network operation, in seconds')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many domains to check at once')
             [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl''s convention; repeatable)')
+            [CompletionResult]::new('--policy-port', '--policy-port', [CompletionResultType]::ParameterName, 'Port of the policy host (for test setups; senders always use 443)')
+            [CompletionResult]::new('--smtp-port', '--smtp-port', [CompletionResultType]::ParameterName, 'Port of the MX hosts (for test setups; senders always use 25)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
             [CompletionResult]::new('--no-smtp', '--no-smtp', [CompletionResultType]::ParameterName, 'Skip the SMTP probes of the MX hosts (reported as skip)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of the report')

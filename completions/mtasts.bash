@@ -83,7 +83,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__check)
-            opts="-h -V --file --resolver --ca-file --timeout --no-smtp --json --concurrency --connect-to --color --help --version"
+            opts="-h -V --file --resolver --ca-file --timeout --no-smtp --json --concurrency --connect-to --policy-port --smtp-port --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -110,6 +110,14 @@ _mtasts() {
                     return 0
                     ;;
                 --connect-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy-port)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --smtp-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -84,6 +84,8 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --timeout 'Bound of each network operation, in seconds'
             cand --concurrency 'How many domains to check at once'
             cand --connect-to 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl''s convention; repeatable)'
+            cand --policy-port 'Port of the policy host (for test setups; senders always use 443)'
+            cand --smtp-port 'Port of the MX hosts (for test setups; senders always use 25)'
             cand --color 'Controls when to use color'
             cand --no-smtp 'Skip the SMTP probes of the MX hosts (reported as skip)'
             cand --json 'Print one JSON document on stdout instead of the report'

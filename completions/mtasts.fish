@@ -87,6 +87,8 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l ca-file -d 'Trus
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l timeout -d 'Bound of each network operation, in seconds' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l concurrency -d 'How many domains to check at once' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l connect-to -d 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl\'s convention; repeatable)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l policy-port -d 'Port of the policy host (for test setups; senders always use 443)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l smtp-port -d 'Port of the MX hosts (for test setups; senders always use 25)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l color -d 'Controls when to use color' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -161,6 +161,12 @@ pub struct CheckArgs {
     /// Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl's convention; repeatable).
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT", value_parser = parse_connect_to)]
     pub connect_to: Vec<ConnectTo>,
+    /// Port of the policy host (for test setups; senders always use 443).
+    #[arg(long, value_name = "PORT", default_value_t = 443, hide = true)]
+    pub policy_port: u16,
+    /// Port of the MX hosts (for test setups; senders always use 25).
+    #[arg(long, value_name = "PORT", default_value_t = 25, hide = true)]
+    pub smtp_port: u16,
 }
 
 #[derive(Debug, Args)]

@@ -5,6 +5,7 @@
 //! generators or checks → a renderer → an [`Outcome`] the binary maps to an
 //! exit code.
 
+pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod error;

@@ -1,0 +1,136 @@
+//! Renderers of check reports: one for people, one for machines. Neither
+//! does I/O; remote text was escaped when it was gathered.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use super::DomainReport;
+use super::findings::{Finding, Status};
+
+#[derive(Serialize)]
+struct JsonDoc<'a> {
+    domains: &'a [DomainReport],
+}
+
+/// One JSON document: `{"domains": [...]}`.
+pub fn json(reports: &[DomainReport]) -> String {
+    let mut s = serde_json::to_string_pretty(&JsonDoc { domains: reports })
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    s.push('\n');
+    s
+}
+
+fn style(status: Status) -> Style {
+    let color = match status {
+        Status::Pass => AnsiColor::Green,
+        Status::Warn => AnsiColor::Yellow,
+        Status::Fail => AnsiColor::Red,
+        Status::Skip => AnsiColor::BrightBlack,
+        Status::Info => AnsiColor::Cyan,
+    };
+    Style::new().fg_color(Some(color.into()))
+}
+
+fn symbol(status: Status) -> &'static str {
+    match status {
+        Status::Pass => "✓",
+        Status::Warn => "!",
+        Status::Fail => "✗",
+        Status::Skip => "-",
+        Status::Info => "i",
+    }
+}
+
+/// The report for people: a block per domain, a line per check, and under
+/// each problem what was expected and what to change.
+pub fn human(reports: &[DomainReport]) -> String {
+    let mut out = String::new();
+    let bold = Style::new().bold();
+    let dim = Style::new().dimmed();
+    for r in reports {
+        let v = style(r.verdict).bold();
+        let _ = writeln!(
+            out,
+            "{bold}{}{bold:#}  {v}{}{v:#}  ({} ms)",
+            r.domain,
+            r.verdict.as_str().to_uppercase(),
+            r.elapsed_ms
+        );
+        if let Some(rec) = &r.record {
+            let _ = writeln!(out, "  {dim}record{dim:#}  {rec}");
+        }
+        if let Some(p) = &r.policy {
+            let _ = writeln!(
+                out,
+                "  {dim}policy{dim:#}  mode {}, max_age {}, mx {}{}",
+                p.mode.as_deref().unwrap_or("?"),
+                p.max_age.map_or("?".to_string(), |a| a.to_string()),
+                if p.mx.is_empty() {
+                    "(none)".to_string()
+                } else {
+                    p.mx.join(" ")
+                },
+                if p.valid { "" } else { "  (invalid)" }
+            );
+        }
+        let mut current_subject: Option<&str> = None;
+        for f in &r.checks {
+            if f.subject.as_deref() != current_subject {
+                current_subject = f.subject.as_deref();
+                if let Some(host) = current_subject {
+                    let _ = writeln!(out, "  {bold}MX {host}{bold:#}{}", mx_row(r, host));
+                }
+            }
+            finding_line(&mut out, f, if f.subject.is_some() { "    " } else { "  " });
+        }
+        out.push('\n');
+    }
+    let count = |s: Status| reports.iter().filter(|r| r.verdict == s).count();
+    let _ = writeln!(
+        out,
+        "{} domain{} checked: {} passed, {} warned, {} failed",
+        reports.len(),
+        if reports.len() == 1 { "" } else { "s" },
+        count(Status::Pass),
+        count(Status::Warn),
+        count(Status::Fail)
+    );
+    out
+}
+
+fn mx_row(r: &DomainReport, host: &str) -> String {
+    let Some(h) = r.mx.iter().find(|h| h.host == host) else {
+        return String::new();
+    };
+    let addrs: Vec<String> = h.addresses.iter().map(ToString::to_string).collect();
+    format!(
+        "  (preference {}; {})",
+        h.preference,
+        if addrs.is_empty() {
+            "no address".to_string()
+        } else {
+            addrs.join(", ")
+        }
+    )
+}
+
+fn finding_line(out: &mut String, f: &Finding, indent: &str) {
+    let s = style(f.status);
+    let _ = writeln!(
+        out,
+        "{indent}{s}{} {:<20}{s:#} {}",
+        symbol(f.status),
+        f.id,
+        f.message
+    );
+    if matches!(f.status, Status::Fail | Status::Warn) {
+        if let Some(e) = &f.expected {
+            let _ = writeln!(out, "{indent}    expected: {e}");
+        }
+        if let Some(fix) = &f.fix {
+            let _ = writeln!(out, "{indent}    fix:      {fix}");
+        }
+    }
+}

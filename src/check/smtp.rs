@@ -1,0 +1,312 @@
+//! The STARTTLS probe: what a sending MTA sees on port 25 of one address of
+//! one MX host.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rustls::pki_types::ServerName;
+use serde::Serialize;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+
+use super::tls::{CertDetails, CertProblem, Trust};
+
+/// Longest reply line read (RFC 5321 allows 512; be generous, not unbounded).
+const MAX_LINE: u64 = 2048;
+/// Most lines in one multi-line reply.
+const MAX_LINES: usize = 64;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Probe {
+    pub address: SocketAddr,
+    /// The banner, escaped for display.
+    pub banner: Vec<String>,
+    pub starttls_offered: Option<bool>,
+    pub tls: Option<TlsInfo>,
+    pub cert: Option<CertDetails>,
+    /// `None` when no certificate was seen.
+    pub cert_problem: Option<CertProblem>,
+    pub cert_checked: bool,
+    pub failure: Option<Failure>,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TlsInfo {
+    pub version: String,
+    pub cipher: String,
+    /// TLS 1.2 or newer.
+    pub modern: bool,
+}
+
+/// Where and how the session broke down.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "failure", content = "detail", rename_all = "snake_case")]
+pub enum Failure {
+    Connect(String),
+    Timeout(String),
+    Protocol(String),
+    NoStartTls,
+    StartTlsRejected(String),
+    /// Bytes arrived after the 220 to STARTTLS, before TLS: a server bug or
+    /// a man in the middle injecting commands.
+    Injection(usize),
+    /// The server speaks only TLS older than 1.2.
+    OldTls(String),
+    Handshake(String),
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Failure::Connect(e) => write!(f, "cannot connect: {e}"),
+            Failure::Timeout(stage) => write!(f, "no answer {stage}"),
+            Failure::Protocol(e) => write!(f, "SMTP protocol error: {e}"),
+            Failure::NoStartTls => f.write_str("EHLO does not offer STARTTLS"),
+            Failure::StartTlsRejected(r) => write!(f, "STARTTLS was refused: {r}"),
+            Failure::Injection(n) => write!(
+                f,
+                "{n} bytes arrived after the 220 reply to STARTTLS, before TLS began (command injection or a broken server)"
+            ),
+            Failure::OldTls(e) => write!(f, "the server offers only TLS older than 1.2 ({e})"),
+            Failure::Handshake(e) => write!(f, "the TLS handshake failed: {e}"),
+        }
+    }
+}
+
+/// One SMTP reply: the code and its lines' text.
+struct Reply {
+    code: u16,
+    lines: Vec<String>,
+}
+
+impl Reply {
+    fn text(&self) -> String {
+        self.lines
+            .iter()
+            .map(|l| format!("{} {}", self.code, l))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    }
+}
+
+async fn read_reply<R: tokio::io::AsyncBufRead + Unpin>(r: &mut R) -> Result<Reply, String> {
+    let mut lines = Vec::new();
+    let mut code = None;
+    loop {
+        let mut raw = Vec::new();
+        let n = (&mut *r)
+            .take(MAX_LINE)
+            .read_until(b'\n', &mut raw)
+            .await
+            .map_err(|e| e.to_string())?;
+        if n == 0 {
+            return Err("the server closed the connection".into());
+        }
+        if !raw.ends_with(b"\n") {
+            return Err(format!("reply line longer than {MAX_LINE} bytes"));
+        }
+        let line = raw.strip_suffix(b"\n").unwrap_or(&raw);
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        let shown = crate::text::escape_bytes(line);
+        let this_code = line
+            .get(..3)
+            .and_then(|c| std::str::from_utf8(c).ok())
+            .and_then(|c| c.parse::<u16>().ok());
+        let Some(this_code) = this_code else {
+            return Err(format!("malformed reply line '{shown}'"));
+        };
+        if code.is_some_and(|c| c != this_code) {
+            return Err(format!(
+                "reply code changed within a multi-line reply: '{shown}'"
+            ));
+        }
+        code = Some(this_code);
+        let sep = line.get(3).copied();
+        lines.push(crate::text::escape_bytes(line.get(4..).unwrap_or_default()));
+        match sep {
+            Some(b'-') if lines.len() < MAX_LINES => continue,
+            Some(b'-') => return Err(format!("more than {MAX_LINES} reply lines")),
+            _ => {
+                return Ok(Reply {
+                    code: this_code,
+                    lines,
+                });
+            }
+        }
+    }
+}
+
+/// Runs the probe against `address`, presenting `host` as SNI and checking
+/// the certificate against it.
+pub async fn probe(trust: &Trust, host: &str, address: SocketAddr, timeout: Duration) -> Probe {
+    let started = Instant::now();
+    let mut p = Probe {
+        address,
+        banner: Vec::new(),
+        starttls_offered: None,
+        tls: None,
+        cert: None,
+        cert_problem: None,
+        cert_checked: false,
+        failure: None,
+        elapsed_ms: 0,
+    };
+    if let Err(f) = session(trust, host, address, timeout, &mut p).await {
+        p.failure = Some(f);
+    }
+    p.elapsed_ms = started.elapsed().as_millis() as u64;
+    p
+}
+
+async fn step<T>(
+    timeout: Duration,
+    stage: &str,
+    fut: impl Future<Output = T>,
+) -> Result<T, Failure> {
+    tokio::time::timeout(timeout, fut)
+        .await
+        .map_err(|_| Failure::Timeout(format!("{stage} within {}", super::https::secs(timeout))))
+}
+
+async fn session(
+    trust: &Trust,
+    host: &str,
+    address: SocketAddr,
+    timeout: Duration,
+    p: &mut Probe,
+) -> Result<(), Failure> {
+    let tcp = step(timeout, "to the connection", TcpStream::connect(address))
+        .await?
+        .map_err(|e| Failure::Connect(e.to_string()))?;
+    let local = tcp.local_addr().map(|a| a.ip()).ok();
+    let mut conn = BufReader::new(tcp);
+    let banner = step(timeout, "with a banner", read_reply(&mut conn))
+        .await?
+        .map_err(Failure::Protocol)?;
+    p.banner = banner.lines.clone();
+    if banner.code != 220 {
+        return Err(Failure::Protocol(format!(
+            "the banner is not 220: {}",
+            banner.text()
+        )));
+    }
+    let ehlo_name = match local {
+        Some(std::net::IpAddr::V4(ip)) => format!("[{ip}]"),
+        Some(std::net::IpAddr::V6(ip)) => format!("[IPv6:{ip}]"),
+        None => "[127.0.0.1]".to_string(),
+    };
+    send(&mut conn, &format!("EHLO {ehlo_name}\r\n"), timeout).await?;
+    let ehlo = step(timeout, "to EHLO", read_reply(&mut conn))
+        .await?
+        .map_err(Failure::Protocol)?;
+    if ehlo.code != 250 {
+        return Err(Failure::Protocol(format!(
+            "EHLO was refused: {}",
+            ehlo.text()
+        )));
+    }
+    let offered = ehlo.lines.iter().skip(1).any(|l| {
+        l.split_whitespace()
+            .next()
+            .is_some_and(|k| k.eq_ignore_ascii_case("STARTTLS"))
+    });
+    p.starttls_offered = Some(offered);
+    if !offered {
+        quit(&mut conn, timeout).await;
+        return Err(Failure::NoStartTls);
+    }
+    send(&mut conn, "STARTTLS\r\n", timeout).await?;
+    let go = step(timeout, "to STARTTLS", read_reply(&mut conn))
+        .await?
+        .map_err(Failure::Protocol)?;
+    if go.code != 220 {
+        return Err(Failure::StartTlsRejected(go.text()));
+    }
+    let leftover = conn.buffer().len();
+    if leftover > 0 {
+        return Err(Failure::Injection(leftover));
+    }
+    let tcp = conn.into_inner();
+    let (config, slot) = trust.client_config(false, &[]);
+    let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
+    let name = ServerName::try_from(host.to_string())
+        .map_err(|e| Failure::Handshake(format!("bad server name: {e}")))?;
+    let handshake = step(
+        timeout,
+        "during the TLS handshake",
+        connector.connect(name, tcp),
+    )
+    .await?;
+    let record_cert = |p: &mut Probe| {
+        if let Some((cert, verdict)) = slot.take() {
+            p.cert = cert;
+            p.cert_checked = true;
+            p.cert_problem = verdict.err();
+        }
+    };
+    let mut tls = match handshake {
+        Ok(t) => t,
+        Err(e) => {
+            record_cert(p);
+            let text = crate::text::escape(&e.to_string());
+            let inner = e.get_ref().and_then(|i| i.downcast_ref::<rustls::Error>());
+            return Err(match inner {
+                Some(rustls::Error::PeerIncompatible(_)) => Failure::OldTls(text),
+                Some(rustls::Error::AlertReceived(rustls::AlertDescription::ProtocolVersion)) => {
+                    Failure::OldTls(text)
+                }
+                _ => Failure::Handshake(text),
+            });
+        }
+    };
+    record_cert(p);
+    let (_, session) = tls.get_ref();
+    let version = session.protocol_version();
+    p.tls = Some(TlsInfo {
+        version: version
+            .map(|v| format!("{v:?}").replace("TLSv1_", "TLSv1."))
+            .unwrap_or_default(),
+        cipher: session
+            .negotiated_cipher_suite()
+            .map(|c| format!("{:?}", c.suite()))
+            .unwrap_or_default(),
+        modern: matches!(
+            version,
+            Some(rustls::ProtocolVersion::TLSv1_2 | rustls::ProtocolVersion::TLSv1_3)
+        ),
+    });
+    // Be polite: QUIT inside TLS, but never wait long for the goodbye.
+    let _ = tokio::time::timeout(timeout.min(Duration::from_secs(2)), async {
+        tls.write_all(b"QUIT\r\n").await?;
+        let mut buf = [0u8; 512];
+        let _ = tls.read(&mut buf).await;
+        tls.shutdown().await
+    })
+    .await;
+    Ok(())
+}
+
+async fn send(
+    conn: &mut BufReader<TcpStream>,
+    line: &str,
+    timeout: Duration,
+) -> Result<(), Failure> {
+    step(
+        timeout,
+        "while sending",
+        conn.get_mut().write_all(line.as_bytes()),
+    )
+    .await?
+    .map_err(|e| Failure::Protocol(format!("cannot send: {e}")))
+}
+
+async fn quit(conn: &mut BufReader<TcpStream>, timeout: Duration) {
+    let _ = tokio::time::timeout(timeout.min(Duration::from_secs(2)), async {
+        conn.get_mut().write_all(b"QUIT\r\n").await?;
+        let _ = read_reply(conn).await;
+        Ok::<(), std::io::Error>(())
+    })
+    .await;
+}

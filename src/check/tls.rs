@@ -1,0 +1,287 @@
+//! The one trust configuration shared by the policy fetch and the SMTP
+//! probe, and a verifier that records what it found so a report can say
+//! *why* a certificate is bad and what it names.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+
+use rustls::client::WebPkiServerVerifier;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use serde::Serialize;
+
+/// Trust anchors and the crypto provider, built once per run.
+#[derive(Clone)]
+pub struct Trust {
+    provider: Arc<CryptoProvider>,
+    verifier: Arc<WebPkiServerVerifier>,
+}
+
+impl std::fmt::Debug for Trust {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Trust")
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TrustError {
+    #[error("cannot read --ca-file {path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("--ca-file {path} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)")]
+    Empty { path: String },
+    #[error("cannot build the certificate verifier: {0}")]
+    Verifier(String),
+}
+
+impl Trust {
+    /// Mozilla's roots (what most MTAs effectively trust), plus the
+    /// certificates of `ca_file`.
+    pub fn new(ca_file: Option<&Path>) -> Result<Trust, TrustError> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut roots = RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        if let Some(path) = ca_file {
+            let shown = path.display().to_string();
+            let bytes = std::fs::read(path).map_err(|e| TrustError::Read {
+                path: shown.clone(),
+                reason: e.to_string(),
+            })?;
+            let mut added = 0;
+            for cert in CertificateDer::pem_slice_iter(&bytes) {
+                let cert = cert.map_err(|e| TrustError::Read {
+                    path: shown.clone(),
+                    reason: e.to_string(),
+                })?;
+                roots.add(cert).map_err(|e| TrustError::Read {
+                    path: shown.clone(),
+                    reason: e.to_string(),
+                })?;
+                added += 1;
+            }
+            if added == 0 {
+                return Err(TrustError::Empty { path: shown });
+            }
+        }
+        let verifier =
+            WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+                .build()
+                .map_err(|e| TrustError::Verifier(e.to_string()))?;
+        Ok(Trust { provider, verifier })
+    }
+
+    /// A client configuration whose verifier records its verdict in the
+    /// returned slot. With `strict`, a bad certificate aborts the handshake
+    /// (as a sender's HTTPS fetch would); without, the handshake goes on so
+    /// the probe can still report version, cipher and certificate.
+    pub fn client_config(
+        &self,
+        strict: bool,
+        alpn: &[&[u8]],
+    ) -> (rustls::ClientConfig, Arc<CertSlot>) {
+        let slot = Arc::new(CertSlot::default());
+        let verifier = Arc::new(RecordingVerifier {
+            inner: self.verifier.clone(),
+            slot: slot.clone(),
+            strict,
+        });
+        let mut config = rustls::ClientConfig::builder_with_provider(self.provider.clone())
+            .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+            // Not input-dependent: the ring provider supports both versions.
+            .expect("ring supports TLS 1.2 and 1.3")
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth();
+        config.alpn_protocols = alpn.iter().map(|p| p.to_vec()).collect();
+        (config, slot)
+    }
+}
+
+/// Why a certificate is not acceptable.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "problem", content = "detail")]
+pub enum CertProblem {
+    Expired,
+    NotYetValid,
+    NameMismatch,
+    UntrustedIssuer,
+    Revoked,
+    Other(String),
+}
+
+impl std::fmt::Display for CertProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CertProblem::Expired => f.write_str("the certificate has expired"),
+            CertProblem::NotYetValid => f.write_str("the certificate is not valid yet"),
+            CertProblem::NameMismatch => {
+                f.write_str("the certificate is not valid for this host name")
+            }
+            CertProblem::UntrustedIssuer => {
+                f.write_str("the certificate does not chain to a trusted root")
+            }
+            CertProblem::Revoked => f.write_str("the certificate is revoked"),
+            CertProblem::Other(s) => write!(f, "the certificate is invalid: {s}"),
+        }
+    }
+}
+
+impl CertProblem {
+    pub fn from_rustls(e: &rustls::Error) -> CertProblem {
+        match e {
+            rustls::Error::InvalidCertificate(c) => match c {
+                CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
+                    CertProblem::Expired
+                }
+                CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                    CertProblem::NotYetValid
+                }
+                CertificateError::NotValidForName
+                | CertificateError::NotValidForNameContext { .. } => CertProblem::NameMismatch,
+                CertificateError::UnknownIssuer => CertProblem::UntrustedIssuer,
+                CertificateError::Revoked => CertProblem::Revoked,
+                other => CertProblem::Other(format!("{other:?}")),
+            },
+            other => CertProblem::Other(other.to_string()),
+        }
+    }
+
+    /// What the admin should do about it.
+    pub fn fix(&self, host: &str) -> String {
+        match self {
+            CertProblem::Expired | CertProblem::NotYetValid => {
+                format!("renew the certificate of {host} and reload the server")
+            }
+            CertProblem::NameMismatch => {
+                format!("install a certificate whose subjectAltName includes {host}")
+            }
+            CertProblem::UntrustedIssuer => {
+                "use a certificate from a public CA and serve the full chain (leaf + intermediates)"
+                    .to_string()
+            }
+            CertProblem::Revoked => format!("replace the revoked certificate of {host}"),
+            CertProblem::Other(_) => format!("install a valid certificate for {host}"),
+        }
+    }
+}
+
+/// What a certificate says about itself, for the report.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct CertDetails {
+    pub subject: String,
+    pub issuer: String,
+    pub dns_names: Vec<String>,
+    pub not_before: String,
+    pub not_after: String,
+}
+
+impl CertDetails {
+    pub fn parse(der: &[u8]) -> Option<CertDetails> {
+        let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+        let dns_names = cert
+            .subject_alternative_name()
+            .ok()
+            .flatten()
+            .map(|san| {
+                san.value
+                    .general_names
+                    .iter()
+                    .filter_map(|n| match n {
+                        x509_parser::extensions::GeneralName::DNSName(s) => {
+                            Some(crate::text::escape(s))
+                        }
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let when = |t: x509_parser::time::ASN1Time| {
+            chrono::DateTime::from_timestamp(t.timestamp(), 0)
+                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_default()
+        };
+        Some(CertDetails {
+            subject: crate::text::escape(&cert.subject().to_string()),
+            issuer: crate::text::escape(&cert.issuer().to_string()),
+            dns_names,
+            not_before: when(cert.validity().not_before),
+            not_after: when(cert.validity().not_after),
+        })
+    }
+}
+
+/// Where a [`RecordingVerifier`] leaves what it saw.
+#[derive(Debug, Default)]
+pub struct CertSlot(Mutex<Option<SeenCert>>);
+
+/// The leaf's details (when it parsed) and the verifier's verdict.
+pub type SeenCert = (Option<CertDetails>, Result<(), CertProblem>);
+
+impl CertSlot {
+    /// The leaf's details and the verdict, once the server sent a certificate.
+    pub fn take(&self) -> Option<SeenCert> {
+        self.0.lock().ok().and_then(|mut g| g.take())
+    }
+}
+
+#[derive(Debug)]
+struct RecordingVerifier {
+    inner: Arc<WebPkiServerVerifier>,
+    slot: Arc<CertSlot>,
+    strict: bool,
+}
+
+impl ServerCertVerifier for RecordingVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let result = self.inner.verify_server_cert(
+            end_entity,
+            intermediates,
+            server_name,
+            ocsp_response,
+            now,
+        );
+        let verdict = result
+            .as_ref()
+            .map(|_| ())
+            .map_err(CertProblem::from_rustls);
+        if let Ok(mut g) = self.slot.0.lock() {
+            *g = Some((CertDetails::parse(end_entity.as_ref()), verdict));
+        }
+        if self.strict {
+            result
+        } else {
+            Ok(ServerCertVerified::assertion())
+        }
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
