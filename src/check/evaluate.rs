@@ -190,12 +190,16 @@ fn policy_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Optio
     let url = domain.policy_url();
     let resp = match &g.fetch {
         Fetch::NoAddress => {
+            let why = match merge_addresses(&g.policy_a, &g.policy_aaaa) {
+                Err(e) => e.describe(&host, "A/AAAA"),
+                Ok(_) => format!("{host} has no address"),
+            };
             out.push(
-                Finding::fail(
-                    "policy.tls",
-                    format!("not attempted: {host} has no address"),
-                )
-                .fix(format!("create A/AAAA records for {host}")),
+                Finding::fail("policy.tls", format!("not attempted: {why}"))
+                    .expected(format!("an HTTPS server at {host}"))
+                    .fix(format!(
+                        "create A/AAAA records for {host} and serve {url} there"
+                    )),
             );
             skip_rest(out, 0, "the policy host could not be reached");
             return None;

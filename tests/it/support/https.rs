@@ -132,6 +132,11 @@ impl HttpsServer {
     pub fn port(&self) -> u16 {
         self.addr.port()
     }
+
+    /// `--connect-to` value sending `host:443` here: `host:443:127.0.0.1:PORT`.
+    pub fn connect_to(&self, host: &str) -> String {
+        format!("{host}:443:{}:{}", self.addr.ip(), self.addr.port())
+    }
 }
 
 async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>, connections: Arc<AtomicUsize>) {

@@ -18,8 +18,11 @@ use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::OnceLock;
 
+// Re-exported for tests; not every test uses every name.
+#[allow(unused_imports)]
 pub use dns::{DnsServer, DnsServerBuilder, Fault};
 pub use https::{HttpBehaviour, HttpsServer};
+#[allow(unused_imports)]
 pub use pki::{Leaf, TestCa, untrusted_leaf};
 pub use smtp::{SmtpBehaviour, SmtpServer};
 

@@ -124,6 +124,11 @@ impl SmtpServer {
     pub fn port(&self) -> u16 {
         self.addr.port()
     }
+
+    /// `--connect-to` value sending `host:25` here: `host:25:127.0.0.1:PORT`.
+    pub fn connect_to(&self, host: &str) -> String {
+        format!("{host}:25:{}:{}", self.addr.ip(), self.addr.port())
+    }
 }
 
 async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>, connections: Arc<AtomicUsize>) {

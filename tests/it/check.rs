@@ -1,0 +1,1130 @@
+//! `mtasts check` end to end: the real binary against real servers on
+//! loopback (DNS, HTTPS policy hosts, SMTP with STARTTLS) and a test CA.
+//! Each test builds a small world, breaks one thing, and reads `--json`.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::cli::{mtasts, usage_error};
+use crate::support::{
+    DnsServer, Fault, HttpBehaviour, HttpsServer, Leaf, SmtpBehaviour, SmtpServer, TestCa,
+    localhost, untrusted_leaf,
+};
+
+pub const POLICY: &str = "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.test\r\nmx: *.backup.example.test\r\nmax_age: 604800\r\n";
+
+fn now<F: std::future::Future>(f: F) -> F::Output {
+    futures::executor::block_on(f)
+}
+
+/// The zone of a healthy deployment of `example.test` with two MX hosts.
+pub fn zone() -> String {
+    "$ORIGIN example.test.\n\
+     $TTL 300\n\
+     @ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n\
+     @ IN NS ns.example.test.\n\
+     ns IN A 127.0.0.1\n\
+     @ IN MX 10 mx1.example.test.\n\
+     @ IN MX 20 mx2.backup.example.test.\n\
+     mx1 IN A 127.0.0.1\n\
+     mx2.backup IN A 127.0.0.1\n\
+     mta-sts IN A 127.0.0.1\n\
+     _mta-sts IN TXT \"v=STSv1; id=20261128195300Z\"\n\
+     _smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"\n"
+        .to_string()
+}
+
+/// What to run: zone edits and server behaviours, defaulting to healthy.
+pub struct Spec {
+    pub domain: String,
+    pub zone: String,
+    pub faults: Vec<(String, Option<u16>, Fault)>,
+    pub http: HttpBehaviour,
+    pub http_leaf: Option<Leaf>,
+    pub mx1: SmtpBehaviour,
+    pub mx1_leaf: Option<Leaf>,
+    pub mx2: SmtpBehaviour,
+    pub mx2_leaf: Option<Leaf>,
+    pub args: Vec<String>,
+    pub timeout: &'static str,
+    /// What to type on the command line instead of `domain`.
+    pub input: Option<String>,
+}
+
+impl Default for Spec {
+    fn default() -> Self {
+        Spec {
+            domain: "example.test".into(),
+            zone: zone(),
+            faults: Vec::new(),
+            http: HttpBehaviour::policy(POLICY),
+            http_leaf: None,
+            mx1: SmtpBehaviour::Normal,
+            mx1_leaf: None,
+            mx2: SmtpBehaviour::Normal,
+            mx2_leaf: None,
+            args: Vec::new(),
+            timeout: "3",
+            input: None,
+        }
+    }
+}
+
+impl Spec {
+    fn zone_replace(mut self, from: &str, to: &str) -> Self {
+        assert!(self.zone.contains(from), "zone lacks {from:?}");
+        self.zone = self.zone.replace(from, to);
+        self
+    }
+
+    fn http(mut self, b: HttpBehaviour) -> Self {
+        self.http = b;
+        self
+    }
+
+    fn policy(self, body: &str) -> Self {
+        self.http(HttpBehaviour::policy(body))
+    }
+}
+
+/// A running world and the result of checking it.
+pub struct Run {
+    pub json: Value,
+    pub code: Option<i32>,
+    pub stderr: String,
+    pub elapsed: Duration,
+    pub https: HttpsServer,
+    pub smtp: Vec<SmtpServer>,
+    _dns: DnsServer,
+    _dir: tempfile::TempDir,
+}
+
+impl Run {
+    pub fn domain(&self) -> &Value {
+        &self.json["domains"][0]
+    }
+
+    pub fn verdict(&self) -> &str {
+        self.domain()["verdict"].as_str().unwrap_or("?")
+    }
+
+    /// The finding `id` (for `subject` when given).
+    #[track_caller]
+    pub fn check(&self, id: &str, subject: Option<&str>) -> &Value {
+        let checks = self.domain()["checks"].as_array().expect("checks array");
+        checks
+            .iter()
+            .find(|c| c["id"] == id && subject.is_none_or(|s| c["subject"] == s))
+            .unwrap_or_else(|| {
+                panic!(
+                    "no {id} {subject:?} in {}",
+                    serde_json::to_string_pretty(checks).unwrap()
+                )
+            })
+    }
+
+    #[track_caller]
+    pub fn status(&self, id: &str, subject: Option<&str>) -> &str {
+        self.check(id, subject)["status"].as_str().unwrap_or("?")
+    }
+
+    #[track_caller]
+    pub fn message(&self, id: &str, subject: Option<&str>) -> &str {
+        self.check(id, subject)["message"].as_str().unwrap_or("")
+    }
+}
+
+/// One CA for the whole test run: leaves made for a [`Spec`] before its
+/// world exists are signed by the CA the world trusts.
+pub fn ca() -> &'static TestCa {
+    static CA: std::sync::OnceLock<TestCa> = std::sync::OnceLock::new();
+    CA.get_or_init(TestCa::new)
+}
+
+pub struct World {
+    pub dir: tempfile::TempDir,
+    pub dns: DnsServer,
+    pub https: HttpsServer,
+    pub smtp: Vec<SmtpServer>,
+    pub base_args: Vec<String>,
+}
+
+pub fn world(spec: &Spec) -> World {
+    let ca = ca();
+    let dir = tempfile::tempdir().unwrap();
+    let ca_file = ca.write_pem(dir.path());
+    let mut dns = DnsServer::builder().zone(&format!("{}.", spec.domain), &spec.zone);
+    for (name, qtype, fault) in &spec.faults {
+        dns = dns.fault(name, *qtype, *fault);
+    }
+    let dns = dns.start_now();
+    let policy_host = format!("mta-sts.{}", spec.domain);
+    let http_leaf = spec
+        .http_leaf
+        .clone()
+        .unwrap_or_else(|| ca.leaf(&[&policy_host]));
+    let https = now(HttpsServer::start(
+        localhost(),
+        &http_leaf,
+        spec.http.clone(),
+    ));
+    let mx1_leaf = spec
+        .mx1_leaf
+        .clone()
+        .unwrap_or_else(|| ca.leaf(&["mx1.example.test"]));
+    let mx2_leaf = spec
+        .mx2_leaf
+        .clone()
+        .unwrap_or_else(|| ca.leaf(&["mx2.backup.example.test"]));
+    let mx1 = now(SmtpServer::start(
+        localhost(),
+        "mx1.example.test",
+        Some(&mx1_leaf),
+        spec.mx1,
+    ));
+    let mx2 = now(SmtpServer::start(
+        localhost(),
+        "mx2.backup.example.test",
+        Some(&mx2_leaf),
+        spec.mx2,
+    ));
+    let base_args = vec![
+        "check".to_string(),
+        "--json".into(),
+        "--resolver".into(),
+        dns.addr.to_string(),
+        "--ca-file".into(),
+        ca_file.display().to_string(),
+        "--timeout".into(),
+        spec.timeout.into(),
+        "--connect-to".into(),
+        format!("{policy_host}:443:{}", https.addr),
+        "--connect-to".into(),
+        format!("mx1.example.test:25:{}", mx1.addr),
+        "--connect-to".into(),
+        format!("mx2.backup.example.test:25:{}", mx2.addr),
+    ];
+    World {
+        dir,
+        dns,
+        https,
+        smtp: vec![mx1, mx2],
+        base_args,
+    }
+}
+
+pub fn run(spec: Spec) -> Run {
+    let w = world(&spec);
+    let mut args = w.base_args.clone();
+    args.push(spec.input.clone().unwrap_or_else(|| spec.domain.clone()));
+    args.extend(spec.args.iter().cloned());
+    let started = Instant::now();
+    let out = mtasts().args(&args).output().unwrap();
+    let elapsed = started.elapsed();
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8 output");
+    let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {stdout}\nstderr: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    Run {
+        json,
+        code: out.status.code(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        elapsed,
+        https: w.https,
+        smtp: w.smtp,
+        _dns: w.dns,
+        _dir: w.dir,
+    }
+}
+
+const MX1: Option<&str> = Some("mx1.example.test");
+const MX2: Option<&str> = Some("mx2.backup.example.test");
+
+// ------------------------------------------------------------ the healthy world
+
+#[test]
+fn a_healthy_deployment_passes_every_check() {
+    let r = run(Spec::default());
+    assert_eq!(
+        r.code,
+        Some(0),
+        "{}",
+        serde_json::to_string_pretty(&r.json).unwrap()
+    );
+    assert_eq!(r.verdict(), "pass");
+    assert_eq!(r.domain()["domain"], "example.test");
+    for id in mtasts::check::findings::DOMAIN_CHECKS {
+        assert_eq!(r.status(id, None), "pass", "{id}: {}", r.message(id, None));
+    }
+    for host in [MX1, MX2] {
+        for id in mtasts::check::findings::HOST_CHECKS {
+            assert_eq!(
+                r.status(id, host),
+                "pass",
+                "{id} {host:?}: {}",
+                r.message(id, host)
+            );
+        }
+    }
+    assert!(r.message("mx.match", MX2).contains("*.backup.example.test"));
+    assert!(
+        r.message("smtp.tls_version", MX1).contains("TLSv1.3"),
+        "{}",
+        r.message("smtp.tls_version", MX1)
+    );
+    assert!(
+        r.message("record.present", None)
+            .contains("v=STSv1; id=20261128195300Z")
+    );
+    // Per-host ids carry the host as subject; domain-level ones none.
+    assert!(r.check("record.present", None).get("subject").is_none());
+    assert_eq!(r.domain()["checks"].as_array().unwrap().len(), 15 + 2 * 4);
+    assert_eq!(r.https.requests(), 1);
+    assert!(
+        r.stderr.is_empty(),
+        "nothing on stderr when it is not a terminal: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn no_smtp_skips_the_probes() {
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    });
+    assert_eq!(r.code, Some(0));
+    for id in ["smtp.starttls", "smtp.certificate", "smtp.tls_version"] {
+        assert_eq!(r.status(id, MX1), "skip");
+        assert_eq!(r.status(id, MX2), "skip");
+    }
+    assert_eq!(r.status("mx.match", MX1), "pass");
+    assert!(
+        r.smtp.iter().all(|s| s.connections() == 0),
+        "--no-smtp must not connect"
+    );
+}
+
+#[test]
+fn upper_case_input_with_a_trailing_dot_is_normalised() {
+    let r = run(Spec {
+        input: Some("EXAMPLE.Test.".into()),
+        ..Spec::default()
+    });
+    assert_eq!(r.domain()["domain"], "example.test");
+    assert_eq!(r.verdict(), "pass");
+}
+
+#[test]
+fn an_idn_domain_is_checked_in_a_labels() {
+    let idn = "xn--maana-pta.test";
+    let zone = zone().replace("example.test.", &format!("{idn}."));
+    let policy = POLICY.replace("example.test", idn);
+    let spec = Spec {
+        domain: idn.into(),
+        zone,
+        input: Some("MAÑANA.test".into()),
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .policy(&policy);
+    let r = run(spec);
+    assert_eq!(r.domain()["domain"], idn);
+    assert_eq!(
+        r.status("record.present", None),
+        "pass",
+        "{}",
+        r.message("record.present", None)
+    );
+    assert_eq!(
+        r.status("policy.tls", None),
+        "pass",
+        "{}",
+        r.message("policy.tls", None)
+    );
+    assert_eq!(r.status("mx.match", Some(&*format!("mx1.{idn}"))), "pass");
+}
+
+// ------------------------------------------------------------ the TXT record
+
+#[test]
+fn a_missing_record_fails_as_nxdomain_not_as_a_dns_error() {
+    let r =
+        run(Spec::default().zone_replace("_mta-sts IN TXT \"v=STSv1; id=20261128195300Z\"\n", ""));
+    assert_eq!(r.code, Some(1));
+    assert_eq!(r.status("record.present", None), "fail");
+    assert!(
+        r.message("record.present", None).contains("NXDOMAIN"),
+        "{}",
+        r.message("record.present", None)
+    );
+    assert!(
+        r.check("record.present", None)["fix"]
+            .as_str()
+            .unwrap()
+            .contains("v=STSv1; id=")
+    );
+    assert_eq!(r.status("record.unique", None), "skip");
+    assert_eq!(r.status("record.syntax", None), "skip");
+}
+
+#[test]
+fn two_sts_records_fail_uniqueness() {
+    let r = run(Spec::default().zone_replace(
+        "_mta-sts IN TXT \"v=STSv1; id=20261128195300Z\"\n",
+        "_mta-sts IN TXT \"v=STSv1; id=20261128195300Z\"\n_mta-sts IN TXT \"v=STSv1; id=20261201000000Z\"\n_mta-sts IN TXT \"v=spf1 -all\"\n",
+    ));
+    assert_eq!(r.status("record.present", None), "pass");
+    assert_eq!(r.status("record.unique", None), "fail");
+    assert!(
+        r.message("record.unique", None).contains("2 records"),
+        "{}",
+        r.message("record.unique", None)
+    );
+    assert_eq!(r.verdict(), "fail");
+}
+
+#[test]
+fn split_txt_strings_are_concatenated() {
+    let r = run(Spec::default().zone_replace(
+        "\"v=STSv1; id=20261128195300Z\"",
+        "\"v=STSv1; id=2026\" \"1128195300Z\"",
+    ));
+    assert_eq!(r.status("record.syntax", None), "pass");
+    assert!(
+        r.message("record.present", None)
+            .contains("id=20261128195300Z")
+    );
+}
+
+#[test]
+fn bad_record_syntax_fails() {
+    for (record, needle) in [
+        ("v=STSv1; id=2024-01-01", "'-'"),
+        ("v=STSv12; id=1", "v=STSv12"),
+        ("v=STSv1", "no id"),
+    ] {
+        let r = run(Spec {
+            args: vec!["--no-smtp".into()],
+            ..Spec::default()
+        }
+        .zone_replace("\"v=STSv1; id=20261128195300Z\"", &format!("\"{record}\"")));
+        assert_eq!(r.status("record.syntax", None), "fail", "{record}");
+        assert!(
+            r.message("record.syntax", None).contains(needle),
+            "{record}: {}",
+            r.message("record.syntax", None)
+        );
+    }
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .zone_replace("\"v=STSv1; id=20261128195300Z\"", "\"v=STSv1 ; id=1\""));
+    assert_eq!(r.status("record.syntax", None), "warn");
+    assert_eq!(r.verdict(), "warn");
+}
+
+#[test]
+fn a_cname_at_the_record_is_followed() {
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .zone_replace(
+        "_mta-sts IN TXT \"v=STSv1; id=20261128195300Z\"\n",
+        "_mta-sts IN CNAME sts.example.test.\nsts IN TXT \"v=STSv1; id=20261128195300Z\"\n",
+    ));
+    assert_eq!(
+        r.status("record.present", None),
+        "pass",
+        "{}",
+        r.message("record.present", None)
+    );
+    assert!(
+        r.message("record.present", None).contains("CNAME"),
+        "{}",
+        r.message("record.present", None)
+    );
+}
+
+#[test]
+fn servfail_is_reported_as_such() {
+    let r = run(Spec {
+        faults: vec![("_mta-sts.example.test.".into(), Some(16), Fault::ServFail)],
+        ..Spec::default()
+    });
+    assert_eq!(r.status("record.present", None), "fail");
+    let m = r.message("record.present", None);
+    assert!(m.contains("SERVFAIL") && !m.contains("NXDOMAIN"), "{m}");
+    assert_eq!(
+        r.status("policy.syntax", None),
+        "pass",
+        "the rest of the check goes on"
+    );
+}
+
+#[test]
+fn a_dns_timeout_is_reported_and_bounded() {
+    let r = run(Spec {
+        faults: vec![("_mta-sts.example.test.".into(), None, Fault::Drop)],
+        timeout: "1",
+        ..Spec::default()
+    });
+    assert!(
+        r.message("record.present", None).contains("timed out"),
+        "{}",
+        r.message("record.present", None)
+    );
+    assert!(r.elapsed < Duration::from_secs(8), "took {:?}", r.elapsed);
+}
+
+// ------------------------------------------------------------ the policy host
+
+#[test]
+fn a_missing_policy_host_fails_dns_and_tls() {
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .zone_replace("mta-sts IN A 127.0.0.1\n", ""));
+    assert_eq!(r.status("policy_host.dns", None), "fail");
+    assert!(r.message("policy_host.dns", None).contains("NXDOMAIN"));
+}
+
+#[test]
+fn a_cname_policy_host_warns() {
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .zone_replace(
+        "mta-sts IN A 127.0.0.1\n",
+        "mta-sts IN CNAME web.example.test.\nweb IN A 127.0.0.1\n",
+    ));
+    assert_eq!(r.status("policy_host.dns", None), "warn");
+    assert!(
+        r.message("policy_host.dns", None)
+            .contains("web.example.test")
+    );
+    assert_eq!(r.verdict(), "warn");
+    assert_eq!(r.code, Some(0), "warnings alone exit 0");
+}
+
+#[test]
+fn policy_certificate_problems_fail_tls() {
+    let cases = [
+        (ca().leaf_expired(&["mta-sts.example.test"]), "expired"),
+        (
+            ca().leaf(&["other.example.test"]),
+            "not valid for this host name",
+        ),
+        (untrusted_leaf(&["mta-sts.example.test"]), "trusted root"),
+    ];
+    for (leaf, needle) in cases {
+        let r = run(Spec {
+            http_leaf: Some(leaf),
+            args: vec!["--no-smtp".into()],
+            ..Spec::default()
+        });
+        assert_eq!(r.status("policy.tls", None), "fail", "{needle}");
+        assert!(
+            r.message("policy.tls", None).contains(needle),
+            "{needle}: {}",
+            r.message("policy.tls", None)
+        );
+        assert_eq!(r.status("policy.http", None), "skip");
+        assert_eq!(
+            r.https.requests(),
+            0,
+            "no request over an untrusted connection"
+        );
+    }
+}
+
+#[test]
+fn a_wildcard_certificate_is_valid_for_the_policy_host() {
+    let r = run(Spec {
+        http_leaf: Some(ca().leaf(&["*.example.test"])),
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    });
+    assert_eq!(
+        r.status("policy.tls", None),
+        "pass",
+        "{}",
+        r.message("policy.tls", None)
+    );
+}
+
+#[test]
+fn a_redirect_is_reported_and_not_followed() {
+    let r = run(Spec::default().http(HttpBehaviour::Redirect {
+        status: 301,
+        location: "https://www.example.test/.well-known/mta-sts.txt".into(),
+    }));
+    assert_eq!(r.status("policy.http", None), "fail");
+    let m = r.message("policy.http", None);
+    assert!(
+        m.contains("301") && m.contains("https://www.example.test/.well-known/mta-sts.txt"),
+        "{m}"
+    );
+    assert_eq!(r.https.requests(), 1, "the redirect must not be followed");
+    assert_eq!(r.status("policy.content_type", None), "skip");
+    assert_eq!(
+        r.status("mx.match", MX1),
+        "skip",
+        "no policy, no MX matching"
+    );
+}
+
+#[test]
+fn a_404_fails_http() {
+    let r = run(Spec::default().http(HttpBehaviour::status(404, "not found")));
+    assert_eq!(r.status("policy.http", None), "fail");
+    assert!(r.message("policy.http", None).contains("404"));
+}
+
+#[test]
+fn content_types() {
+    let serve = |ct: Option<&str>| HttpBehaviour::Serve {
+        status: 200,
+        content_type: ct.map(Into::into),
+        body: POLICY.into(),
+    };
+    for (ct, want) in [
+        (Some("text/plain; charset=utf-8"), "pass"),
+        (Some("TEXT/PLAIN"), "pass"),
+        (Some("text/html"), "fail"),
+        (Some("text/plain+x"), "fail"),
+        (Some("application/json+text/plain"), "fail"),
+        (None, "fail"),
+    ] {
+        let r = run(Spec {
+            args: vec!["--no-smtp".into()],
+            ..Spec::default()
+        }
+        .http(serve(ct)));
+        assert_eq!(
+            r.status("policy.content_type", None),
+            want,
+            "{ct:?}: {}",
+            r.message("policy.content_type", None)
+        );
+    }
+}
+
+#[test]
+fn an_endless_body_is_abandoned_past_64_kib() {
+    let r = run(Spec::default().http(HttpBehaviour::EndlessBody {
+        content_type: "text/plain".into(),
+    }));
+    assert_eq!(r.status("policy.size", None), "fail");
+    assert!(
+        r.message("policy.size", None).contains("65536"),
+        "{}",
+        r.message("policy.size", None)
+    );
+    assert_eq!(r.status("policy.syntax", None), "skip");
+    assert!(r.elapsed < Duration::from_secs(10));
+}
+
+#[test]
+fn an_announced_huge_body_is_not_downloaded() {
+    let body = format!("{POLICY}{}", "x: y\r\n".repeat(20_000));
+    let r = run(Spec::default().policy(&body));
+    assert_eq!(r.status("policy.size", None), "fail");
+    assert!(
+        r.message("policy.size", None).contains("not downloaded"),
+        "{}",
+        r.message("policy.size", None)
+    );
+}
+
+#[test]
+fn a_policy_host_that_stalls_after_accept_is_bounded() {
+    let r = run(Spec {
+        timeout: "1",
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .http(HttpBehaviour::StallAfterAccept));
+    assert_eq!(
+        r.status("policy.tls", None),
+        "fail",
+        "{}",
+        r.message("policy.tls", None)
+    );
+    assert!(r.elapsed < Duration::from_secs(6), "took {:?}", r.elapsed);
+}
+
+#[test]
+fn a_policy_host_that_stalls_mid_body_is_bounded() {
+    let r = run(Spec {
+        timeout: "1",
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .http(HttpBehaviour::StallAfterHeaders {
+        content_type: "text/plain".into(),
+        partial_body: b"version: STSv1\r\n".to_vec(),
+    }));
+    assert_eq!(r.status("policy.size", None), "fail");
+    assert!(
+        r.message("policy.size", None).contains("stalled"),
+        "{}",
+        r.message("policy.size", None)
+    );
+    assert!(r.elapsed < Duration::from_secs(6), "took {:?}", r.elapsed);
+}
+
+// ------------------------------------------------------------ the policy
+
+#[test]
+fn policy_syntax_errors_fail_and_lf_is_fine() {
+    let r = run(Spec::default().policy(&POLICY.replace("\r\n", "\n")));
+    assert_eq!(r.status("policy.syntax", None), "pass", "LF-only is valid");
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .policy("version: STSv1\nMode: Enforce\nmx: mx1.example.test.\nmax_age: 86400.5\n"));
+    assert_eq!(r.status("policy.syntax", None), "fail");
+    let m = r.message("policy.syntax", None);
+    assert!(m.contains("line 3") && m.contains("trailing dot"), "{m}");
+    assert_eq!(r.status("policy.max_age", None), "fail");
+    assert_eq!(r.status("policy.mode", None), "fail");
+}
+
+#[test]
+fn escape_bytes_from_the_network_never_reach_the_terminal() {
+    let hostile = "version: STSv1\nmode: enforce\x1b]0;owned\x07\nmx: \x1b[31mmx1.example.test\nmax_age: 604800\n";
+    let spec = Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .policy(hostile)
+    .zone_replace(
+        "\"v=STSv1; id=20261128195300Z\"",
+        "\"v=STSv1; id=1\\027[2J\"",
+    );
+    let w = world(&spec);
+    let mut args = w.base_args.clone();
+    args.retain(|a| a != "--json");
+    args.push("example.test".into());
+    args.push("--color=never".into());
+    args.push("--no-smtp".into());
+    let out = mtasts().args(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        !out.stdout.contains(&0x1b) && !out.stdout.contains(&0x07),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\\x1b"), "escaped form shown: {text}");
+}
+
+#[test]
+fn testing_mode_and_short_max_age_warn() {
+    let r = run(Spec::default().policy(&POLICY.replace("mode: enforce", "mode: testing")));
+    assert_eq!(r.status("policy.mode", None), "warn");
+    assert_eq!(r.verdict(), "warn");
+    assert_eq!(r.code, Some(0));
+    let r = run(Spec::default().policy(&POLICY.replace("604800", "86400")));
+    assert_eq!(r.status("policy.max_age", None), "warn");
+    let r = run(Spec::default().policy(&POLICY.replace("604800", "0")));
+    assert_eq!(r.status("policy.max_age", None), "warn");
+}
+
+#[test]
+fn a_testing_policy_that_misses_an_mx_still_fails() {
+    let r = run(Spec::default()
+        .policy("version: STSv1\nmode: testing\nmx: mx1.example.test\nmax_age: 86400\n"));
+    assert_eq!(r.status("mx.match", MX1), "pass");
+    assert_eq!(r.status("mx.match", MX2), "fail");
+    let f = r.check("mx.match", MX2);
+    assert!(
+        f["fix"]
+            .as_str()
+            .unwrap()
+            .contains("mx: mx2.backup.example.test"),
+        "{f}"
+    );
+    assert_eq!(r.verdict(), "fail");
+}
+
+#[test]
+fn wildcards_cover_exactly_one_label() {
+    // *.example.test covers mx1.example.test but not mx2.backup.example.test.
+    let r = run(Spec::default()
+        .policy("version: STSv1\nmode: enforce\nmx: *.example.test\nmax_age: 604800\n"));
+    assert_eq!(r.status("mx.match", MX1), "pass");
+    assert_eq!(r.status("mx.match", MX2), "fail");
+    assert_eq!(
+        r.status("policy.syntax", None),
+        "warn",
+        "a wildcard over the policy domain itself is risky"
+    );
+}
+
+#[test]
+fn unused_patterns_warn() {
+    let r =
+        run(Spec::default().policy(&POLICY.replace("max_age", "mx: old.example.test\r\nmax_age")));
+    assert_eq!(r.status("policy.mx_unused", None), "warn");
+    assert!(
+        r.message("policy.mx_unused", None)
+            .contains("old.example.test")
+    );
+}
+
+// ------------------------------------------------------------ MX records
+
+#[test]
+fn a_null_mx_fails() {
+    let r = run(Spec::default().zone_replace(
+        "@ IN MX 10 mx1.example.test.\n@ IN MX 20 mx2.backup.example.test.\n",
+        "@ IN MX 0 .\n",
+    ));
+    assert_eq!(r.status("mx.present", None), "fail");
+    assert!(r.message("mx.present", None).contains("null MX"));
+    assert!(
+        r.domain()["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c.get("subject").is_none())
+    );
+}
+
+#[test]
+fn no_mx_fails() {
+    let r = run(Spec::default().zone_replace(
+        "@ IN MX 10 mx1.example.test.\n@ IN MX 20 mx2.backup.example.test.\n",
+        "",
+    ));
+    assert_eq!(r.status("mx.present", None), "fail");
+    assert!(
+        r.message("mx.present", None).contains("no MX"),
+        "{}",
+        r.message("mx.present", None)
+    );
+    assert_eq!(r.status("policy.mx_unused", None), "skip");
+}
+
+// ------------------------------------------------------------ SMTP
+
+#[test]
+fn two_mx_hosts_where_only_one_is_broken() {
+    let r = run(Spec {
+        mx2: SmtpBehaviour::NoStartTls,
+        ..Spec::default()
+    });
+    assert_eq!(r.status("smtp.starttls", MX1), "pass");
+    assert_eq!(r.status("smtp.starttls", MX2), "fail");
+    assert!(r.message("smtp.starttls", MX2).contains("STARTTLS"));
+    assert_eq!(r.status("smtp.certificate", MX2), "skip");
+    assert_eq!(r.verdict(), "fail");
+}
+
+#[test]
+fn smtp_certificate_problems() {
+    for (leaf, needle) in [
+        (ca().leaf_expired(&["mx1.example.test"]), "expired"),
+        (
+            ca().leaf(&["mail.other.test"]),
+            "not valid for this host name",
+        ),
+        (untrusted_leaf(&["mx1.example.test"]), "trusted root"),
+    ] {
+        let r = run(Spec {
+            mx1_leaf: Some(leaf),
+            ..Spec::default()
+        });
+        assert_eq!(
+            r.status("smtp.starttls", MX1),
+            "pass",
+            "a certificate problem alone does not fail starttls"
+        );
+        assert_eq!(r.status("smtp.certificate", MX1), "fail", "{needle}");
+        assert!(
+            r.message("smtp.certificate", MX1).contains(needle),
+            "{}",
+            r.message("smtp.certificate", MX1)
+        );
+        assert_eq!(r.status("smtp.certificate", MX2), "pass");
+    }
+}
+
+#[test]
+fn smtp_servers_that_stall_are_bounded() {
+    for behaviour in [
+        SmtpBehaviour::StallAfterAccept,
+        SmtpBehaviour::StallAfterBanner,
+    ] {
+        let r = run(Spec {
+            mx1: behaviour,
+            timeout: "1",
+            ..Spec::default()
+        });
+        assert_eq!(r.status("smtp.starttls", MX1), "fail", "{behaviour:?}");
+        assert!(
+            r.message("smtp.starttls", MX1).contains("no answer"),
+            "{}",
+            r.message("smtp.starttls", MX1)
+        );
+        assert!(
+            r.elapsed < Duration::from_secs(6),
+            "{behaviour:?} took {:?}",
+            r.elapsed
+        );
+    }
+}
+
+#[test]
+fn bytes_injected_after_starttls_are_caught() {
+    let r = run(Spec {
+        mx1: SmtpBehaviour::InjectAfterStartTls,
+        ..Spec::default()
+    });
+    assert_eq!(r.status("smtp.starttls", MX1), "fail");
+    assert!(
+        r.message("smtp.starttls", MX1).contains("injection"),
+        "{}",
+        r.message("smtp.starttls", MX1)
+    );
+}
+
+#[test]
+fn multi_line_and_hostile_banners() {
+    let r = run(Spec {
+        mx1: SmtpBehaviour::MultiLineBanner,
+        mx2: SmtpBehaviour::BannerWithEscapes,
+        ..Spec::default()
+    });
+    assert_eq!(r.status("smtp.starttls", MX1), "pass");
+    assert_eq!(r.status("smtp.starttls", MX2), "pass");
+    let raw = serde_json::to_string(&r.json).unwrap();
+    assert!(
+        !raw.contains("\\u001b") && !raw.contains("\\u0007"),
+        "escapes must not survive: {raw}"
+    );
+}
+
+#[test]
+fn a_rejected_ehlo_fails_starttls() {
+    let r = run(Spec {
+        mx1: SmtpBehaviour::RejectEhlo,
+        ..Spec::default()
+    });
+    assert_eq!(r.status("smtp.starttls", MX1), "fail");
+    assert!(
+        r.message("smtp.starttls", MX1).contains("550"),
+        "{}",
+        r.message("smtp.starttls", MX1)
+    );
+}
+
+#[test]
+fn a_server_speaking_only_old_tls_fails_the_version_check() {
+    // A server that offers STARTTLS and then answers any ClientHello with a
+    // fatal protocol_version alert, as a TLS 1.0-only server does.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        use std::io::{BufRead, BufReader, Read, Write};
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut w = stream.try_clone().unwrap();
+                let mut r = BufReader::new(stream);
+                let _ = w.write_all(b"220 old.example.test ESMTP\r\n");
+                let mut line = String::new();
+                while r.read_line(&mut line).unwrap_or(0) > 0 {
+                    let cmd = line.trim().to_ascii_uppercase();
+                    line.clear();
+                    if cmd.starts_with("EHLO") {
+                        let _ = w.write_all(b"250-old.example.test\r\n250 STARTTLS\r\n");
+                    } else if cmd == "STARTTLS" {
+                        let _ = w.write_all(b"220 go ahead\r\n");
+                        let mut hello = [0u8; 512];
+                        let _ = r.read(&mut hello);
+                        let _ = w.write_all(&[0x15, 0x03, 0x01, 0x00, 0x02, 0x02, 0x46]);
+                        return;
+                    } else {
+                        let _ = w.write_all(b"221 bye\r\n");
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    let spec = Spec::default();
+    let w = world(&spec);
+    let mut args = w.base_args.clone();
+    let i = args
+        .iter()
+        .position(|a| a.starts_with("mx1.example.test:25:"))
+        .unwrap();
+    args[i] = format!("mx1.example.test:25:{addr}");
+    args.push("example.test".into());
+    let out = mtasts().args(&args).output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let checks = json["domains"][0]["checks"].as_array().unwrap();
+    let find = |id: &str| {
+        checks
+            .iter()
+            .find(|c| c["id"] == id && c["subject"] == "mx1.example.test")
+            .unwrap()
+    };
+    assert_eq!(
+        find("smtp.tls_version")["status"],
+        "fail",
+        "{}",
+        find("smtp.tls_version")
+    );
+    assert!(
+        find("smtp.tls_version")["message"]
+            .as_str()
+            .unwrap()
+            .contains("older than 1.2")
+    );
+}
+
+// ------------------------------------------------------------ TLS-RPT
+
+#[test]
+fn tlsrpt_missing_warns_and_bad_syntax_fails() {
+    let r = run(Spec::default().zone_replace(
+        "_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"\n",
+        "",
+    ));
+    assert_eq!(r.status("tlsrpt.present", None), "warn");
+    assert_eq!(r.status("tlsrpt.syntax", None), "skip");
+    assert_eq!(r.verdict(), "warn");
+    let r =
+        run(Spec::default()
+            .zone_replace("rua=mailto:tlsrpt@example.test", "rua=tlsrpt@example.test"));
+    assert_eq!(r.status("tlsrpt.present", None), "pass");
+    assert_eq!(r.status("tlsrpt.syntax", None), "fail");
+    assert!(r.message("tlsrpt.syntax", None).contains("mailto:"));
+    let r = run(Spec::default().zone_replace(
+        "_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"\n",
+        "_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:a@example.test\"\n_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:b@example.test\"\n",
+    ));
+    assert_eq!(r.status("tlsrpt.syntax", None), "fail");
+}
+
+// ------------------------------------------------------------ the command line
+
+#[test]
+fn human_output_explains_failures() {
+    let show = std::env::var_os("MTASTS_SHOW_OUTPUT").is_some();
+    let spec = Spec {
+        mx2: SmtpBehaviour::NoStartTls,
+        ..Spec::default()
+    }
+    .policy("version: STSv1\nmode: enforce\nmx: mx1.example.test\nmax_age: 604800\n");
+    let w = world(&spec);
+    let mut args = w.base_args.clone();
+    args.retain(|a| a != "--json");
+    args.push("example.test".into());
+    let out = mtasts().args(&args).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    if show {
+        println!("{}", args.join(" "));
+        println!("{text}");
+        let mut json_args = args.clone();
+        json_args.push("--json".into());
+        println!(
+            "{}",
+            String::from_utf8_lossy(&mtasts().args(&json_args).output().unwrap().stdout)
+        );
+    }
+    assert!(text.contains("example.test  FAIL"), "{text}");
+    assert!(text.contains("✗ mx.match"), "{text}");
+    assert!(
+        text.contains("fix:      add the line `mx: mx2.backup.example.test`"),
+        "{text}"
+    );
+    assert!(text.contains("MX mx2.backup.example.test"), "{text}");
+    assert!(
+        text.contains("1 domain checked: 0 passed, 0 warned, 1 failed"),
+        "{text}"
+    );
+    assert!(!text.contains('\u{1b}'), "no colour into a pipe");
+}
+
+#[test]
+fn domains_from_a_file_and_several_at_once() {
+    let spec = Spec::default();
+    let w = world(&spec);
+    let list = w.dir.path().join("domains.txt");
+    std::fs::write(
+        &list,
+        "# our domains\nexample.test\n\nEXAMPLE.test.  # same, deduplicated\nnothere.test\n",
+    )
+    .unwrap();
+    let mut args = w.base_args.clone();
+    args.extend([
+        "--file".into(),
+        list.display().to_string(),
+        "--no-smtp".into(),
+    ]);
+    let out = mtasts().args(&args).output().unwrap();
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let domains = json["domains"].as_array().unwrap();
+    assert_eq!(domains.len(), 2);
+    assert_eq!(domains[0]["domain"], "example.test");
+    assert_eq!(domains[1]["domain"], "nothere.test");
+    assert_eq!(domains[1]["verdict"], "fail");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn check_usage_errors() {
+    usage_error(&["check"], &["no domain"]);
+    usage_error(&["check", "not a domain"], &["not a valid domain"]);
+    usage_error(&["check", "192.0.2.1"], &["IP address"]);
+    usage_error(
+        &["check", "example.test", "--resolver", "dns.example"],
+        &["--resolver"],
+    );
+    usage_error(&["check", "example.test", "--timeout", "0"], &["--timeout"]);
+    usage_error(
+        &["check", "example.test", "--ca-file", "/no/such/ca.pem"],
+        &["--ca-file", "/no/such/ca.pem"],
+    );
+    usage_error(
+        &["check", "example.test", "--connect-to", "a:b"],
+        &["HOST:PORT:ADDR:PORT"],
+    );
+    usage_error(
+        &["check", "example.test", "--concurrency", "0"],
+        &["--concurrency"],
+    );
+    usage_error(&["check", "--file", "/no/such/list"], &["cannot read"]);
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.pem");
+    std::fs::write(&empty, "not a certificate\n").unwrap();
+    usage_error(
+        &[
+            "check",
+            "example.test",
+            "--ca-file",
+            empty.to_str().unwrap(),
+        ],
+        &["no PEM certificate"],
+    );
+    let list = dir.path().join("list.txt");
+    std::fs::write(&list, "ok.test\nbad domain\n").unwrap();
+    usage_error(
+        &["check", "--file", list.to_str().unwrap()],
+        &["list.txt:2"],
+    );
+}
