@@ -277,14 +277,17 @@ async fn session(
             Some(rustls::ProtocolVersion::TLSv1_2 | rustls::ProtocolVersion::TLSv1_3)
         ),
     });
-    // Be polite: QUIT inside TLS, but never wait long for the goodbye.
-    let _ = tokio::time::timeout(timeout.min(Duration::from_secs(2)), async {
-        tls.write_all(b"QUIT\r\n").await?;
-        let mut buf = [0u8; 512];
-        let _ = tls.read(&mut buf).await;
-        tls.shutdown().await
-    })
-    .await;
+    // Be polite: QUIT inside TLS. The goodbye is read in the background so
+    // it never adds a round trip to the report.
+    tokio::spawn(async move {
+        let _ = tokio::time::timeout(Duration::from_secs(2), async {
+            tls.write_all(b"QUIT\r\n").await?;
+            let mut buf = [0u8; 512];
+            let _ = tls.read(&mut buf).await;
+            tls.shutdown().await
+        })
+        .await;
+    });
     Ok(())
 }
 
