@@ -31,6 +31,10 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('gen-policy', 'gen-policy', [CompletionResultType]::ParameterValue, 'Render a policy file (.well-known/mta-sts.txt)')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Validate a local policy file or a TXT record value')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write everything a domain must publish: policy, DNS records, hosting, checklist')
+            [CompletionResult]::new('gen-hosting', 'gen-hosting', [CompletionResultType]::ParameterValue, 'Render the policy as a deployable artifact for a web host or serverless platform')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Switch an init directory from testing to enforce, with a longer max_age and a new id')
+            [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -92,11 +96,72 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound of each network operation, in seconds')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many domains to check at once')
             [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl''s convention; repeatable)')
+            [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Remember each domain''s id and policy digest in DIR, and fail when the policy changed but the id did not')
             [CompletionResult]::new('--policy-port', '--policy-port', [CompletionResultType]::ParameterName, 'Port of the policy host (for test setups; senders always use 443)')
             [CompletionResult]::new('--smtp-port', '--smtp-port', [CompletionResultType]::ParameterName, 'Port of the MX hosts (for test setups; senders always use 25)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
             [CompletionResult]::new('--no-smtp', '--no-smtp', [CompletionResultType]::ParameterName, 'Skip the SMTP probes of the MX hosts (reported as skip)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of the report')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mtasts;init' {
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Directory to write [default: mta-sts-DOMAIN]')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Policy mode to start with')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Seconds senders cache the policy [default: 604800 for enforce, 86400 otherwise]')
+            [CompletionResult]::new('--rua', '--rua', [CompletionResultType]::ParameterName, 'Where TLS reports go (repeatable) [default: mailto:tlsrpt@DOMAIN]')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Hosting artifacts to generate (repeatable)')
+            [CompletionResult]::new('--mx', '--mx', [CompletionResultType]::ParameterName, 'Use these mx patterns instead of deriving them from the live MX records (repeatable)')
+            [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Send every DNS query to this server only, ADDR or ADDR:PORT')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound of each DNS query, in seconds')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM) path written into nginx/Caddy/Apache configurations')
+            [CompletionResult]::new('--webroot', '--webroot', [CompletionResultType]::ParameterName, 'Document root holding .well-known/mta-sts.txt [default: /var/www/mta-sts.DOMAIN]')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Listen on ADDR:PORT or PORT instead of 443 (nginx, Caddy, Apache)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('--allow-uncovered', '--allow-uncovered', [CompletionResultType]::ParameterName, 'Write the policy even if a live MX host is not covered by any pattern')
+            [CompletionResult]::new('--classic', '--classic', [CompletionResultType]::ParameterName, 'Cloudflare Worker: use the classic addEventListener(''fetch'', …) syntax')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mtasts;gen-hosting' {
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The mail domain (the policy host is mta-sts.DOMAIN)')
+            [CompletionResult]::new('--policy-file', '--policy-file', [CompletionResultType]::ParameterName, 'Serve this existing policy file instead of one built from --mode/--mx')
+            [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Policy mode')
+            [CompletionResult]::new('--mx', '--mx', [CompletionResultType]::ParameterName, 'An MX host or ''*.''-wildcard the policy allows (repeatable); IDN names are converted to A-labels')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Add the MX pattern a hosted mail provider documents (repeatable)')
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM) path written into nginx/Caddy/Apache configurations')
+            [CompletionResult]::new('--webroot', '--webroot', [CompletionResultType]::ParameterName, 'Document root holding .well-known/mta-sts.txt [default: /var/www/mta-sts.DOMAIN]')
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Listen on ADDR:PORT or PORT instead of 443 (nginx, Caddy, Apache)')
+            [CompletionResult]::new('--out', '--out', [CompletionResultType]::ParameterName, 'Write the files under DIR instead of printing them')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('--classic', '--classic', [CompletionResultType]::ParameterName, 'Cloudflare Worker: use the classic addEventListener(''fetch'', …) syntax')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace files under --out whose content differs')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mtasts;promote' {
+            [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'max_age of the enforced policy, at least a week is recommended [default: 1209600]')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mtasts;retire' {
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
@@ -117,6 +182,10 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('gen-policy', 'gen-policy', [CompletionResultType]::ParameterValue, 'Render a policy file (.well-known/mta-sts.txt)')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Validate a local policy file or a TXT record value')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write everything a domain must publish: policy, DNS records, hosting, checklist')
+            [CompletionResult]::new('gen-hosting', 'gen-hosting', [CompletionResultType]::ParameterValue, 'Render the policy as a deployable artifact for a web host or serverless platform')
+            [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Switch an init directory from testing to enforce, with a longer max_age and a new id')
+            [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -134,6 +203,18 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             break
         }
         'mtasts;help;check' {
+            break
+        }
+        'mtasts;help;init' {
+            break
+        }
+        'mtasts;help;gen-hosting' {
+            break
+        }
+        'mtasts;help;promote' {
+            break
+        }
+        'mtasts;help;retire' {
             break
         }
         'mtasts;help;completions' {

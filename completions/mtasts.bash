@@ -22,6 +22,9 @@ _mtasts() {
             mtasts,completions)
                 cmd="mtasts__subcmd__completions"
                 ;;
+            mtasts,gen-hosting)
+                cmd="mtasts__subcmd__gen__subcmd__hosting"
+                ;;
             mtasts,gen-policy)
                 cmd="mtasts__subcmd__gen__subcmd__policy"
                 ;;
@@ -34,14 +37,26 @@ _mtasts() {
             mtasts,help)
                 cmd="mtasts__subcmd__help"
                 ;;
+            mtasts,init)
+                cmd="mtasts__subcmd__init"
+                ;;
             mtasts,lint)
                 cmd="mtasts__subcmd__lint"
+                ;;
+            mtasts,promote)
+                cmd="mtasts__subcmd__promote"
+                ;;
+            mtasts,retire)
+                cmd="mtasts__subcmd__retire"
                 ;;
             mtasts__subcmd__help,check)
                 cmd="mtasts__subcmd__help__subcmd__check"
                 ;;
             mtasts__subcmd__help,completions)
                 cmd="mtasts__subcmd__help__subcmd__completions"
+                ;;
+            mtasts__subcmd__help,gen-hosting)
+                cmd="mtasts__subcmd__help__subcmd__gen__subcmd__hosting"
                 ;;
             mtasts__subcmd__help,gen-policy)
                 cmd="mtasts__subcmd__help__subcmd__gen__subcmd__policy"
@@ -55,8 +70,17 @@ _mtasts() {
             mtasts__subcmd__help,help)
                 cmd="mtasts__subcmd__help__subcmd__help"
                 ;;
+            mtasts__subcmd__help,init)
+                cmd="mtasts__subcmd__help__subcmd__init"
+                ;;
             mtasts__subcmd__help,lint)
                 cmd="mtasts__subcmd__help__subcmd__lint"
+                ;;
+            mtasts__subcmd__help,promote)
+                cmd="mtasts__subcmd__help__subcmd__promote"
+                ;;
+            mtasts__subcmd__help,retire)
+                cmd="mtasts__subcmd__help__subcmd__retire"
                 ;;
             *)
                 ;;
@@ -65,7 +89,7 @@ _mtasts() {
 
     case "${cmd}" in
         mtasts)
-            opts="-h -V --color --help --version gen-record gen-tlsrpt gen-policy lint check completions help"
+            opts="-h -V --color --help --version gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -83,7 +107,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__check)
-            opts="-h -V --file --resolver --ca-file --timeout --no-smtp --json --concurrency --connect-to --policy-port --smtp-port --color --help --version"
+            opts="-h -V --file --resolver --ca-file --timeout --no-smtp --json --concurrency --connect-to --state --policy-port --smtp-port --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -113,6 +137,10 @@ _mtasts() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --state)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --policy-port)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -139,6 +167,68 @@ _mtasts() {
                 return 0
             fi
             case "${prev}" in
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mtasts__subcmd__gen__subcmd__hosting)
+            opts="-h -V --domain --policy-file --mode --mx --provider --max-age --classic --cert --key --webroot --listen --out --force --color --help --version cloudflare-worker nginx caddy apache iis github-pages azure-function static"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --policy-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "enforce testing none" -- "${cur}"))
+                    return 0
+                    ;;
+                --mx)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "microsoft365" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --webroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -261,7 +351,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__help)
-            opts="gen-record gen-tlsrpt gen-policy lint check completions help"
+            opts="gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -289,6 +379,20 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mtasts__subcmd__help__subcmd__gen__subcmd__hosting)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -358,6 +462,20 @@ _mtasts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mtasts__subcmd__help__subcmd__init)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mtasts__subcmd__help__subcmd__lint)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -365,6 +483,100 @@ _mtasts() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mtasts__subcmd__help__subcmd__promote)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mtasts__subcmd__help__subcmd__retire)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mtasts__subcmd__init)
+            opts="-h -V --out --mode --max-age --rua --host --mx --allow-uncovered --resolver --timeout --classic --cert --key --webroot --listen --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "enforce testing none" -- "${cur}"))
+                    return 0
+                    ;;
+                --max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rua)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -W "cloudflare-worker nginx caddy apache iis github-pages azure-function static" -- "${cur}"))
+                    return 0
+                    ;;
+                --mx)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --webroot)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -391,6 +603,46 @@ _mtasts() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mtasts__subcmd__promote)
+            opts="-h -V --max-age --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mtasts__subcmd__retire)
+            opts="-h -V --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0

@@ -28,6 +28,10 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand gen-policy 'Render a policy file (.well-known/mta-sts.txt)'
             cand lint 'Validate a local policy file or a TXT record value'
             cand check 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
+            cand init 'Write everything a domain must publish: policy, DNS records, hosting, checklist'
+            cand gen-hosting 'Render the policy as a deployable artifact for a web host or serverless platform'
+            cand promote 'Switch an init directory from testing to enforce, with a longer max_age and a new id'
+            cand retire 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -84,11 +88,68 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --timeout 'Bound of each network operation, in seconds'
             cand --concurrency 'How many domains to check at once'
             cand --connect-to 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl''s convention; repeatable)'
+            cand --state 'Remember each domain''s id and policy digest in DIR, and fail when the policy changed but the id did not'
             cand --policy-port 'Port of the policy host (for test setups; senders always use 443)'
             cand --smtp-port 'Port of the MX hosts (for test setups; senders always use 25)'
             cand --color 'Controls when to use color'
             cand --no-smtp 'Skip the SMTP probes of the MX hosts (reported as skip)'
             cand --json 'Print one JSON document on stdout instead of the report'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mtasts;init'= {
+            cand --out 'Directory to write [default: mta-sts-DOMAIN]'
+            cand --mode 'Policy mode to start with'
+            cand --max-age 'Seconds senders cache the policy [default: 604800 for enforce, 86400 otherwise]'
+            cand --rua 'Where TLS reports go (repeatable) [default: mailto:tlsrpt@DOMAIN]'
+            cand --host 'Hosting artifacts to generate (repeatable)'
+            cand --mx 'Use these mx patterns instead of deriving them from the live MX records (repeatable)'
+            cand --resolver 'Send every DNS query to this server only, ADDR or ADDR:PORT'
+            cand --timeout 'Bound of each DNS query, in seconds'
+            cand --cert 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations'
+            cand --key 'Private key (PEM) path written into nginx/Caddy/Apache configurations'
+            cand --webroot 'Document root holding .well-known/mta-sts.txt [default: /var/www/mta-sts.DOMAIN]'
+            cand --listen 'Listen on ADDR:PORT or PORT instead of 443 (nginx, Caddy, Apache)'
+            cand --color 'Controls when to use color'
+            cand --allow-uncovered 'Write the policy even if a live MX host is not covered by any pattern'
+            cand --classic 'Cloudflare Worker: use the classic addEventListener(''fetch'', …) syntax'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mtasts;gen-hosting'= {
+            cand --domain 'The mail domain (the policy host is mta-sts.DOMAIN)'
+            cand --policy-file 'Serve this existing policy file instead of one built from --mode/--mx'
+            cand --mode 'Policy mode'
+            cand --mx 'An MX host or ''*.''-wildcard the policy allows (repeatable); IDN names are converted to A-labels'
+            cand --provider 'Add the MX pattern a hosted mail provider documents (repeatable)'
+            cand --max-age 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]'
+            cand --cert 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations'
+            cand --key 'Private key (PEM) path written into nginx/Caddy/Apache configurations'
+            cand --webroot 'Document root holding .well-known/mta-sts.txt [default: /var/www/mta-sts.DOMAIN]'
+            cand --listen 'Listen on ADDR:PORT or PORT instead of 443 (nginx, Caddy, Apache)'
+            cand --out 'Write the files under DIR instead of printing them'
+            cand --color 'Controls when to use color'
+            cand --classic 'Cloudflare Worker: use the classic addEventListener(''fetch'', …) syntax'
+            cand --force 'Replace files under --out whose content differs'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mtasts;promote'= {
+            cand --max-age 'max_age of the enforced policy, at least a week is recommended [default: 1209600]'
+            cand --color 'Controls when to use color'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mtasts;retire'= {
+            cand --color 'Controls when to use color'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'
@@ -107,6 +168,10 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand gen-policy 'Render a policy file (.well-known/mta-sts.txt)'
             cand lint 'Validate a local policy file or a TXT record value'
             cand check 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
+            cand init 'Write everything a domain must publish: policy, DNS records, hosting, checklist'
+            cand gen-hosting 'Render the policy as a deployable artifact for a web host or serverless platform'
+            cand promote 'Switch an init directory from testing to enforce, with a longer max_age and a new id'
+            cand retire 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -119,6 +184,14 @@ set edit:completion:arg-completer[mtasts] = {|@words|
         &'mtasts;help;lint'= {
         }
         &'mtasts;help;check'= {
+        }
+        &'mtasts;help;init'= {
+        }
+        &'mtasts;help;gen-hosting'= {
+        }
+        &'mtasts;help;promote'= {
+        }
+        &'mtasts;help;retire'= {
         }
         &'mtasts;help;completions'= {
         }

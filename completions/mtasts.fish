@@ -34,6 +34,10 @@ complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "gen-tlsrpt" -d 'Print
 complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "gen-policy" -d 'Render a policy file (.well-known/mta-sts.txt)'
 complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "lint" -d 'Validate a local policy file or a TXT record value'
 complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "check" -d 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
+complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "init" -d 'Write everything a domain must publish: policy, DNS records, hosting, checklist'
+complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "gen-hosting" -d 'Render the policy as a deployable artifact for a web host or serverless platform'
+complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "promote" -d 'Switch an init directory from testing to enforce, with a longer max_age and a new id'
+complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "retire" -d 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)'
 complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-record" -l domain -d 'The mail domain the record is for (shows the owner name _mta-sts.DOMAIN)' -r
@@ -87,6 +91,7 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l ca-file -d 'Trus
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l timeout -d 'Bound of each network operation, in seconds' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l concurrency -d 'How many domains to check at once' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l connect-to -d 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl\'s convention; repeatable)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l state -d 'Remember each domain\'s id and policy digest in DIR, and fail when the policy changed but the id did not' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l policy-port -d 'Port of the policy host (for test setups; senders always use 443)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l smtp-port -d 'Port of the MX hosts (for test setups; senders always use 25)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l color -d 'Controls when to use color' -r -f -a "auto\t''
@@ -96,15 +101,78 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l no-smtp -d 'Skip
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l json -d 'Print one JSON document on stdout instead of the report'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -s h -l help -d 'Print help'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -s V -l version -d 'Print version'
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l out -d 'Directory to write [default: mta-sts-DOMAIN]' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l mode -d 'Policy mode to start with' -r -f -a "enforce\t''
+testing\t''
+none\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l max-age -d 'Seconds senders cache the policy [default: 604800 for enforce, 86400 otherwise]' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l rua -d 'Where TLS reports go (repeatable) [default: mailto:tlsrpt@DOMAIN]' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l host -d 'Hosting artifacts to generate (repeatable)' -r -f -a "cloudflare-worker\t'A Cloudflare Worker (module syntax; --classic for addEventListener)'
+nginx\t'An nginx server block'
+caddy\t'A Caddyfile site'
+apache\t'An Apache httpd virtual host'
+iis\t'IIS: web.config with a text/plain MIME map, and the file'
+github-pages\t'A GitHub Pages repository tree (built by Jekyll)'
+azure-function\t'An HTTP-triggered Azure Function (Node.js)'
+static\t'The bare tree: .well-known/mta-sts.txt'"
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l mx -d 'Use these mx patterns instead of deriving them from the live MX records (repeatable)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l resolver -d 'Send every DNS query to this server only, ADDR or ADDR:PORT' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l timeout -d 'Bound of each DNS query, in seconds' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l cert -d 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l key -d 'Private key (PEM) path written into nginx/Caddy/Apache configurations' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l webroot -d 'Document root holding .well-known/mta-sts.txt [default: /var/www/mta-sts.DOMAIN]' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l listen -d 'Listen on ADDR:PORT or PORT instead of 443 (nginx, Caddy, Apache)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l color -d 'Controls when to use color' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l allow-uncovered -d 'Write the policy even if a live MX host is not covered by any pattern'
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l classic -d 'Cloudflare Worker: use the classic addEventListener(\'fetch\', …) syntax'
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -s V -l version -d 'Print version'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l domain -d 'The mail domain (the policy host is mta-sts.DOMAIN)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l policy-file -d 'Serve this existing policy file instead of one built from --mode/--mx' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l mode -d 'Policy mode' -r -f -a "enforce\t''
+testing\t''
+none\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l mx -d 'An MX host or \'*.\'-wildcard the policy allows (repeatable); IDN names are converted to A-labels' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l provider -d 'Add the MX pattern a hosted mail provider documents (repeatable)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online: *.mail.protection.outlook.com'"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l max-age -d 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l cert -d 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l key -d 'Private key (PEM) path written into nginx/Caddy/Apache configurations' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l webroot -d 'Document root holding .well-known/mta-sts.txt [default: /var/www/mta-sts.DOMAIN]' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l listen -d 'Listen on ADDR:PORT or PORT instead of 443 (nginx, Caddy, Apache)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l out -d 'Write the files under DIR instead of printing them' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l color -d 'Controls when to use color' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l classic -d 'Cloudflare Worker: use the classic addEventListener(\'fetch\', …) syntax'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l force -d 'Replace files under --out whose content differs'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -s V -l version -d 'Print version'
+complete -c mtasts -n "__fish_mtasts_using_subcommand promote" -l max-age -d 'max_age of the enforced policy, at least a week is recommended [default: 1209600]' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand promote" -l color -d 'Controls when to use color' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand promote" -s h -l help -d 'Print help'
+complete -c mtasts -n "__fish_mtasts_using_subcommand promote" -s V -l version -d 'Print version'
+complete -c mtasts -n "__fish_mtasts_using_subcommand retire" -l color -d 'Controls when to use color' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand retire" -s h -l help -d 'Print help'
+complete -c mtasts -n "__fish_mtasts_using_subcommand retire" -s V -l version -d 'Print version'
 complete -c mtasts -n "__fish_mtasts_using_subcommand completions" -l color -d 'Controls when to use color' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mtasts -n "__fish_mtasts_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check completions help" -f -a "gen-record" -d 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check completions help" -f -a "gen-tlsrpt" -d 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check completions help" -f -a "gen-policy" -d 'Render a policy file (.well-known/mta-sts.txt)'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check completions help" -f -a "lint" -d 'Validate a local policy file or a TXT record value'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check completions help" -f -a "check" -d 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help" -f -a "gen-record" -d 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help" -f -a "gen-tlsrpt" -d 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help" -f -a "gen-policy" -d 'Render a policy file (.well-known/mta-sts.txt)'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help" -f -a "lint" -d 'Validate a local policy file or a TXT record value'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help" -f -a "check" -d 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help" -f -a "init" -d 'Write everything a domain must publish: policy, DNS records, hosting, checklist'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help" -f -a "gen-hosting" -d 'Render the policy as a deployable artifact for a web host or serverless platform'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help" -f -a "promote" -d 'Switch an init directory from testing to enforce, with a longer max_age and a new id'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help" -f -a "retire" -d 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

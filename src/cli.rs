@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::generate::hosting::Target;
 use crate::model::{Domain, MaxAge, Mode, MxPattern, RuaUri, StsId};
 
 /// Generate, verify and monitor MTA-STS (RFC 8461) and TLS-RPT (RFC 8460).
@@ -39,6 +40,14 @@ pub enum Command {
     Lint(LintArgs),
     /// Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would.
     Check(CheckArgs),
+    /// Write everything a domain must publish: policy, DNS records, hosting, checklist.
+    Init(InitArgs),
+    /// Render the policy as a deployable artifact for a web host or serverless platform.
+    GenHosting(GenHostingArgs),
+    /// Switch an init directory from testing to enforce, with a longer max_age and a new id.
+    Promote(PromoteArgs),
+    /// Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3).
+    Retire(RetireArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -94,8 +103,9 @@ pub enum Provider {
     Microsoft365,
 }
 
-#[derive(Debug, Args)]
-pub struct GenPolicyArgs {
+/// What goes into a policy; shared by the commands that write one.
+#[derive(Debug, Clone, Args)]
+pub struct PolicyArgs {
     /// Policy mode.
     #[arg(long, default_value = "testing", value_parser = mode_parser())]
     pub mode: Mode,
@@ -108,12 +118,114 @@ pub struct GenPolicyArgs {
     /// Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise].
     #[arg(long, value_name = "SECS")]
     pub max_age: Option<MaxAge>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenPolicyArgs {
+    #[command(flatten)]
+    pub policy: PolicyArgs,
     /// Write the policy to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Replace an existing --output file whose content differs.
     #[arg(long, requires = "output")]
     pub force: bool,
+}
+
+/// Where and how a hosting artifact serves the policy.
+#[derive(Debug, Clone, Args)]
+pub struct HostingArgs {
+    /// Cloudflare Worker: use the classic addEventListener('fetch', …) syntax.
+    #[arg(long)]
+    pub classic: bool,
+    /// Certificate chain (PEM) path written into nginx/Caddy/Apache configurations.
+    #[arg(long, value_name = "PATH")]
+    pub cert: Option<String>,
+    /// Private key (PEM) path written into nginx/Caddy/Apache configurations.
+    #[arg(long, value_name = "PATH")]
+    pub key: Option<String>,
+    /// Document root holding .well-known/mta-sts.txt [default: /var/www/mta-sts.DOMAIN].
+    #[arg(long, value_name = "DIR")]
+    pub webroot: Option<String>,
+    /// Listen on ADDR:PORT or PORT instead of 443 (nginx, Caddy, Apache).
+    #[arg(long, value_name = "ADDR:PORT")]
+    pub listen: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenHostingArgs {
+    /// Where the policy will be hosted.
+    #[arg(value_enum)]
+    pub target: Target,
+    /// The mail domain (the policy host is mta-sts.DOMAIN).
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Domain,
+    /// Serve this existing policy file instead of one built from --mode/--mx.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["mx", "provider", "max_age"])]
+    pub policy_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+    #[command(flatten)]
+    pub hosting: HostingArgs,
+    /// Write the files under DIR instead of printing them.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Replace files under --out whose content differs.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The mail domain to set up.
+    #[arg(value_name = "DOMAIN")]
+    pub domain: Domain,
+    /// Directory to write [default: mta-sts-DOMAIN].
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Policy mode to start with.
+    #[arg(long, default_value = "testing", value_parser = mode_parser())]
+    pub mode: Mode,
+    /// Seconds senders cache the policy [default: 604800 for enforce, 86400 otherwise].
+    #[arg(long, value_name = "SECS")]
+    pub max_age: Option<MaxAge>,
+    /// Where TLS reports go (repeatable) [default: mailto:tlsrpt@DOMAIN].
+    #[arg(long, value_name = "URI")]
+    pub rua: Vec<RuaUri>,
+    /// Hosting artifacts to generate (repeatable).
+    #[arg(long = "host", value_enum, value_name = "TARGET")]
+    pub hosts: Vec<Target>,
+    /// Use these mx patterns instead of deriving them from the live MX records (repeatable).
+    #[arg(long, value_name = "PATTERN", value_parser = parse_mx)]
+    pub mx: Vec<MxPattern>,
+    /// Write the policy even if a live MX host is not covered by any pattern.
+    #[arg(long)]
+    pub allow_uncovered: bool,
+    /// Send every DNS query to this server only, ADDR or ADDR:PORT.
+    #[arg(long, value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
+    pub resolver: Option<SocketAddr>,
+    /// Bound of each DNS query, in seconds.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    pub timeout: Duration,
+    #[command(flatten)]
+    pub hosting: HostingArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct PromoteArgs {
+    /// A directory written by `mtasts init`.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+    /// max_age of the enforced policy, at least a week is recommended [default: 1209600].
+    #[arg(long, value_name = "SECS")]
+    pub max_age: Option<MaxAge>,
+}
+
+#[derive(Debug, Args)]
+pub struct RetireArgs {
+    /// A directory written by `mtasts init`.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +273,9 @@ pub struct CheckArgs {
     /// Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl's convention; repeatable).
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT", value_parser = parse_connect_to)]
     pub connect_to: Vec<ConnectTo>,
+    /// Remember each domain's id and policy digest in DIR, and fail when the policy changed but the id did not.
+    #[arg(long, value_name = "DIR")]
+    pub state: Option<PathBuf>,
     /// Port of the policy host (for test setups; senders always use 443).
     #[arg(long, value_name = "PORT", default_value_t = 443, hide = true)]
     pub policy_port: u16,

@@ -12,6 +12,7 @@ pub mod error;
 pub mod fsutil;
 pub mod generate;
 pub mod model;
+pub mod project;
 pub mod text;
 
 pub use error::{Error, Result};
@@ -43,6 +44,10 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
         Command::GenPolicy(args) => commands::gen_policy::run(&args),
         Command::Lint(args) => commands::lint::run(&args),
         Command::Check(args) => commands::check::run(&args),
+        Command::Init(args) => commands::init::run(&args),
+        Command::GenHosting(args) => commands::gen_hosting::run(&args),
+        Command::Promote(args) => commands::lifecycle::promote(&args),
+        Command::Retire(args) => commands::lifecycle::retire(&args),
         Command::Completions(args) => commands::completions::run(&args),
     }
 }

@@ -17,6 +17,8 @@ pub fn evaluate(domain: &Domain, g: &Gathered, smtp: bool) -> DomainReport {
     let record = record_checks(domain, g, &mut checks);
     policy_host_check(domain, g, &mut checks);
     let parsed = policy_checks(domain, g, &mut checks);
+    let record_id = first_record_id(g);
+    let policy_sha256 = policy_digest(g, parsed.as_ref());
     mx_checks(domain, g, parsed.as_ref(), smtp, &mut checks);
     tlsrpt_checks(domain, g, &mut checks);
     let policy = parsed.as_ref().map(|p| PolicySummary {
@@ -33,8 +35,38 @@ pub fn evaluate(domain: &Domain, g: &Gathered, smtp: bool) -> DomainReport {
         policy,
         mx: g.hosts.clone(),
         fetch: g.fetch.clone(),
+        record_id,
+        policy_sha256,
         elapsed_ms: 0,
     }
+}
+
+fn first_record_id(g: &Gathered) -> Option<String> {
+    let answer = g.sts_txt.as_ref().ok()?;
+    answer.records.iter().find_map(|strings| {
+        StsRecord::parse_strings(strings)
+            .record
+            .ok()
+            .map(|r| r.id.to_string())
+    })
+}
+
+fn policy_digest(g: &Gathered, parsed: Option<&PolicyParse>) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let Fetch::Response(resp) = &g.fetch else {
+        return None;
+    };
+    let body = resp.body.as_ref()?;
+    let canonical = match parsed.and_then(|p| p.policy.as_ref()) {
+        Some(policy) => policy.render().into_bytes(),
+        None => body.clone(),
+    };
+    Some(
+        Sha256::digest(&canonical)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
 }
 
 fn cname_note(chain: &[String]) -> String {

@@ -8,6 +8,7 @@ pub mod findings;
 pub mod https;
 pub mod render;
 pub mod smtp;
+pub mod state;
 pub mod tls;
 
 use std::net::{IpAddr, SocketAddr};
@@ -79,6 +80,13 @@ pub struct DomainReport {
     pub policy: Option<PolicySummary>,
     pub mx: Vec<HostData>,
     pub fetch: https::Fetch,
+    /// The id of the (first valid) STS record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_id: Option<String>,
+    /// SHA-256 of the policy as senders understand it (the canonical
+    /// rendering when it parses, else the raw body).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy_sha256: Option<String>,
     pub elapsed_ms: u64,
 }
 

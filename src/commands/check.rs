@@ -32,6 +32,17 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     })?;
     // Outstanding probes (a QUIT nobody answers) must not hold up the exit.
     runtime.shutdown_background();
+    let mut reports = reports;
+    if let Some(dir) = &args.state {
+        for r in &mut reports {
+            crate::check::state::apply(dir, r).map_err(|e| {
+                Error::Runtime(format!(
+                    "cannot update the --state directory {}: {e}",
+                    dir.display()
+                ))
+            })?;
+        }
+    }
     let text = if args.json {
         render::json(&reports)
     } else {

@@ -1,4 +1,4 @@
-use crate::cli::GenPolicyArgs;
+use crate::cli::{GenPolicyArgs, PolicyArgs};
 use crate::error::Error;
 use crate::fsutil::{Written, write_atomic};
 use crate::model::{Mode, Policy};
@@ -6,7 +6,7 @@ use crate::{Outcome, Result};
 
 /// Builds the policy the arguments describe; nothing is written until it is
 /// known to be valid.
-pub fn build(args: &GenPolicyArgs) -> Result<Policy> {
+pub fn build(args: &PolicyArgs) -> Result<Policy> {
     let mut mx = Vec::new();
     let candidates = args
         .provider
@@ -30,7 +30,7 @@ pub fn build(args: &GenPolicyArgs) -> Result<Policy> {
 }
 
 pub fn run(args: &GenPolicyArgs) -> Result<Outcome> {
-    let policy = build(args)?;
+    let policy = build(&args.policy)?;
     for advice in policy.advice(None) {
         super::eprint_line(&format!("warning: {advice}"));
     }

@@ -3,9 +3,12 @@
 
 pub mod check;
 pub mod completions;
+pub mod gen_hosting;
 pub mod gen_policy;
 pub mod gen_record;
 pub mod gen_tlsrpt;
+pub mod init;
+pub mod lifecycle;
 pub mod lint;
 
 use std::io::Write;

@@ -2,4 +2,5 @@
 //! their tools take, and provider presets for policies.
 
 pub mod dns;
+pub mod hosting;
 pub mod providers;

@@ -24,10 +24,29 @@ impl Provider {
     }
 }
 
+/// The provider pattern that covers `host`, if a known provider hosts it.
+pub fn covering(host: &str) -> Option<(Provider, MxPattern)> {
+    use clap::ValueEnum;
+    Provider::value_variants().iter().find_map(|p| {
+        p.patterns()
+            .into_iter()
+            .find(|pat| pat.matches(host))
+            .map(|pat| (*p, pat))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use clap::ValueEnum;
+
+    #[test]
+    fn microsoft_hosts_collapse_to_the_documented_pattern() {
+        let (p, pat) = covering("contoso-com.mail.protection.outlook.com").unwrap();
+        assert_eq!(p, Provider::Microsoft365);
+        assert_eq!(pat.to_string(), "*.mail.protection.outlook.com");
+        assert!(covering("mx1.contoso.com").is_none());
+    }
 
     #[test]
     fn every_documented_pattern_is_valid() {

@@ -28,6 +28,15 @@ impl MaxAge {
         Ok(MaxAge(secs as u32))
     }
 
+    /// `new` for constants.
+    pub const fn new_const(secs: u32) -> Option<MaxAge> {
+        if secs > Self::MAX {
+            None
+        } else {
+            Some(MaxAge(secs))
+        }
+    }
+
     /// Parses the policy form: 1 to 10 ASCII digits (`1*10(DIGIT)`).
     pub fn parse(s: &str) -> Result<MaxAge, MaxAgeError> {
         if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {

@@ -86,6 +86,14 @@ impl Spec {
     fn policy(self, body: &str) -> Self {
         self.http(HttpBehaviour::policy(body))
     }
+
+    pub fn http_policy(self, body: &str) -> Self {
+        self.policy(body)
+    }
+
+    pub fn zone_replace_pub(self, from: &str, to: &str) -> Self {
+        self.zone_replace(from, to)
+    }
 }
 
 /// A running world and the result of checking it.
@@ -1137,41 +1145,105 @@ fn every_address_of_every_mx_host_is_probed_at_the_addresses_dns_gives() {
     use std::net::SocketAddr;
     // Servers on distinct loopback addresses sharing one port, reached the
     // way a sender reaches them: through the A/AAAA records.
-    let first = now(SmtpServer::start(loopback(127, 0, 1, 1), "mx1.example.test", Some(&ca().leaf(&["mx1.example.test"])), SmtpBehaviour::Normal));
+    let first = now(SmtpServer::start(
+        loopback(127, 0, 1, 1),
+        "mx1.example.test",
+        Some(&ca().leaf(&["mx1.example.test"])),
+        SmtpBehaviour::Normal,
+    ));
     let port = first.addr.port();
     let at = |ip: &str| -> SocketAddr { format!("{ip}:{port}").parse().unwrap() };
-    let broken = now(SmtpServer::start(at("127.0.1.2"), "mx1.example.test", Some(&ca().leaf(&["mx1.example.test"])), SmtpBehaviour::NoStartTls));
-    let v6 = now(SmtpServer::start(at("[::1]"), "mx1.example.test", Some(&ca().leaf(&["mx1.example.test"])), SmtpBehaviour::Normal));
-    let policy = now(HttpsServer::start(at("127.0.1.3"), &ca().leaf(&["mta-sts.example.test"]), HttpBehaviour::policy(POLICY)));
-    let backup = now(SmtpServer::start(at("127.0.1.4"), "mx2.backup.example.test", Some(&ca().leaf(&["mx2.backup.example.test"])), SmtpBehaviour::Normal));
+    let broken = now(SmtpServer::start(
+        at("127.0.1.2"),
+        "mx1.example.test",
+        Some(&ca().leaf(&["mx1.example.test"])),
+        SmtpBehaviour::NoStartTls,
+    ));
+    let v6 = now(SmtpServer::start(
+        at("[::1]"),
+        "mx1.example.test",
+        Some(&ca().leaf(&["mx1.example.test"])),
+        SmtpBehaviour::Normal,
+    ));
+    let policy = now(HttpsServer::start(
+        at("127.0.1.3"),
+        &ca().leaf(&["mta-sts.example.test"]),
+        HttpBehaviour::policy(POLICY),
+    ));
+    let backup = now(SmtpServer::start(
+        at("127.0.1.4"),
+        "mx2.backup.example.test",
+        Some(&ca().leaf(&["mx2.backup.example.test"])),
+        SmtpBehaviour::Normal,
+    ));
     let zone = zone()
-        .replace("mx1 IN A 127.0.0.1\n", "mx1 IN A 127.0.1.1\nmx1 IN A 127.0.1.2\nmx1 IN AAAA ::1\n")
+        .replace(
+            "mx1 IN A 127.0.0.1\n",
+            "mx1 IN A 127.0.1.1\nmx1 IN A 127.0.1.2\nmx1 IN AAAA ::1\n",
+        )
         .replace("mx2.backup IN A 127.0.0.1\n", "mx2.backup IN A 127.0.1.4\n")
         .replace("mta-sts IN A 127.0.0.1\n", "mta-sts IN A 127.0.1.3\n");
-    let dns = DnsServer::builder().zone("example.test.", &zone).start_now();
+    let dns = DnsServer::builder()
+        .zone("example.test.", &zone)
+        .start_now();
     let dir = tempfile::tempdir().unwrap();
     let ca_file = ca().write_pem(dir.path());
     let port_s = port.to_string();
     let out = mtasts()
-        .args(["check", "example.test", "--json", "--timeout", "3", "--resolver", &dns.addr.to_string()])
-        .args(["--ca-file", ca_file.to_str().unwrap(), "--policy-port", &port_s, "--smtp-port", &port_s])
+        .args([
+            "check",
+            "example.test",
+            "--json",
+            "--timeout",
+            "3",
+            "--resolver",
+            &dns.addr.to_string(),
+        ])
+        .args([
+            "--ca-file",
+            ca_file.to_str().unwrap(),
+            "--policy-port",
+            &port_s,
+            "--smtp-port",
+            &port_s,
+        ])
         .output()
         .unwrap();
     let json: Value = serde_json::from_slice(&out.stdout).unwrap();
     let d = &json["domains"][0];
     let find = |id: &str, subject: Option<&str>| {
-        d["checks"].as_array().unwrap().iter().find(|c| c["id"] == id && subject.is_none_or(|s| c["subject"] == s)).unwrap().clone()
+        d["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id && subject.is_none_or(|s| c["subject"] == s))
+            .unwrap()
+            .clone()
     };
-    assert_eq!(find("policy.syntax", None)["status"], "pass", "{}", find("policy.tls", None));
+    assert_eq!(
+        find("policy.syntax", None)["status"],
+        "pass",
+        "{}",
+        find("policy.tls", None)
+    );
     let starttls = find("smtp.starttls", MX1);
     assert_eq!(starttls["status"], "fail");
     let m = starttls["message"].as_str().unwrap();
-    assert!(m.contains("127.0.1.2") && !m.contains("127.0.1.1"), "only the broken address is named: {m}");
+    assert!(
+        m.contains("127.0.1.2") && !m.contains("127.0.1.1"),
+        "only the broken address is named: {m}"
+    );
     assert_eq!(find("smtp.starttls", MX2)["status"], "pass");
     let tls = find("smtp.tls_version", MX1);
     let v = tls["message"].as_str().unwrap();
-    assert!(v.contains("127.0.1.1") && v.contains("[::1]"), "both working addresses probed: {v}");
-    assert_eq!(first.connections() + broken.connections() + v6.connections(), 3);
+    assert!(
+        v.contains("127.0.1.1") && v.contains("[::1]"),
+        "both working addresses probed: {v}"
+    );
+    assert_eq!(
+        first.connections() + broken.connections() + v6.connections(),
+        3
+    );
     assert_eq!(backup.connections(), 1);
     assert_eq!(policy.requests(), 1);
 }

@@ -3,6 +3,7 @@
 mod check;
 mod cli;
 mod completions;
+mod lifecycle;
 mod props;
 mod support;
 mod support_smoke;

@@ -1,0 +1,486 @@
+//! init, gen-hosting, promote, retire and `check --state`, through the real
+//! binary against the test world.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+use crate::check::{POLICY, Spec, run, zone};
+use crate::cli::{mtasts, usage_error};
+use crate::support::DnsServer;
+
+fn read(p: &Path) -> String {
+    std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+/// A zone whose MX hosts are a Microsoft 365 host and an own one.
+fn m365_zone() -> String {
+    zone().replace(
+        "@ IN MX 10 mx1.example.test.\n@ IN MX 20 mx2.backup.example.test.\n",
+        "@ IN MX 0 example-test.mail.protection.outlook.com.\n@ IN MX 20 mx2.backup.example.test.\n",
+    )
+}
+
+fn init_cmd(dns: &DnsServer, dir: &Path) -> Command {
+    let mut cmd = mtasts();
+    cmd.args([
+        "init",
+        "example.test",
+        "--resolver",
+        &dns.addr.to_string(),
+        "--timeout",
+        "2",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    cmd
+}
+
+#[test]
+fn init_derives_patterns_from_live_mx_and_writes_everything() {
+    let dns = DnsServer::builder()
+        .zone("example.test.", &m365_zone())
+        .start_now();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let out = init_cmd(&dns, &dir)
+        .args([
+            "--host",
+            "nginx",
+            "--host",
+            "cloudflare-worker",
+            "--host",
+            "github-pages",
+            "--rua",
+            "mailto:reports@example.test",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("example-test.mail.protection.outlook.com")
+            && text.contains("covered by mx: *.mail.protection.outlook.com"),
+        "{text}"
+    );
+    let policy = read(&dir.join(".well-known/mta-sts.txt"));
+    assert_eq!(
+        policy,
+        "version: STSv1\r\nmode: testing\r\nmx: *.mail.protection.outlook.com\r\nmx: mx2.backup.example.test\r\nmax_age: 86400\r\n"
+    );
+    assert!(
+        !policy.contains("*.example.test"),
+        "never a wildcard over the own domain"
+    );
+    let zone = read(&dir.join("dns/records.zone"));
+    assert!(
+        zone.contains("_mta-sts.example.test. 3600 IN TXT \"v=STSv1; id="),
+        "{zone}"
+    );
+    assert!(
+        zone.contains(
+            "_smtp._tls.example.test. 3600 IN TXT \"v=TLSRPTv1; rua=mailto:reports@example.test\""
+        ),
+        "{zone}"
+    );
+    assert!(
+        read(&dir.join("dns/records.ps1"))
+            .contains("Add-DnsServerResourceRecord -ZoneName \"example.test\" -Name \"_mta-sts\"")
+    );
+    let checklist = read(&dir.join("CHECKLIST.md"));
+    for needle in [
+        "Replace",
+        "A/AAAA",
+        "certificate valid for `mta-sts.example.test`",
+        "mtasts check example.test",
+        "mtasts promote",
+        "TLS-RPT",
+    ] {
+        assert!(
+            checklist.contains(needle),
+            "CHECKLIST.md lacks {needle:?}:\n{checklist}"
+        );
+    }
+    for f in [
+        "hosting/nginx/mta-sts.example.test.conf",
+        "hosting/nginx/webroot/.well-known/mta-sts.txt",
+        "hosting/cloudflare-worker/worker.js",
+        "hosting/cloudflare-worker/wrangler.toml",
+        "hosting/github-pages/_config.yml",
+        "hosting/github-pages/CNAME",
+        "hosting/github-pages/.well-known/mta-sts.txt",
+    ] {
+        assert!(dir.join(f).is_file(), "{f} missing");
+    }
+    assert_eq!(
+        read(&dir.join("hosting/nginx/webroot/.well-known/mta-sts.txt")),
+        policy
+    );
+    // A second init never clobbers.
+    let before = read(&dir.join("dns/records.zone"));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let again = init_cmd(&dns, &dir).output().unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing was written"));
+    assert_eq!(read(&dir.join("dns/records.zone")), before);
+}
+
+#[test]
+fn init_refuses_a_policy_that_leaves_a_live_mx_uncovered() {
+    let dns = DnsServer::builder()
+        .zone("example.test.", &zone())
+        .start_now();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let out = init_cmd(&dns, &dir)
+        .args(["--mx", "mx1.example.test"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("mx2.backup.example.test") && err.contains("--allow-uncovered"),
+        "{err}"
+    );
+    assert!(!dir.exists(), "nothing written");
+    init_cmd(&dns, &dir)
+        .args(["--mx", "mx1.example.test", "--allow-uncovered"])
+        .assert()
+        .success();
+    assert!(dir.join(".well-known/mta-sts.txt").is_file());
+}
+
+#[test]
+fn init_usage_errors() {
+    let dns = DnsServer::builder()
+        .zone(
+            "example.test.",
+            &zone().replace(
+                "@ IN MX 10 mx1.example.test.\n@ IN MX 20 mx2.backup.example.test.\n",
+                "@ IN MX 0 .\n",
+            ),
+        )
+        .start_now();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let out = init_cmd(&dns, &dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("null MX"));
+    usage_error(&["init", "not a domain"], &["not a valid domain"]);
+    usage_error(&["init", "example.test", "--host", "netlify"], &["netlify"]);
+    usage_error(
+        &["init", "example.test", "--rua", "me@example.test"],
+        &["mailto:me@example.test"],
+    );
+}
+
+/// The whole loop: init from the live MX, publish exactly what it wrote,
+/// and `check` passes.
+#[test]
+fn what_init_writes_passes_check_when_published() {
+    let dns = DnsServer::builder()
+        .zone("example.test.", &zone())
+        .start_now();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    init_cmd(&dns, &dir)
+        .args(["--mode", "enforce", "--host", "static"])
+        .assert()
+        .success();
+    let records = read(&dir.join("dns/records.zone"));
+    let published: String = zone()
+        .lines()
+        .filter(|l| !l.starts_with("_mta-sts") && !l.starts_with("_smtp._tls"))
+        .map(|l| format!("{l}\n"))
+        .chain(
+            records
+                .lines()
+                .filter(|l| !l.starts_with(';'))
+                .map(|l| format!("{l}\n")),
+        )
+        .collect();
+    let policy = read(&dir.join("hosting/static/.well-known/mta-sts.txt"));
+    let spec = Spec {
+        zone: published,
+        ..Spec::default()
+    }
+    .http_policy(&policy);
+    let r = run(spec);
+    assert_eq!(
+        r.verdict(),
+        "pass",
+        "{}",
+        serde_json::to_string_pretty(&r.json).unwrap()
+    );
+}
+
+#[test]
+fn promote_then_retire_follow_rfc_8461_section_8() {
+    let dns = DnsServer::builder()
+        .zone("example.test.", &zone())
+        .start_now();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    init_cmd(&dns, &dir)
+        .args(["--host", "nginx"])
+        .assert()
+        .success();
+    let id_of = |dir: &Path| {
+        let z = read(&dir.join("dns/records.zone"));
+        z.split("id=")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string()
+    };
+    let first_id = id_of(&dir);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let out = mtasts()
+        .args(["promote", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let second_id = id_of(&dir);
+    assert_ne!(first_id, second_id, "promote publishes a new id");
+    assert!(
+        text.find("1. Publish the new policy").unwrap()
+            < text.find("3. Replace the TXT record").unwrap(),
+        "policy first, then the id: {text}"
+    );
+    assert!(
+        text.contains(&format!("id={first_id}")) && text.contains(&format!("id={second_id}")),
+        "{text}"
+    );
+    let policy = read(&dir.join(".well-known/mta-sts.txt"));
+    assert!(
+        policy.contains("mode: enforce\r\n") && policy.contains("max_age: 1209600\r\n"),
+        "{policy}"
+    );
+    assert_eq!(
+        read(&dir.join("hosting/nginx/webroot/.well-known/mta-sts.txt")),
+        policy,
+        "hosting artifacts follow"
+    );
+    usage_error(
+        &["promote", dir.to_str().unwrap()],
+        &["already in enforce mode"],
+    );
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let out = mtasts()
+        .args(["retire", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    let policy = read(&dir.join(".well-known/mta-sts.txt"));
+    assert!(
+        policy.contains("mode: none\r\n") && policy.contains("max_age: 86400\r\n"),
+        "{policy}"
+    );
+    assert_ne!(id_of(&dir), second_id);
+    assert!(
+        text.contains("1209600 s") && text.contains("Only then delete"),
+        "wait out the longest max_age: {text}"
+    );
+    usage_error(
+        &["promote", tmp.path().to_str().unwrap()],
+        &["not a directory written by `mtasts init`"],
+    );
+    let max_age_dir = tmp.path().join("m");
+    init_cmd(&dns, &max_age_dir).assert().success();
+    mtasts()
+        .args([
+            "promote",
+            max_age_dir.to_str().unwrap(),
+            "--max-age",
+            "2419200",
+        ])
+        .assert()
+        .success();
+    assert!(read(&max_age_dir.join(".well-known/mta-sts.txt")).contains("max_age: 2419200\r\n"));
+}
+
+#[test]
+fn gen_hosting_prints_or_writes_every_target() {
+    for target in [
+        "cloudflare-worker",
+        "nginx",
+        "caddy",
+        "apache",
+        "iis",
+        "github-pages",
+        "azure-function",
+        "static",
+    ] {
+        mtasts()
+            .args([
+                "gen-hosting",
+                target,
+                "--domain",
+                "contoso.com",
+                "--mode",
+                "enforce",
+                "--mx",
+                "*.mail.protection.outlook.com",
+            ])
+            .assert()
+            .success()
+            .stdout(
+                predicate::str::contains("==> ")
+                    .and(predicate::str::contains("mail.protection.outlook.com")),
+            );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let policy_file = tmp.path().join("p.txt");
+    std::fs::write(&policy_file, POLICY).unwrap();
+    let out_dir = tmp.path().join("iis");
+    mtasts()
+        .args([
+            "gen-hosting",
+            "iis",
+            "--domain",
+            "example.test",
+            "--policy-file",
+            policy_file.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("wrote"));
+    assert_eq!(read(&out_dir.join(".well-known/mta-sts.txt")), POLICY);
+    assert!(read(&out_dir.join("web.config")).contains("mimeType=\"text/plain; charset=utf-8\""));
+    // A different policy does not clobber without --force.
+    std::fs::write(&policy_file, POLICY.replace("enforce", "testing")).unwrap();
+    let args = [
+        "gen-hosting",
+        "iis",
+        "--domain",
+        "example.test",
+        "--policy-file",
+        policy_file.to_str().unwrap(),
+        "--out",
+        out_dir.to_str().unwrap(),
+    ];
+    usage_error(&args, &["--force"]);
+    assert_eq!(read(&out_dir.join(".well-known/mta-sts.txt")), POLICY);
+    mtasts().args(args).arg("--force").assert().success();
+    assert!(read(&out_dir.join(".well-known/mta-sts.txt")).contains("mode: testing"));
+    mtasts()
+        .args([
+            "gen-hosting",
+            "cloudflare-worker",
+            "--domain",
+            "contoso.com",
+            "--mx",
+            "a.contoso.com",
+            "--classic",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("addEventListener(\"fetch\""));
+    usage_error(
+        &[
+            "gen-hosting",
+            "netlify",
+            "--domain",
+            "contoso.com",
+            "--mx",
+            "a.b.c",
+        ],
+        &["netlify"],
+    );
+    usage_error(&["gen-hosting", "nginx", "--mx", "a.b.c"], &["--domain"]);
+    usage_error(
+        &[
+            "gen-hosting",
+            "nginx",
+            "--domain",
+            "contoso.com",
+            "--mode",
+            "enforce",
+        ],
+        &["--mx"],
+    );
+    let bad = tmp.path().join("bad.txt");
+    std::fs::write(&bad, "version: STSv1\nmode: enforce\n").unwrap();
+    usage_error(
+        &[
+            "gen-hosting",
+            "nginx",
+            "--domain",
+            "contoso.com",
+            "--policy-file",
+            bad.to_str().unwrap(),
+        ],
+        &["not a valid policy"],
+    );
+}
+
+/// `check --state`: a policy that changes under the same id fails.
+#[test]
+fn id_rotation_drift_is_caught() {
+    let state = tempfile::tempdir().unwrap();
+    let with_state = |spec: Spec| {
+        let mut spec = spec;
+        spec.args.extend([
+            "--state".to_string(),
+            state.path().display().to_string(),
+            "--no-smtp".into(),
+        ]);
+        run(spec)
+    };
+    let r = with_state(Spec::default());
+    assert_eq!(r.status("record.id_rotation", None), "info");
+    assert_eq!(r.verdict(), "pass", "info does not change the verdict");
+    let r = with_state(Spec::default());
+    assert_eq!(r.status("record.id_rotation", None), "pass");
+    let changed = POLICY.replace("604800", "1209600");
+    let r = with_state(Spec::default().http_policy(&changed));
+    assert_eq!(
+        r.status("record.id_rotation", None),
+        "fail",
+        "{}",
+        r.message("record.id_rotation", None)
+    );
+    assert!(
+        r.message("record.id_rotation", None)
+            .contains("id is still 20261128195300Z")
+    );
+    assert_eq!(r.code, Some(1));
+    let r = with_state(
+        Spec::default()
+            .http_policy(&changed)
+            .zone_replace_pub("id=20261128195300Z", "id=20261201000000Z"),
+    );
+    assert_eq!(r.status("record.id_rotation", None), "pass");
+    assert!(
+        r.message("record.id_rotation", None)
+            .contains("changed from 20261128195300Z to 20261201000000Z")
+    );
+    // Without --state there is no such check.
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    });
+    let ids: Vec<&Value> = r.domain()["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["id"])
+        .collect();
+    assert!(!ids.iter().any(|i| *i == "record.id_rotation"));
+}
