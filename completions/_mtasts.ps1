@@ -35,6 +35,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('gen-hosting', 'gen-hosting', [CompletionResultType]::ParameterValue, 'Render the policy as a deployable artifact for a web host or serverless platform')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Switch an init directory from testing to enforce, with a longer max_age and a new id')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Summarise TLS-RPT reports and say whether it is safe to enforce')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -168,6 +169,18 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'mtasts;report' {
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Only this policy domain')
+            [CompletionResult]::new('--min-reporters', '--min-reporters', [CompletionResultType]::ParameterName, 'Reporting organisations that must have seen the policy without failures')
+            [CompletionResult]::new('--min-days', '--min-days', [CompletionResultType]::ParameterName, 'Days the reports must cover')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of the summary')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'mtasts;completions' {
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
@@ -186,6 +199,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('gen-hosting', 'gen-hosting', [CompletionResultType]::ParameterValue, 'Render the policy as a deployable artifact for a web host or serverless platform')
             [CompletionResult]::new('promote', 'promote', [CompletionResultType]::ParameterValue, 'Switch an init directory from testing to enforce, with a longer max_age and a new id')
             [CompletionResult]::new('retire', 'retire', [CompletionResultType]::ParameterValue, 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)')
+            [CompletionResult]::new('report', 'report', [CompletionResultType]::ParameterValue, 'Summarise TLS-RPT reports and say whether it is safe to enforce')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -215,6 +229,9 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             break
         }
         'mtasts;help;retire' {
+            break
+        }
+        'mtasts;help;report' {
             break
         }
         'mtasts;help;completions' {

@@ -46,6 +46,9 @@ _mtasts() {
             mtasts,promote)
                 cmd="mtasts__subcmd__promote"
                 ;;
+            mtasts,report)
+                cmd="mtasts__subcmd__report"
+                ;;
             mtasts,retire)
                 cmd="mtasts__subcmd__retire"
                 ;;
@@ -79,6 +82,9 @@ _mtasts() {
             mtasts__subcmd__help,promote)
                 cmd="mtasts__subcmd__help__subcmd__promote"
                 ;;
+            mtasts__subcmd__help,report)
+                cmd="mtasts__subcmd__help__subcmd__report"
+                ;;
             mtasts__subcmd__help,retire)
                 cmd="mtasts__subcmd__help__subcmd__retire"
                 ;;
@@ -89,7 +95,7 @@ _mtasts() {
 
     case "${cmd}" in
         mtasts)
-            opts="-h -V --color --help --version gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help"
+            opts="-h -V --color --help --version gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,7 +357,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__help)
-            opts="gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire completions help"
+            opts="gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -504,6 +510,20 @@ _mtasts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mtasts__subcmd__help__subcmd__report)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mtasts__subcmd__help__subcmd__retire)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -622,6 +642,36 @@ _mtasts() {
             fi
             case "${prev}" in
                 --max-age)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mtasts__subcmd__report)
+            opts="-h -V --domain --min-reporters --min-days --json --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --domain)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-reporters)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --min-days)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -32,6 +32,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand gen-hosting 'Render the policy as a deployable artifact for a web host or serverless platform'
             cand promote 'Switch an init directory from testing to enforce, with a longer max_age and a new id'
             cand retire 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)'
+            cand report 'Summarise TLS-RPT reports and say whether it is safe to enforce'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -155,6 +156,17 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'mtasts;report'= {
+            cand --domain 'Only this policy domain'
+            cand --min-reporters 'Reporting organisations that must have seen the policy without failures'
+            cand --min-days 'Days the reports must cover'
+            cand --color 'Controls when to use color'
+            cand --json 'Print one JSON document instead of the summary'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'mtasts;completions'= {
             cand --color 'Controls when to use color'
             cand -h 'Print help'
@@ -172,6 +184,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand gen-hosting 'Render the policy as a deployable artifact for a web host or serverless platform'
             cand promote 'Switch an init directory from testing to enforce, with a longer max_age and a new id'
             cand retire 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)'
+            cand report 'Summarise TLS-RPT reports and say whether it is safe to enforce'
             cand completions 'Print a shell completion script'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -192,6 +205,8 @@ set edit:completion:arg-completer[mtasts] = {|@words|
         &'mtasts;help;promote'= {
         }
         &'mtasts;help;retire'= {
+        }
+        &'mtasts;help;report'= {
         }
         &'mtasts;help;completions'= {
         }

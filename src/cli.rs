@@ -48,6 +48,8 @@ pub enum Command {
     Promote(PromoteArgs),
     /// Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3).
     Retire(RetireArgs),
+    /// Summarise TLS-RPT reports and say whether it is safe to enforce.
+    Report(ReportArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
 }
@@ -282,6 +284,25 @@ pub struct CheckArgs {
     /// Port of the MX hosts (for test setups; senders always use 25).
     #[arg(long, value_name = "PORT", default_value_t = 25, hide = true)]
     pub smtp_port: u16,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Reports: .json, .json.gz, .eml, mbox files, Maildir folders, or directories of these.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Only this policy domain.
+    #[arg(long, value_name = "DOMAIN")]
+    pub domain: Option<Domain>,
+    /// Reporting organisations that must have seen the policy without failures.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
+    pub min_reporters: u16,
+    /// Days the reports must cover.
+    #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u16).range(1..))]
+    pub min_days: u16,
+    /// Print one JSON document instead of the summary.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -13,6 +13,7 @@ pub mod fsutil;
 pub mod generate;
 pub mod model;
 pub mod project;
+pub mod report;
 pub mod text;
 
 pub use error::{Error, Result};
@@ -48,6 +49,7 @@ pub fn run(cli: cli::Cli) -> Result<Outcome> {
         Command::GenHosting(args) => commands::gen_hosting::run(&args),
         Command::Promote(args) => commands::lifecycle::promote(&args),
         Command::Retire(args) => commands::lifecycle::retire(&args),
+        Command::Report(args) => commands::report::run(&args),
         Command::Completions(args) => commands::completions::run(&args),
     }
 }

@@ -10,6 +10,7 @@ pub mod gen_tlsrpt;
 pub mod init;
 pub mod lifecycle;
 pub mod lint;
+pub mod report;
 
 use std::io::Write;
 

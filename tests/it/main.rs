@@ -5,5 +5,6 @@ mod cli;
 mod completions;
 mod lifecycle;
 mod props;
+mod report;
 mod support;
 mod support_smoke;

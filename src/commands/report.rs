@@ -1,0 +1,62 @@
+use std::io::IsTerminal;
+
+use crate::cli::ReportArgs;
+use crate::error::Error;
+use crate::report::render::{self, Totals};
+use crate::report::{Collector, Thresholds};
+use crate::{Outcome, Result};
+
+pub fn run(args: &ReportArgs) -> Result<Outcome> {
+    for p in &args.paths {
+        if !p.exists() {
+            return Err(Error::Read {
+                path: p.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no such file or directory",
+                ),
+            });
+        }
+    }
+    let progress = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new_spinner();
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} files read {elapsed}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+        );
+        bar
+    });
+    let mut c = Collector::new(
+        args.domain.as_ref().map(|d| d.to_string()),
+        progress.clone(),
+    );
+    for p in &args.paths {
+        c.add_path(p);
+    }
+    if let Some(bar) = progress {
+        bar.finish_and_clear();
+    }
+    let thresholds = Thresholds {
+        min_reporters: usize::from(args.min_reporters),
+        min_days: usize::from(args.min_days),
+    };
+    let domains = c.agg.summarize(&thresholds);
+    let totals = Totals {
+        files: c.files,
+        reports: c.agg.reports,
+        duplicates: c.agg.duplicates,
+        errors: &c.errors,
+        oddities: &c.oddities,
+    };
+    let text = if args.json {
+        render::json(&domains, &totals)
+    } else {
+        render::human(&domains, &totals)
+    };
+    super::print_stdout(&text)?;
+    Ok(if !domains.is_empty() && domains.iter().all(|d| d.ready) {
+        Outcome::Success
+    } else {
+        Outcome::Failed
+    })
+}

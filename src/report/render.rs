@@ -1,0 +1,195 @@
+//! The report for people and for machines.
+
+use std::fmt::Write as _;
+
+use anstyle::{AnsiColor, Style};
+use serde::Serialize;
+
+use super::input::SourceError;
+use super::parse::Oddity;
+use super::summary::DomainSummary;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    domains: &'a [DomainSummary],
+    files: usize,
+    reports: usize,
+    duplicates: usize,
+    errors: &'a [SourceError],
+    oddities: Vec<OddityAt<'a>>,
+}
+
+#[derive(Serialize)]
+struct OddityAt<'a> {
+    source: &'a str,
+    #[serde(flatten)]
+    oddity: &'a Oddity,
+}
+
+pub struct Totals<'a> {
+    pub files: usize,
+    pub reports: usize,
+    pub duplicates: usize,
+    pub errors: &'a [SourceError],
+    pub oddities: &'a [(String, Oddity)],
+}
+
+pub fn json(domains: &[DomainSummary], t: &Totals<'_>) -> String {
+    let doc = Doc {
+        domains,
+        files: t.files,
+        reports: t.reports,
+        duplicates: t.duplicates,
+        errors: t.errors,
+        oddities: t
+            .oddities
+            .iter()
+            .map(|(s, o)| OddityAt {
+                source: s,
+                oddity: o,
+            })
+            .collect(),
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
+    let mut out = String::new();
+    let bold = Style::new().bold();
+    let green = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
+    let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let _ = writeln!(
+        out,
+        "{} report{} from {} file{} ({} duplicate{} ignored, {} unreadable)\n",
+        t.reports,
+        plural(t.reports),
+        t.files,
+        plural(t.files),
+        t.duplicates,
+        plural(t.duplicates),
+        t.errors.len()
+    );
+    for d in domains {
+        let v = if d.ready { green } else { red };
+        let _ = writeln!(
+            out,
+            "{bold}{}{bold:#}  {v}{}{v:#}",
+            d.domain,
+            d.verdict.to_uppercase()
+        );
+        let _ = writeln!(
+            out,
+            "  period     {} – {} ({} day{})",
+            d.start.as_deref().unwrap_or("?"),
+            d.end.as_deref().unwrap_or("?"),
+            d.days,
+            plural(d.days)
+        );
+        let _ = writeln!(
+            out,
+            "  reporters  {} ({} saw the sts policy)",
+            d.reporters.join(", "),
+            d.sts_reporters
+        );
+        for (ptype, s) in &d.sessions {
+            let _ = writeln!(
+                out,
+                "  {ptype:<10} {} sessions succeeded, {} failed",
+                s.successful, s.failed
+            );
+        }
+        if !d.failures_by_result_type.is_empty() {
+            let _ = writeln!(
+                out,
+                "  failures   {}",
+                join_counts(&d.failures_by_result_type)
+            );
+        }
+        if !d.failures_by_mx.is_empty() {
+            let _ = writeln!(out, "  by MX      {}", join_counts(&d.failures_by_mx));
+        }
+        if !d.failures_by_sending_ip.is_empty() {
+            let _ = writeln!(
+                out,
+                "  by sender  {}",
+                join_counts(&d.failures_by_sending_ip)
+            );
+        }
+        if d.trend.len() > 1 {
+            let _ = writeln!(
+                out,
+                "  per day    {}",
+                d.trend
+                    .iter()
+                    .map(|x| format!("{} {}/{}", &x.date[5..], x.successful, x.failed))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            );
+        }
+        for p in &d.policy_strings {
+            let _ = writeln!(
+                out,
+                "  policy seen in {} report{}: {}",
+                p.reports,
+                plural(p.reports as usize),
+                p.policy.replace('\n', " | ")
+            );
+        }
+        for r in &d.reasons {
+            let _ = writeln!(out, "  {red}✗{red:#} {r}");
+        }
+        for b in &d.blocking {
+            let _ = writeln!(
+                out,
+                "    {} × {}{}: {}",
+                b.sessions,
+                b.result_type,
+                b.receiving_mx_hostname
+                    .as_ref()
+                    .map(|h| format!(" on {h}"))
+                    .unwrap_or_default(),
+                b.meaning
+            );
+            let _ = writeln!(out, "      fix: {}", b.fix);
+        }
+        if d.ready {
+            let _ = writeln!(
+                out,
+                "  {green}✓{green:#} no sts failures from {} reporters over {} days: switch to mode: enforce (mtasts promote)",
+                d.sts_reporters, d.days
+            );
+        }
+        out.push('\n');
+    }
+    if domains.is_empty() {
+        out.push_str("no report covered a policy domain\n");
+    }
+    for e in t.errors {
+        let _ = writeln!(out, "unreadable: {}: {}", e.path, e.reason);
+    }
+    let shown = 20;
+    for (src, o) in t.oddities.iter().take(shown) {
+        let _ = writeln!(out, "note: {src}: {}", o.note);
+    }
+    if t.oddities.len() > shown {
+        let _ = writeln!(
+            out,
+            "note: … and {} more oddities (--json lists them all)",
+            t.oddities.len() - shown
+        );
+    }
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn join_counts(m: &std::collections::BTreeMap<String, u64>) -> String {
+    let mut v: Vec<(&String, &u64)> = m.iter().collect();
+    v.sort_by(|a, b| b.1.cmp(a.1));
+    v.iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

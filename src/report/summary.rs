@@ -1,0 +1,313 @@
+//! Folding reports into per-domain aggregates, and the verdict.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+
+use super::parse::Report;
+
+/// When a domain counts as ready to enforce.
+#[derive(Debug, Clone)]
+pub struct Thresholds {
+    pub min_reporters: usize,
+    pub min_days: usize,
+}
+
+#[derive(Debug, Default)]
+struct DomainAgg {
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+    reporters: BTreeSet<String>,
+    sts_reporters: BTreeSet<String>,
+    sessions: BTreeMap<String, (u64, u64)>,
+    by_result: BTreeMap<String, u64>,
+    by_mx: BTreeMap<String, u64>,
+    by_ip: BTreeMap<String, u64>,
+    /// (policy type, result type, receiving MX) → failed sessions.
+    failures: BTreeMap<(String, String, String), u64>,
+    trend: BTreeMap<NaiveDate, (u64, u64)>,
+    policy_strings: BTreeMap<String, u64>,
+}
+
+/// Everything read so far. Only aggregates are kept, never the reports.
+#[derive(Debug, Default)]
+pub struct Aggregates {
+    domains: BTreeMap<String, DomainAgg>,
+    seen_ids: HashSet<String>,
+    pub reports: usize,
+    pub duplicates: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Sessions {
+    pub successful: u64,
+    pub failed: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Day {
+    pub date: String,
+    pub successful: u64,
+    pub failed: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Blocking {
+    pub result_type: String,
+    pub receiving_mx_hostname: Option<String>,
+    pub sessions: u64,
+    pub meaning: String,
+    pub fix: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicySeen {
+    pub policy: String,
+    pub reports: u64,
+}
+
+/// The answer for one policy domain.
+#[derive(Debug, Clone, Serialize)]
+pub struct DomainSummary {
+    pub domain: String,
+    pub verdict: &'static str,
+    pub ready: bool,
+    pub start: Option<String>,
+    pub end: Option<String>,
+    pub days: usize,
+    pub reporters: Vec<String>,
+    pub sts_reporters: usize,
+    pub sessions: BTreeMap<String, Sessions>,
+    pub failures_by_result_type: BTreeMap<String, u64>,
+    pub failures_by_mx: BTreeMap<String, u64>,
+    pub failures_by_sending_ip: BTreeMap<String, u64>,
+    pub trend: Vec<Day>,
+    pub policy_strings: Vec<PolicySeen>,
+    /// Why the domain is not ready (empty when ready).
+    pub reasons: Vec<String>,
+    pub blocking: Vec<Blocking>,
+}
+
+impl Aggregates {
+    /// Adds a report; returns false for a duplicate `report-id`.
+    pub fn add(&mut self, report: Report, only: Option<&str>) -> bool {
+        if let Some(id) = &report.report_id
+            && !self.seen_ids.insert(id.clone())
+        {
+            self.duplicates += 1;
+            return false;
+        }
+        self.reports += 1;
+        let day = report.start.date_naive();
+        for p in report.policies {
+            if only.is_some_and(|d| d != p.policy_domain) {
+                continue;
+            }
+            let agg = self.domains.entry(p.policy_domain.clone()).or_default();
+            agg.start = Some(agg.start.map_or(report.start, |s| s.min(report.start)));
+            agg.end = Some(agg.end.map_or(report.end, |e| e.max(report.end)));
+            agg.reporters.insert(report.organization.clone());
+            if p.policy_type == "sts" {
+                agg.sts_reporters.insert(report.organization.clone());
+            }
+            let s = agg.sessions.entry(p.policy_type.clone()).or_default();
+            s.0 += p.successful;
+            s.1 += p.failed;
+            let t = agg.trend.entry(day).or_default();
+            t.0 += p.successful;
+            t.1 += p.failed;
+            if let Some(ps) = p.policy_string {
+                *agg.policy_strings.entry(ps).or_default() += 1;
+            }
+            for f in p.failures {
+                *agg.by_result.entry(f.result_type.clone()).or_default() += f.count;
+                let mx = f.receiving_mx_hostname.clone().unwrap_or_default();
+                if !mx.is_empty() {
+                    *agg.by_mx.entry(mx.clone()).or_default() += f.count;
+                }
+                if let Some(ip) = f.sending_mta_ip {
+                    *agg.by_ip.entry(ip).or_default() += f.count;
+                }
+                *agg.failures
+                    .entry((p.policy_type.clone(), f.result_type, mx))
+                    .or_default() += f.count;
+            }
+        }
+        true
+    }
+
+    pub fn summarize(&self, t: &Thresholds) -> Vec<DomainSummary> {
+        self.domains
+            .iter()
+            .map(|(d, a)| summarize_domain(d, a, t))
+            .collect()
+    }
+}
+
+fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummary {
+    let (sts_ok, sts_failed) = a.sessions.get("sts").copied().unwrap_or_default();
+    let days = a.trend.len();
+    let mut reasons = Vec::new();
+    let mut blocking: Vec<Blocking> = a
+        .failures
+        .iter()
+        .filter(|((ptype, _, _), n)| ptype == "sts" && **n > 0)
+        .map(|((_, result, mx), n)| {
+            let host = (!mx.is_empty()).then(|| mx.clone());
+            let (meaning, fix) = explain(result, host.as_deref(), domain);
+            Blocking {
+                result_type: result.clone(),
+                receiving_mx_hostname: host,
+                sessions: *n,
+                meaning,
+                fix,
+            }
+        })
+        .collect();
+    blocking.sort_by_key(|b| std::cmp::Reverse(b.sessions));
+    if sts_failed > 0 {
+        reasons.push(format!(
+            "{sts_failed} of {} sessions under the sts policy failed",
+            sts_ok + sts_failed
+        ));
+        if blocking.is_empty() {
+            blocking.push(Blocking {
+                result_type: "unspecified".into(),
+                receiving_mx_hostname: None,
+                sessions: sts_failed,
+                meaning: "reporters counted failures without details".into(),
+                fix: format!("run mtasts check {domain} and fix what it reports"),
+            });
+        }
+    }
+    if a.sts_reporters.is_empty() {
+        let npf = a.sessions.get("no-policy-found").map_or(0, |s| s.0 + s.1);
+        reasons.push(if npf > 0 {
+            format!("no reporter saw an MTA-STS policy ({npf} sessions under no-policy-found): check that the record and policy are published (mtasts check {domain})")
+        } else {
+            "no report covers an sts policy".to_string()
+        });
+    } else if a.sts_reporters.len() < t.min_reporters {
+        reasons.push(format!(
+            "only {} reporting organisation{} saw the policy; at least {} are needed (--min-reporters)",
+            a.sts_reporters.len(),
+            if a.sts_reporters.len() == 1 { "" } else { "s" },
+            t.min_reporters
+        ));
+    }
+    if days < t.min_days {
+        reasons.push(format!(
+            "reports cover {days} day{}; at least {} are needed (--min-days)",
+            if days == 1 { "" } else { "s" },
+            t.min_days
+        ));
+    }
+    if a.policy_strings.len() > 1 {
+        reasons.push(format!(
+            "reporters saw {} different policies: some still use an old one — publish a new id whenever the policy changes",
+            a.policy_strings.len()
+        ));
+    }
+    let ready = reasons.is_empty();
+    let fmt = |d: &Option<DateTime<Utc>>| d.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    DomainSummary {
+        domain: domain.to_string(),
+        verdict: if ready {
+            "ready to enforce"
+        } else {
+            "not ready"
+        },
+        ready,
+        start: fmt(&a.start),
+        end: fmt(&a.end),
+        days,
+        reporters: a.reporters.iter().cloned().collect(),
+        sts_reporters: a.sts_reporters.len(),
+        sessions: a
+            .sessions
+            .iter()
+            .map(|(k, (s, f))| {
+                (
+                    k.clone(),
+                    Sessions {
+                        successful: *s,
+                        failed: *f,
+                    },
+                )
+            })
+            .collect(),
+        failures_by_result_type: a.by_result.clone(),
+        failures_by_mx: a.by_mx.clone(),
+        failures_by_sending_ip: a.by_ip.clone(),
+        trend: a
+            .trend
+            .iter()
+            .map(|(d, (s, f))| Day {
+                date: d.to_string(),
+                successful: *s,
+                failed: *f,
+            })
+            .collect(),
+        policy_strings: a
+            .policy_strings
+            .iter()
+            .map(|(p, n)| PolicySeen {
+                policy: p.clone(),
+                reports: *n,
+            })
+            .collect(),
+        reasons,
+        blocking,
+    }
+}
+
+/// What a result type means and what to change (RFC 8460 §4.3).
+fn explain(result: &str, host: Option<&str>, domain: &str) -> (String, String) {
+    let h = host.unwrap_or("the MX host");
+    let (meaning, fix) = match result {
+        "starttls-not-supported" => (
+            format!("{h} did not offer STARTTLS"),
+            format!("enable STARTTLS on {h}"),
+        ),
+        "certificate-host-mismatch" => (
+            format!("the certificate of {h} does not name it"),
+            format!("install a certificate whose subjectAltName includes {h}"),
+        ),
+        "certificate-expired" => (
+            format!("the certificate of {h} has expired"),
+            format!("renew the certificate of {h}"),
+        ),
+        "certificate-not-trusted" => (
+            format!("the certificate of {h} does not chain to a trusted root"),
+            format!("use a certificate from a public CA on {h} and serve the full chain"),
+        ),
+        "validation-failure" => (
+            format!("{h} failed validation, typically because the policy does not list it"),
+            format!(
+                "add the line `mx: {h}` to the policy (or a `*.` pattern covering it) and publish a new id"
+            ),
+        ),
+        "sts-policy-fetch-error" => (
+            "senders could not fetch the policy".into(),
+            format!("run mtasts check {domain} and fix the policy host"),
+        ),
+        "sts-policy-invalid" => (
+            "senders fetched a policy they could not parse".into(),
+            format!("run mtasts check {domain}; mtasts lint shows each bad line"),
+        ),
+        "sts-webpki-invalid" => (
+            format!("the certificate of mta-sts.{domain} was not valid"),
+            format!("renew the certificate of mta-sts.{domain} (a name match and the full chain)"),
+        ),
+        "tlsa-invalid" | "dnssec-invalid" | "dane-required" => (
+            format!("DANE validation of {h} failed ({result})"),
+            format!("fix the TLSA records of {h} or their DNSSEC signatures"),
+        ),
+        other => (
+            format!("reporters saw '{other}', a result type RFC 8460 does not define"),
+            format!("run mtasts check {domain}"),
+        ),
+    };
+    (meaning, fix)
+}

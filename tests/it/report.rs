@@ -1,0 +1,414 @@
+//! `report` through the real binary, on sample reports this file writes:
+//! modelled on the RFC 8460 example and on real reporters' deviations, in
+//! every container form.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+use serde_json::{Value, json};
+
+use crate::cli::{mtasts, usage_error};
+
+const POLICY_LINES: [&str; 4] = [
+    "version: STSv1",
+    "mode: testing",
+    "mx: mx1.example.test",
+    "max_age: 86400",
+];
+
+/// One daily report. `failures`: (result-type, receiving MX, sessions).
+pub fn report(org: &str, day: u32, domain: &str, ok: u64, failures: &[(&str, &str, u64)]) -> Value {
+    let failed: u64 = failures.iter().map(|f| f.2).sum();
+    json!({
+        "organization-name": org,
+        "date-range": {
+            "start-datetime": format!("2026-11-{day:02}T00:00:00Z"),
+            "end-datetime": format!("2026-11-{day:02}T23:59:59Z"),
+        },
+        "contact-info": format!("tlsrpt@{}", org.to_lowercase()),
+        "report-id": format!("{org}-{domain}-{day}"),
+        "policies": [{
+            "policy": {
+                "policy-type": "sts",
+                "policy-string": POLICY_LINES,
+                "policy-domain": domain,
+                "mx-host": ["mx1.example.test"],
+            },
+            "summary": {"total-successful-session-count": ok, "total-failure-session-count": failed},
+            "failure-details": failures.iter().map(|(t, mx, n)| json!({
+                "result-type": t,
+                "sending-mta-ip": "192.0.2.7",
+                "receiving-mx-hostname": mx,
+                "receiving-ip": "198.51.100.25",
+                "failed-session-count": n,
+            })).collect::<Vec<_>>(),
+        }],
+    })
+}
+
+fn gz(bytes: &[u8]) -> Vec<u8> {
+    let mut e = GzEncoder::new(Vec::new(), Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+fn base64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for (i, chunk) in data.chunks(3).enumerate() {
+        if i > 0 && i % 19 == 0 {
+            out.push_str("\r\n");
+        }
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for j in 0..4 {
+            if j <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * j)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// A report mail as RFC 8460 §5.3 describes it: multipart/report with an
+/// application/tlsrpt+gzip attachment.
+pub fn eml(r: &Value) -> Vec<u8> {
+    let name = format!("{}.json.gz", r["report-id"].as_str().unwrap());
+    format!(
+        "From: tlsrpt@reporter.test\r\nTo: tlsrpt@example.test\r\nSubject: Report Domain: example.test Submitter: reporter.test Report-ID: <{id}>\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nThis is an aggregate TLS report.\r\n\r\n\
+         --b1\r\nContent-Type: application/tlsrpt+gzip\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"{name}\"\r\n\r\n\
+         {body}\r\n--b1--\r\n",
+        id = r["report-id"].as_str().unwrap(),
+        body = base64(&gz(r.to_string().as_bytes()))
+    )
+    .into_bytes()
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn run_json(args: &[&str]) -> (Option<i32>, Value) {
+    let out = mtasts()
+        .arg("report")
+        .arg("--json")
+        .args(args)
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), v)
+}
+
+/// 14 days × 2 reporters of clean sessions for example.test.
+fn clean_fortnight(dir: &Path) {
+    for day in 1..=14 {
+        for org in ["Google", "Microsoft"] {
+            let r = report(org, day, "example.test", 100, &[]);
+            write(dir, &format!("{org}-{day}.json"), r.to_string().as_bytes());
+        }
+    }
+}
+
+#[test]
+fn every_container_form_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let r = |org: &str, day| report(org, day, "example.test", 10, &[]);
+    write(d, "plain.json", r("A", 1).to_string().as_bytes());
+    write(d, "zipped.json.gz", &gz(r("B", 2).to_string().as_bytes()));
+    write(d, "no-extension", &gz(r("C", 3).to_string().as_bytes()));
+    write(d, "mail.eml", &eml(&r("D", 4)));
+    let mut mbox = Vec::new();
+    for (org, day) in [("E", 5), ("F", 6)] {
+        mbox.extend_from_slice(b"From tlsrpt@reporter.test Sat Nov 28 00:00:00 2026\r\n");
+        mbox.extend_from_slice(&eml(&r(org, day)));
+        mbox.extend_from_slice(b"\r\n");
+    }
+    write(d, "archive.mbox", &mbox);
+    write(d, "Maildir/cur/1764288000.M1P1.host:2,S", &eml(&r("G", 7)));
+    write(d, "Maildir/new/1764288001.M2P1.host", &eml(&r("H", 8)));
+    std::fs::create_dir_all(d.join("Maildir/tmp")).unwrap();
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(v["reports"], 8, "{v:#}");
+    assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
+    let dom = &v["domains"][0];
+    assert_eq!(dom["domain"], "example.test");
+    assert_eq!(dom["sessions"]["sts"]["successful"], 80);
+    assert_eq!(dom["days"], 8);
+    assert_eq!(code, Some(1), "8 days are fewer than 14");
+}
+
+#[test]
+fn ready_when_thresholds_are_met_and_not_a_day_sooner() {
+    let tmp = tempfile::tempdir().unwrap();
+    clean_fortnight(tmp.path());
+    let p = tmp.path().to_str().unwrap();
+    let (code, v) = run_json(&[p]);
+    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(v["domains"][0]["verdict"], "ready to enforce");
+    let (code, v) = run_json(&[p, "--min-days", "15"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        v["domains"][0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("14 days"),
+        "{v:#}"
+    );
+    let (code, v) = run_json(&[p, "--min-reporters", "3"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        v["domains"][0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("only 2 reporting organisations"),
+        "{v:#}"
+    );
+    // Exactly at the thresholds: ready.
+    let (code, _) = run_json(&[p, "--min-reporters", "2", "--min-days", "14"]);
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn failures_block_with_meaning_and_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    clean_fortnight(tmp.path());
+    let bad = report(
+        "Yahoo",
+        10,
+        "example.test",
+        50,
+        &[
+            ("certificate-expired", "mx2.example.test", 7),
+            ("validation-failure", "mx3.example.test", 2),
+        ],
+    );
+    write(tmp.path(), "yahoo.json", bad.to_string().as_bytes());
+    let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    let dom = &v["domains"][0];
+    assert_eq!(dom["ready"], false);
+    assert_eq!(dom["failures_by_result_type"]["certificate-expired"], 7);
+    assert_eq!(dom["failures_by_mx"]["mx2.example.test"], 7);
+    assert_eq!(dom["failures_by_sending_ip"]["192.0.2.7"], 9);
+    let blocking = dom["blocking"].as_array().unwrap();
+    assert_eq!(blocking[0]["result_type"], "certificate-expired");
+    assert!(
+        blocking[0]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("renew the certificate of mx2.example.test")
+    );
+    assert!(
+        blocking[1]["fix"]
+            .as_str()
+            .unwrap()
+            .contains("mx: mx3.example.test")
+    );
+    let trend = dom["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 14);
+    assert_eq!(trend[9]["failed"], 9);
+    // Human output says the same.
+    let out = mtasts()
+        .args(["report", tmp.path().to_str().unwrap(), "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("example.test  NOT READY")
+            && text.contains("fix: renew the certificate of mx2.example.test"),
+        "{text}"
+    );
+}
+
+#[test]
+fn duplicates_count_once_and_old_policies_show() {
+    let tmp = tempfile::tempdir().unwrap();
+    clean_fortnight(tmp.path());
+    let again = report("Google", 3, "example.test", 100, &[]);
+    write(tmp.path(), "copy/again.json", again.to_string().as_bytes());
+    let mut old = report("Google", 15, "example.test", 100, &[]);
+    old["policies"][0]["policy"]["policy-string"] = json!([
+        "version: STSv1",
+        "mode: testing",
+        "mx: mx0.example.test",
+        "max_age: 86400"
+    ]);
+    write(tmp.path(), "old.json", old.to_string().as_bytes());
+    let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(v["duplicates"], 1);
+    assert_eq!(v["reports"], 29);
+    assert_eq!(
+        v["domains"][0]["policy_strings"].as_array().unwrap().len(),
+        2
+    );
+    assert_eq!(
+        code,
+        Some(1),
+        "a reporter on an old policy is worth fixing first"
+    );
+    assert!(
+        v["domains"][0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("different policies")
+    );
+}
+
+#[test]
+fn real_world_deviations_are_accepted_and_noted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut r = report(
+        "Odd",
+        1,
+        "example.test",
+        5,
+        &[
+            ("sts-policy-fetch-error", "", 1),
+            ("certificate-revoked", "mx1.example.test", 1),
+        ],
+    );
+    r["date-range"]["start-datetime"] = json!("2026-11-01T00:00:00");
+    r["policies"][0]["failure-details"][0]["sending-mta-ip"] = json!("");
+    r["policies"][0]["policy"]
+        .as_object_mut()
+        .unwrap()
+        .remove("policy-string");
+    write(tmp.path(), "odd.json", r.to_string().as_bytes());
+    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    let notes: Vec<String> = v["oddities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["note"].as_str().unwrap().to_string())
+        .collect();
+    for needle in [
+        "no time zone",
+        "empty sending-mta-ip",
+        "no policy-string",
+        "unknown result-type 'certificate-revoked'",
+    ] {
+        assert!(
+            notes.iter().any(|n| n.contains(needle)),
+            "{needle}: {notes:?}"
+        );
+    }
+    assert_eq!(v["reports"], 1);
+    let blocking = v["domains"][0]["blocking"].as_array().unwrap();
+    assert!(
+        blocking
+            .iter()
+            .any(|b| b["result_type"] == "sts-policy-fetch-error"
+                && b["fix"].as_str().unwrap().contains("mtasts check"))
+    );
+}
+
+#[test]
+fn bad_inputs_are_reported_and_the_rest_processed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let good = report("A", 1, "example.test", 10, &[]).to_string();
+    write(d, "good.json", good.as_bytes());
+    write(d, "truncated.json", &good.as_bytes()[..good.len() / 2]);
+    let zipped = gz(good.as_bytes());
+    write(d, "truncated.json.gz", &zipped[..zipped.len() / 2]);
+    write(d, "garbage.bin", &[0u8, 159, 146, 150, 1, 2, 3]);
+    write(d, "empty.json", b"");
+    write(d, "not-a-report.json", b"{\"hello\": 1}");
+    write(
+        d,
+        "plain-mail.eml",
+        b"From: a@b.test\r\nSubject: hi\r\n\r\nno report here\r\n",
+    );
+    // A gzip bomb: 200 MiB of zeros in a few hundred KiB.
+    let mut e = GzEncoder::new(Vec::new(), Compression::best());
+    let zeros = vec![0u8; 1 << 20];
+    for _ in 0..200 {
+        e.write_all(&zeros).unwrap();
+    }
+    write(d, "bomb.json.gz", &e.finish().unwrap());
+    let started = std::time::Instant::now();
+    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    assert_eq!(v["reports"], 1);
+    let errors = v["errors"].as_array().unwrap();
+    let reason = |file: &str| {
+        errors
+            .iter()
+            .find(|e| e["path"].as_str().unwrap().ends_with(file))
+            .map(|e| e["reason"].as_str().unwrap().to_string())
+    };
+    assert!(
+        reason("bomb.json.gz").unwrap().contains("gzip bomb"),
+        "{errors:?}"
+    );
+    assert!(
+        reason("truncated.json").unwrap().contains("JSON"),
+        "{errors:?}"
+    );
+    assert!(reason("truncated.json.gz").is_some(), "{errors:?}");
+    assert!(reason("empty.json").is_some());
+    assert!(reason("not-a-report.json").unwrap().contains("date-range"));
+    assert!(
+        reason("plain-mail.eml").unwrap().contains("tlsrpt"),
+        "{errors:?}"
+    );
+    assert!(reason("garbage.bin").is_some());
+    assert_eq!(errors.len(), 7, "{errors:?}");
+}
+
+#[test]
+fn domain_filter_and_usage_errors() {
+    let tmp = tempfile::tempdir().unwrap();
+    write(
+        tmp.path(),
+        "a.json",
+        report("A", 1, "example.test", 10, &[])
+            .to_string()
+            .as_bytes(),
+    );
+    write(
+        tmp.path(),
+        "b.json",
+        report("A", 1, "other.test", 10, &[]).to_string().as_bytes(),
+    );
+    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(v["domains"].as_array().unwrap().len(), 2);
+    let (_, v) = run_json(&[tmp.path().to_str().unwrap(), "--domain", "OTHER.test."]);
+    assert_eq!(v["domains"].as_array().unwrap().len(), 1);
+    assert_eq!(v["domains"][0]["domain"], "other.test");
+    usage_error(&["report"], &["PATH"]);
+    usage_error(&["report", "/no/such/reports"], &["/no/such/reports"]);
+    usage_error(
+        &["report", tmp.path().to_str().unwrap(), "--min-days", "0"],
+        &["--min-days"],
+    );
+    usage_error(
+        &[
+            "report",
+            tmp.path().to_str().unwrap(),
+            "--domain",
+            "not a domain",
+        ],
+        &["not a valid domain"],
+    );
+}
