@@ -152,12 +152,18 @@ fn record_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Optio
         warnings.extend(parsed.warnings.iter().map(ToString::to_string));
     }
     out.push(if !errors.is_empty() {
-        Finding::fail("record.syntax", format!("{first}: {}", errors.join("; ")))
-            .expected("v=STSv1; id=<1-32 letters or digits>")
-            .fix(format!(
-                "replace the record with: v=STSv1; id={}",
-                StsId::now()
-            ))
+        Finding::fail(
+            "record.syntax",
+            format!(
+                "{first}: {}; senders discard an invalid record and see no policy",
+                errors.join("; ")
+            ),
+        )
+        .expected("v=STSv1; id=<1-32 letters or digits>")
+        .fix(format!(
+            "replace the record with: v=STSv1; id={}",
+            StsId::now()
+        ))
     } else if !warnings.is_empty() {
         Finding::warn("record.syntax", format!("{first}: {}", warnings.join("; ")))
             .fix(format!("write it as: v=STSv1; id={}", StsId::now()))
@@ -288,7 +294,7 @@ fn policy_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Optio
             Finding::fail(
                 "policy.http",
                 format!(
-                    "HTTP {} redirect to {}: senders do not follow redirects (RFC 8461 §3.3)",
+                    "HTTP {} redirect to {}: senders do not follow redirects (RFC 8461 §3.3), so they get no policy",
                     resp.status,
                     resp.location.as_deref().unwrap_or("(no Location)")
                 ),
@@ -307,13 +313,13 @@ fn policy_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Optio
         format!("200 in {} ms", resp.elapsed_ms),
     ));
     out.push(match resp.content_type.as_deref() {
-        None => Finding::fail("policy.content_type", "no Content-Type header")
+        None => Finding::fail("policy.content_type", "no Content-Type header; senders that check the type reject the policy")
             .expected("text/plain")
             .fix("serve it with Content-Type: text/plain"),
         Some(ct) if media_type(ct) == "text/plain" => {
             Finding::pass("policy.content_type", ct.to_string())
         }
-        Some(ct) => Finding::fail("policy.content_type", format!("served as {ct}"))
+        Some(ct) => Finding::fail("policy.content_type", format!("served as {ct}; senders that check the type (RFC 8461 §3.3 says they should) reject the policy"))
             .expected("text/plain (parameters such as charset=utf-8 allowed)")
             .fix("serve it with Content-Type: text/plain"),
     });
@@ -509,6 +515,7 @@ fn mx_checks(
         }
     }
     let patterns = parsed.map(|p| p.fields.mx.clone()).unwrap_or_default();
+    let mode = parsed.and_then(|p| p.fields.mode);
     let policy_ok = parsed.is_some_and(|p| p.policy.is_some());
     for host in &g.hosts {
         let h = host.host.as_str();
@@ -519,14 +526,18 @@ fn mx_checks(
                 Some(p) => Finding::pass("mx.match", format!("matched by mx: {p}{}", if policy_ok { "" } else { " (in an invalid policy)" })).subject(h),
                 None => Finding::fail(
                     "mx.match",
-                    format!("{h} is not covered by the policy (it lists: {})", patterns.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "{h} is not covered by the policy (it lists: {}){}",
+                        patterns.iter().map(ToString::to_string).collect::<Vec<_>>().join(", "),
+                        consequence(mode)
+                    ),
                 )
                 .subject(h)
                 .expected(format!("an mx: line matching {h} (a *. wildcard covers exactly one leftmost label)"))
                 .fix(format!("add the line `mx: {h}` to the policy, then publish a new id in _mta-sts.{domain}")),
             },
         });
-        per_host.extend(smtp_findings(host, smtp));
+        per_host.extend(smtp_findings(host, smtp, mode));
     }
     out.push(match (parsed, g.hosts.is_empty()) {
         (None, _) => Finding::skip("policy.mx_unused", "no policy was fetched"),
@@ -546,7 +557,18 @@ fn mx_checks(
     out.extend(per_host);
 }
 
-fn smtp_findings(host: &super::HostData, smtp: bool) -> Vec<Finding> {
+/// What senders do about a host that fails, given the policy mode.
+fn consequence(mode: Option<Mode>) -> &'static str {
+    match mode {
+        Some(Mode::Enforce) => "; senders enforcing the policy will not deliver to it",
+        Some(Mode::Testing) => {
+            "; in testing mode senders only report this, in enforce mode they would not deliver"
+        }
+        _ => "",
+    }
+}
+
+fn smtp_findings(host: &super::HostData, smtp: bool, mode: Option<Mode>) -> Vec<Finding> {
     let h = host.host.as_str();
     if !smtp {
         return ["smtp.starttls", "smtp.certificate", "smtp.tls_version"]
@@ -625,7 +647,7 @@ fn smtp_findings(host: &super::HostData, smtp: bool) -> Vec<Finding> {
         } else {
             format!("make {h} accept SMTP with STARTTLS on port 25 at every address")
         };
-        Finding::fail("smtp.starttls", starttls_bad.join("; ")).subject(h).expected("220 banner, STARTTLS in EHLO, a completed TLS handshake").fix(fix)
+        Finding::fail("smtp.starttls", format!("{}{}", starttls_bad.join("; "), consequence(mode))).subject(h).expected("220 banner, STARTTLS in EHLO, a completed TLS handshake").fix(fix)
     });
     out.push(if let Some((_, fix)) = cert_bad.first() {
         Finding::fail(
