@@ -6,5 +6,6 @@ mod completions;
 mod lifecycle;
 mod props;
 mod report;
+mod runtimes;
 mod support;
 mod support_smoke;
