@@ -11,6 +11,13 @@ fn main() -> ExitCode {
             let _ = err.print();
             return ExitCode::SUCCESS;
         }
+        // `mtasts` alone: the help, on stderr, as a usage error.
+        Err(err)
+            if err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand =>
+        {
+            let _ = err.print();
+            return ExitCode::from(2);
+        }
         Err(err) => {
             let line = mtasts::cli::one_line_error(&err);
             let _ = writeln!(anstream::stderr(), "{}", style_error(&line));

@@ -6,7 +6,9 @@ use crate::model::{
     Domain, MaxAge, Mode, Policy, PolicyIssue, PolicyParse, StsId, StsRecord, TlsRptRecord,
 };
 
-use super::dns::{DnsFailure, merge_addresses};
+use std::net::IpAddr;
+
+use super::dns::{DnsFailure, Lookup, merge_addresses};
 use super::findings::{Finding, verdict};
 use super::https::{BodyError, Fetch};
 use super::smtp::Failure;
@@ -146,16 +148,17 @@ fn record_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Optio
     let mut warnings = Vec::new();
     for c in &candidates {
         let parsed = StsRecord::parse_strings(c);
+        let text = shown(c);
         if let Err(e) = &parsed.record {
-            errors.push(e.to_string());
+            errors.push(format!("{text}: {e}"));
         }
-        warnings.extend(parsed.warnings.iter().map(ToString::to_string));
+        warnings.extend(parsed.warnings.iter().map(|w| format!("{text}: {w}")));
     }
     out.push(if !errors.is_empty() {
         Finding::fail(
             "record.syntax",
             format!(
-                "{first}: {}; senders discard an invalid record and see no policy",
+                "{}; senders discard an invalid record and see no policy",
                 errors.join("; ")
             ),
         )
@@ -165,7 +168,7 @@ fn record_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Optio
             StsId::now()
         ))
     } else if !warnings.is_empty() {
-        Finding::warn("record.syntax", format!("{first}: {}", warnings.join("; ")))
+        Finding::warn("record.syntax", warnings.join("; "))
             .fix(format!("write it as: v=STSv1; id={}", StsId::now()))
     } else {
         Finding::pass("record.syntax", "v=STSv1 first, id valid")
@@ -178,7 +181,12 @@ fn policy_host_check(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) {
     match merge_addresses(&g.policy_a, &g.policy_aaaa) {
         Ok(answer) => {
             let addrs: Vec<String> = answer.records.iter().map(ToString::to_string).collect();
-            if answer.cname_chain.is_empty() {
+            if let Some(broken) = family_failure(&g.policy_a, &g.policy_aaaa, &host) {
+                out.push(
+                    Finding::warn("policy_host.dns", format!("{host} has {}, but {broken}", addrs.join(", ")))
+                        .fix("make the DNS servers answer both A and AAAA queries (NODATA when there is no record)"),
+                );
+            } else if answer.cname_chain.is_empty() {
                 out.push(Finding::pass(
                     "policy_host.dns",
                     format!("{host} has {}", addrs.join(", ")),
@@ -252,16 +260,7 @@ fn policy_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Optio
             return None;
         }
         Fetch::Certificate { problem, cert } => {
-            let names = cert
-                .as_ref()
-                .map(|c| {
-                    format!(
-                        " (it names: {}; expires {})",
-                        c.dns_names.join(", "),
-                        c.not_after
-                    )
-                })
-                .unwrap_or_default();
+            let names = cert.as_ref().map(cert_names).unwrap_or_default();
             out.push(
                 Finding::fail("policy.tls", format!("{problem}{names}"))
                     .expected(format!("a certificate valid for {host} from a trusted CA"))
@@ -276,6 +275,28 @@ fn policy_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Optio
                     .fix(format!("serve {url} over HTTPS with TLS 1.2 or newer")),
             );
             skip_rest(out, 0, "no HTTPS connection");
+            return None;
+        }
+        Fetch::Http { error, cert } => {
+            let cert_note = cert
+                .as_ref()
+                .map(|c| format!(", issued by {}, expires {}", c.issuer, c.not_after))
+                .unwrap_or_default();
+            out.push(Finding::pass(
+                "policy.tls",
+                format!("certificate valid for {host}{cert_note}"),
+            ));
+            out.push(
+                Finding::fail(
+                    "policy.http",
+                    format!("no usable HTTP response for {url}: {error}; senders get no policy"),
+                )
+                .expected("200 with the policy")
+                .fix(format!(
+                    "make the web server answer GET {url} promptly with status 200"
+                )),
+            );
+            skip_rest(out, 1, "no policy was served");
             return None;
         }
         Fetch::Response(r) => r,
@@ -420,7 +441,12 @@ fn syntax_finding(domain: &Domain, parsed: &PolicyParse, out: &mut Vec<Finding>)
         warnings.extend(
             p.advice(Some(domain))
                 .into_iter()
-                .filter(|a| matches!(a, PolicyIssue::WildcardOwnDomain { .. }))
+                .filter(|a| {
+                    matches!(
+                        a,
+                        PolicyIssue::WildcardOwnDomain { .. } | PolicyIssue::BroadPattern(_)
+                    )
+                })
                 .map(|a| a.to_string()),
         );
     }
@@ -557,6 +583,35 @@ fn mx_checks(
     out.extend(per_host);
 }
 
+/// A lookup error (not mere absence) of one address family while the other
+/// answered: merged results would otherwise hide it.
+fn family_failure(a: &Lookup<IpAddr>, aaaa: &Lookup<IpAddr>, host: &str) -> Option<String> {
+    for (lookup, rtype) in [(a, "A"), (aaaa, "AAAA")] {
+        if let Err(e) = lookup
+            && !e.is_absent()
+        {
+            return Some(e.describe(host, rtype));
+        }
+    }
+    None
+}
+
+/// What a rejected certificate names, for the message.
+fn cert_names(c: &super::tls::CertDetails) -> String {
+    if c.dns_names.is_empty() {
+        format!(
+            " (it has no DNS subjectAltName, and senders ignore the subject {}; expires {})",
+            c.subject, c.not_after
+        )
+    } else {
+        format!(
+            " (it names: {}; expires {})",
+            c.dns_names.join(", "),
+            c.not_after
+        )
+    }
+}
+
 /// What senders do about a host that fails, given the policy mode.
 fn consequence(mode: Option<Mode>) -> &'static str {
     match mode {
@@ -614,17 +669,7 @@ fn smtp_findings(host: &super::HostData, smtp: bool, mode: Option<Mode>) -> Vec<
         if p.cert_checked {
             match &p.cert_problem {
                 Some(problem) => {
-                    let names = p
-                        .cert
-                        .as_ref()
-                        .map(|c| {
-                            format!(
-                                " (it names: {}; expires {})",
-                                c.dns_names.join(", "),
-                                c.not_after
-                            )
-                        })
-                        .unwrap_or_default();
+                    let names = p.cert.as_ref().map(cert_names).unwrap_or_default();
                     cert_bad.push((format!("{at}: {problem}{names}"), problem.fix(h)));
                 }
                 None => cert_seen.push(
@@ -637,7 +682,12 @@ fn smtp_findings(host: &super::HostData, smtp: bool, mode: Option<Mode>) -> Vec<
         }
     }
     let mut out = Vec::new();
-    out.push(if starttls_bad.is_empty() {
+    let broken_family = family_failure(&host.a, &host.aaaa, h);
+    out.push(if let (true, Some(broken)) = (starttls_bad.is_empty(), &broken_family) {
+        Finding::warn("smtp.starttls", format!("STARTTLS works at the addresses found, but {broken}; senders may defer mail"))
+            .subject(h)
+            .fix("make the DNS servers answer both A and AAAA queries (NODATA when there is no record)")
+    } else if starttls_bad.is_empty() {
         Finding::pass("smtp.starttls", format!("STARTTLS on {} address{}", host.probes.len(), if host.probes.len() == 1 { "" } else { "es" })).subject(h)
     } else {
         let fix = if host.probes.iter().any(|p| p.failure == Some(Failure::NoStartTls)) {

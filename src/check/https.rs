@@ -25,6 +25,12 @@ pub enum Fetch {
     },
     /// The TLS handshake failed otherwise.
     Tls { error: String },
+    /// TLS succeeded with a valid certificate, but no usable HTTP response
+    /// came back (a stall, a malformed response, a reset).
+    Http {
+        error: String,
+        cert: Option<CertDetails>,
+    },
     /// An HTTP response arrived.
     Response(Response),
 }
@@ -96,23 +102,28 @@ pub async fn fetch(trust: &Trust, host: &str, addrs: &[SocketAddr], timeout: Dur
     let sent = tokio::time::timeout(timeout * 2, client.get(&url).send()).await;
     let mut resp = match sent {
         Err(_) => {
-            return Fetch::Connect {
-                error: format!("no response within {}", secs(timeout * 2)),
+            let error = format!("no response within {}", secs(timeout * 2));
+            return match slot.take() {
+                Some((cert, Ok(()))) => Fetch::Http { error, cert },
+                Some((cert, Err(problem))) => Fetch::Certificate { problem, cert },
+                None => Fetch::Connect { error },
             };
         }
         Ok(Err(e)) => {
-            if let Some((cert, Err(problem))) = slot.take() {
-                return Fetch::Certificate { problem, cert };
-            }
-            let text = error_chain(&e);
-            return if e.is_connect() && !looks_like_tls(&text) {
-                Fetch::Connect { error: text }
-            } else if e.is_timeout() {
-                Fetch::Connect {
-                    error: format!("timed out after {}", secs(timeout)),
-                }
+            let text = if e.is_timeout() {
+                format!("timed out after {}", secs(timeout))
             } else {
-                Fetch::Tls { error: text }
+                error_chain(&e)
+            };
+            return match slot.take() {
+                Some((cert, Err(problem))) => Fetch::Certificate { problem, cert },
+                // The certificate was verified: TLS is fine, HTTP is not.
+                Some((cert, Ok(()))) if !looks_like_tls(&text) || e.is_timeout() => {
+                    Fetch::Http { error: text, cert }
+                }
+                _ if e.is_connect() && !looks_like_tls(&text) => Fetch::Connect { error: text },
+                _ if e.is_timeout() => Fetch::Connect { error: text },
+                _ => Fetch::Tls { error: text },
             };
         }
         Ok(Ok(r)) => r,

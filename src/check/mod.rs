@@ -133,15 +133,16 @@ async fn gather(cfg: &Config, domain: &Domain) -> Gathered {
     };
     let mx_chain = async {
         let mx = cfg.dns.mx(domain.as_str()).await;
-        let hosts: Vec<Mx> = match &mx {
-            Ok(answer) => answer
-                .records
-                .iter()
-                .filter(|m| !m.host.is_empty())
-                .cloned()
-                .collect(),
-            Err(_) => Vec::new(),
-        };
+        // Records come sorted by preference: keep each host once, at its
+        // most preferred entry.
+        let mut hosts: Vec<Mx> = Vec::new();
+        if let Ok(answer) = &mx {
+            for m in answer.records.iter().filter(|m| !m.host.is_empty()) {
+                if !hosts.iter().any(|h| h.host == m.host) {
+                    hosts.push(m.clone());
+                }
+            }
+        }
         let data = join_all(hosts.into_iter().map(|m| host_data(cfg, m))).await;
         (mx, data)
     };

@@ -108,6 +108,8 @@ pub enum CertProblem {
     NameMismatch,
     UntrustedIssuer,
     Revoked,
+    /// A CA certificate (typically self-signed) used as the server's own.
+    SelfSigned,
     Other(String),
 }
 
@@ -123,6 +125,9 @@ impl std::fmt::Display for CertProblem {
                 f.write_str("the certificate does not chain to a trusted root")
             }
             CertProblem::Revoked => f.write_str("the certificate is revoked"),
+            CertProblem::SelfSigned => {
+                f.write_str("the server presents a CA (self-signed) certificate as its own")
+            }
             CertProblem::Other(s) => write!(f, "the certificate is invalid: {s}"),
         }
     }
@@ -142,7 +147,10 @@ impl CertProblem {
                 | CertificateError::NotValidForNameContext { .. } => CertProblem::NameMismatch,
                 CertificateError::UnknownIssuer => CertProblem::UntrustedIssuer,
                 CertificateError::Revoked => CertProblem::Revoked,
-                other => CertProblem::Other(format!("{other:?}")),
+                CertificateError::Other(o) if format!("{o:?}").contains("CaUsedAsEndEntity") => {
+                    CertProblem::SelfSigned
+                }
+                other => CertProblem::Other(other.to_string()),
             },
             other => CertProblem::Other(other.to_string()),
         }
@@ -162,6 +170,9 @@ impl CertProblem {
                     .to_string()
             }
             CertProblem::Revoked => format!("replace the revoked certificate of {host}"),
+            CertProblem::SelfSigned => {
+                format!("install a certificate for {host} issued by a public CA")
+            }
             CertProblem::Other(_) => format!("install a valid certificate for {host}"),
         }
     }
@@ -233,6 +244,32 @@ struct RecordingVerifier {
     strict: bool,
 }
 
+impl RecordingVerifier {
+    /// A key or signature senders cannot verify (a 1024-bit RSA key, an
+    /// unsupported curve) is a certificate finding: when not strict, record
+    /// it and let the handshake finish so the probe still reports TLS.
+    fn signature(
+        &self,
+        result: Result<HandshakeSignatureValid, rustls::Error>,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        match result {
+            Err(e) if !self.strict => {
+                if let Ok(mut g) = self.slot.0.lock() {
+                    let details = g.take().and_then(|(d, _)| d);
+                    *g = Some((
+                        details,
+                        Err(CertProblem::Other(format!(
+                            "senders cannot verify the server's key or signature ({e})"
+                        ))),
+                    ));
+                }
+                Ok(HandshakeSignatureValid::assertion())
+            }
+            other => other,
+        }
+    }
+}
+
 impl ServerCertVerifier for RecordingVerifier {
     fn verify_server_cert(
         &self,
@@ -269,7 +306,7 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
+        self.signature(self.inner.verify_tls12_signature(message, cert, dss))
     }
 
     fn verify_tls13_signature(
@@ -278,7 +315,7 @@ impl ServerCertVerifier for RecordingVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
+        self.signature(self.inner.verify_tls13_signature(message, cert, dss))
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {

@@ -54,7 +54,9 @@ pub enum PolicyIssue {
     NotUtf8,
     #[error("blank line; the policy format allows no blank lines")]
     BlankLine,
-    #[error("blank line at the end of the file; strict senders reject it, remove it")]
+    #[error(
+        "blank line at the end of the file; the policy format allows none and strict senders reject it: remove it"
+    )]
     TrailingBlankLine,
     #[error("comment line; the policy format has no comments, remove it")]
     Comment,
@@ -111,6 +113,10 @@ pub enum PolicyIssue {
         "mx '{pattern}' lets any host in {domain} qualify as an MX (RFC 8461 §10.4); list the MX hosts themselves"
     )]
     WildcardOwnDomain { pattern: String, domain: String },
+    #[error(
+        "mx '{0}' names a top-level domain: it cannot be one of your MX hosts; list the MX host names"
+    )]
+    BroadPattern(String),
 }
 
 const KNOWN_KEYS: [&str; 4] = ["version", "mode", "mx", "max_age"];
@@ -146,6 +152,11 @@ impl Policy {
             out.push(PolicyIssue::MaxAgeZero);
         } else if self.mode == Mode::Enforce && self.max_age < MaxAge::ONE_WEEK {
             out.push(PolicyIssue::MaxAgeShort(self.max_age.secs()));
+        }
+        for pat in &self.mx {
+            if !pat.base().contains('.') {
+                out.push(PolicyIssue::BroadPattern(pat.to_string()));
+            }
         }
         if let Some(domain) = domain {
             for pat in &self.mx {
@@ -223,7 +234,7 @@ impl Parser {
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             if raw.is_empty() {
                 if i >= trailing_blank_from {
-                    self.warning(number, PolicyIssue::TrailingBlankLine);
+                    self.error(number, PolicyIssue::TrailingBlankLine);
                 } else {
                     self.error(number, PolicyIssue::BlankLine);
                 }
@@ -231,7 +242,13 @@ impl Parser {
             }
             match std::str::from_utf8(raw) {
                 Ok(line) => self.line(number, line),
-                Err(_) => self.error(number, PolicyIssue::NotUtf8),
+                Err(_) => {
+                    // An unreadable mx line is still an mx line: no "missing mx" on top.
+                    if raw.starts_with(b"mx:") {
+                        self.mx_failed = true;
+                    }
+                    self.error(number, PolicyIssue::NotUtf8)
+                }
             }
         }
     }
@@ -595,11 +612,11 @@ mod tests {
     }
 
     #[test]
-    fn trailing_blank_line_is_a_warning_only() {
+    fn trailing_blank_line_is_an_error() {
         let found = issues(&format!("{GOOD}\r\n"));
         assert_eq!(
             found,
-            vec![(5, Severity::Warning, PolicyIssue::TrailingBlankLine)]
+            vec![(5, Severity::Error, PolicyIssue::TrailingBlankLine)]
         );
     }
 

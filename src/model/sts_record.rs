@@ -24,7 +24,9 @@ pub enum RecordIssue {
     MissingId,
     #[error(transparent)]
     BadId(#[from] StsIdError),
-    #[error("id appears more than once; senders use the first ('{0}'): keep one")]
+    #[error(
+        "id appears more than once, so senders may disagree on which id counts (the first is '{0}'): keep exactly one"
+    )]
     DuplicateId(String),
     #[error(
         "whitespace before the first ';': strict senders discard records that do not begin with 'v=STSv1;' (erratum 6285); write 'v=STSv1; id=…'"
@@ -51,10 +53,12 @@ impl StsRecord {
     }
 
     /// True for a TXT record that claims to be an STS record: one that
-    /// begins `v=STSv1`. Senders count these to decide whether there is
-    /// exactly one (§3.1); anything else at the name is ignored.
+    /// begins `v=STSv1` followed by `;`, whitespace or nothing. Senders count
+    /// these to decide whether there is exactly one (§3.1); anything else at
+    /// the name, `v=STSv10…` included, is ignored. Whitespace before the `;`
+    /// still counts, so that the record gets its erratum-6285 warning.
     pub fn is_candidate(txt: &[u8]) -> bool {
-        txt.starts_with(Self::VERSION.as_bytes())
+        super::txt_fields::begins_with_version(txt, Self::VERSION)
     }
 
     /// Parses the strings of one TXT record, concatenated without spaces.
@@ -260,7 +264,9 @@ mod tests {
     #[test]
     fn candidates_begin_with_the_version() {
         assert!(StsRecord::is_candidate(b"v=STSv1; id=1"));
-        assert!(StsRecord::is_candidate(b"v=STSv12; id=1"));
+        assert!(!StsRecord::is_candidate(b"v=STSv12; id=1"));
+        assert!(StsRecord::is_candidate(b"v=STSv1"));
+        assert!(StsRecord::is_candidate(b"v=STSv1 ; id=1"));
         assert!(!StsRecord::is_candidate(b"v=spf1 -all"));
         assert!(!StsRecord::is_candidate(b" v=STSv1; id=1"));
     }

@@ -42,7 +42,7 @@ pub enum RuaUriError {
     BadPercent(String),
     #[error("'{0}' is not a mail address: write mailto:local-part@domain")]
     BadMailto(String),
-    #[error("'{0}' has no host: write https://host/path")]
+    #[error("'{0}' has no valid host: write https://host/path")]
     BadHttps(String),
 }
 
@@ -111,7 +111,11 @@ impl RuaUri {
             let (local, domain) = addr
                 .rsplit_once('@')
                 .ok_or_else(|| RuaUriError::BadMailto(shown.clone()))?;
-            if local.is_empty() || check_ascii_hostname(&domain.to_ascii_lowercase()).is_err() {
+            // RFC 6068: an '@' inside the local part must be percent-encoded.
+            if local.is_empty()
+                || local.contains('@')
+                || check_ascii_hostname(&domain.to_ascii_lowercase()).is_err()
+            {
                 return Err(RuaUriError::BadMailto(shown));
             }
         } else if scheme.eq_ignore_ascii_case("https") {
@@ -125,7 +129,13 @@ impl RuaUri {
             } else {
                 host_port.split(':').next().unwrap_or_default()
             };
-            if host.is_empty() {
+            let valid_host = if let Some(literal) = host.strip_prefix('[') {
+                host_port.contains(']') && literal.parse::<std::net::Ipv6Addr>().is_ok()
+            } else {
+                host.parse::<std::net::Ipv4Addr>().is_ok()
+                    || check_ascii_hostname(&host.to_ascii_lowercase()).is_ok()
+            };
+            if !valid_host {
                 return Err(RuaUriError::BadHttps(shown));
             }
         } else if scheme.eq_ignore_ascii_case("http") {
@@ -180,9 +190,10 @@ impl std::str::FromStr for RuaUri {
 impl TlsRptRecord {
     pub const VERSION: &'static str = "v=TLSRPTv1";
 
-    /// True for a TXT record that begins `v=TLSRPTv1`.
+    /// True for a TXT record that begins `v=TLSRPTv1` followed by `;`,
+    /// whitespace or nothing (RFC 8460 §3: others are discarded).
     pub fn is_candidate(txt: &[u8]) -> bool {
-        txt.starts_with(Self::VERSION.as_bytes())
+        super::txt_fields::begins_with_version(txt, Self::VERSION)
     }
 
     pub fn parse_strings<S: AsRef<[u8]>>(strings: &[S]) -> TlsRptParse {
@@ -352,6 +363,20 @@ mod tests {
         ));
         assert!(RuaUri::parse("MAILTO:a@example.com").is_ok());
         assert!(RuaUri::parse("https://[2001:db8::1]:8443/r").is_ok());
+        assert!(RuaUri::parse("https://192.0.2.1/r").is_ok());
+        assert!(matches!(
+            RuaUri::parse("https://exa_mple..com/x"),
+            Err(RuaUriError::BadHttps(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("https://[::1/x"),
+            Err(RuaUriError::BadHttps(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("mailto:a@b@example.com"),
+            Err(RuaUriError::BadMailto(_))
+        ));
+        assert!(RuaUri::parse("mailto:a%40b@example.com").is_ok());
     }
 
     #[test]

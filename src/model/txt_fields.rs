@@ -138,6 +138,12 @@ pub(crate) fn check_ext_value(name: &str, value: &str) -> Result<(), FieldError>
     }
 }
 
+/// `version` at the start, then `;`, whitespace or the end.
+pub(crate) fn begins_with_version(txt: &[u8], version: &str) -> bool {
+    txt.strip_prefix(version.as_bytes())
+        .is_some_and(|rest| matches!(rest.first(), None | Some(b';' | b' ' | b'\t')))
+}
+
 /// Concatenates the character-strings of one TXT record with nothing in
 /// between (RFC 8461 §3.1, RFC 7208 §3.3).
 pub fn concat_strings<S: AsRef<[u8]>>(strings: &[S]) -> Vec<u8> {

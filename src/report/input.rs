@@ -19,6 +19,8 @@ const MAX_FILE: u64 = 64 * 1024 * 1024;
 const MAX_REPORT: u64 = 16 * 1024 * 1024;
 /// Largest single message in an mbox.
 const MAX_MESSAGE: usize = 32 * 1024 * 1024;
+/// Most bytes of one mbox line read at once.
+const MAX_PIECE: u64 = 64 * 1024;
 
 /// An input that could not be used, and why.
 #[derive(Debug, Clone, Serialize)]
@@ -228,16 +230,20 @@ impl Collector {
         let mut line = Vec::new();
         let mut index = 0usize;
         let mut oversized = false;
+        // Lines are read in bounded pieces; only a piece that starts a line
+        // can be a `From ` separator.
+        let mut at_line_start = true;
         loop {
             line.clear();
-            let n = match reader.read_until(b'\n', &mut line) {
+            let n = match (&mut reader).take(MAX_PIECE).read_until(b'\n', &mut line) {
                 Ok(n) => n,
                 Err(e) => {
                     self.error(label, e.to_string());
                     break;
                 }
             };
-            let boundary = n == 0 || line.starts_with(b"From ");
+            let boundary = n == 0 || (at_line_start && line.starts_with(b"From "));
+            at_line_start = line.ends_with(b"\n");
             if boundary {
                 if index > 0 {
                     let shown = format!("{label} (message {index})");

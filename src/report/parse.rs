@@ -65,7 +65,22 @@ fn text(v: Option<&Value>) -> Option<String> {
     }
 }
 
+/// More sessions than any mail system handles in a reporting period: a
+/// count above it is a broken or hostile report.
+const MAX_SESSIONS: u64 = 1_000_000_000_000;
+
 fn count(v: Option<&Value>, what: &str, odd: &mut Vec<String>) -> u64 {
+    let n = count_raw(v, what, odd);
+    if n > MAX_SESSIONS {
+        odd.push(format!(
+            "{what} is implausibly large ({n}); capped at {MAX_SESSIONS}"
+        ));
+        return MAX_SESSIONS;
+    }
+    n
+}
+
+fn count_raw(v: Option<&Value>, what: &str, odd: &mut Vec<String>) -> u64 {
     match v {
         Some(Value::Number(n)) => n.as_u64().unwrap_or_else(|| {
             odd.push(format!("{what} is not a whole number ({n}); counted as 0"));

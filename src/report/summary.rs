@@ -89,6 +89,11 @@ pub struct DomainSummary {
     pub blocking: Vec<Blocking>,
 }
 
+/// Counts come from reports anyone can mail in: they saturate, never wrap.
+fn add(total: &mut u64, n: u64) {
+    *total = total.saturating_add(n);
+}
+
 impl Aggregates {
     /// Adds a report; returns false for a duplicate `report-id`.
     pub fn add(&mut self, report: Report, only: Option<&str>) -> bool {
@@ -112,26 +117,32 @@ impl Aggregates {
                 agg.sts_reporters.insert(report.organization.clone());
             }
             let s = agg.sessions.entry(p.policy_type.clone()).or_default();
-            s.0 += p.successful;
-            s.1 += p.failed;
+            s.0 = s.0.saturating_add(p.successful);
+            s.1 = s.1.saturating_add(p.failed);
             let t = agg.trend.entry(day).or_default();
-            t.0 += p.successful;
-            t.1 += p.failed;
+            t.0 = t.0.saturating_add(p.successful);
+            t.1 = t.1.saturating_add(p.failed);
             if let Some(ps) = p.policy_string {
                 *agg.policy_strings.entry(ps).or_default() += 1;
             }
             for f in p.failures {
-                *agg.by_result.entry(f.result_type.clone()).or_default() += f.count;
+                add(
+                    agg.by_result.entry(f.result_type.clone()).or_default(),
+                    f.count,
+                );
                 let mx = f.receiving_mx_hostname.clone().unwrap_or_default();
                 if !mx.is_empty() {
-                    *agg.by_mx.entry(mx.clone()).or_default() += f.count;
+                    add(agg.by_mx.entry(mx.clone()).or_default(), f.count);
                 }
                 if let Some(ip) = f.sending_mta_ip {
-                    *agg.by_ip.entry(ip).or_default() += f.count;
+                    add(agg.by_ip.entry(ip).or_default(), f.count);
                 }
-                *agg.failures
-                    .entry((p.policy_type.clone(), f.result_type, mx))
-                    .or_default() += f.count;
+                add(
+                    agg.failures
+                        .entry((p.policy_type.clone(), f.result_type, mx))
+                        .or_default(),
+                    f.count,
+                );
             }
         }
         true
@@ -182,7 +193,10 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         }
     }
     if a.sts_reporters.is_empty() {
-        let npf = a.sessions.get("no-policy-found").map_or(0, |s| s.0 + s.1);
+        let npf = a
+            .sessions
+            .get("no-policy-found")
+            .map_or(0, |s| s.0.saturating_add(s.1));
         reasons.push(if npf > 0 {
             format!("no reporter saw an MTA-STS policy ({npf} sessions under no-policy-found): check that the record and policy are published (mtasts check {domain})")
         } else {

@@ -411,11 +411,7 @@ fn split_txt_strings_are_concatenated() {
 
 #[test]
 fn bad_record_syntax_fails() {
-    for (record, needle) in [
-        ("v=STSv1; id=2024-01-01", "'-'"),
-        ("v=STSv12; id=1", "v=STSv12"),
-        ("v=STSv1", "no id"),
-    ] {
+    for (record, needle) in [("v=STSv1; id=2024-01-01", "'-'"), ("v=STSv1", "no id")] {
         let r = run(Spec {
             args: vec!["--no-smtp".into()],
             ..Spec::default()
@@ -435,6 +431,77 @@ fn bad_record_syntax_fails() {
     .zone_replace("\"v=STSv1; id=20261128195300Z\"", "\"v=STSv1 ; id=1\""));
     assert_eq!(r.status("record.syntax", None), "warn");
     assert_eq!(r.verdict(), "warn");
+}
+
+#[test]
+fn records_that_only_look_like_sts_records_are_ignored() {
+    // RFC 8461 §3.1: only records beginning "v=STSv1;" count.
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .zone_replace(
+        "_mta-sts IN TXT \"v=STSv1; id=20261128195300Z\"\n",
+        "_mta-sts IN TXT \"v=STSv1; id=20261128195300Z\"\n_mta-sts IN TXT \"v=STSv10; id=1\"\n",
+    ));
+    assert_eq!(r.status("record.unique", None), "pass");
+    assert_eq!(r.status("record.syntax", None), "pass");
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .zone_replace("\"v=STSv1; id=20261128195300Z\"", "\"v=STSv12; id=1\""));
+    assert_eq!(r.status("record.present", None), "fail");
+    assert!(
+        r.message("record.present", None).contains("v=STSv12"),
+        "{}",
+        r.message("record.present", None)
+    );
+}
+
+#[test]
+fn a_failing_address_family_is_not_hidden_by_the_other() {
+    let r = run(Spec {
+        faults: vec![
+            ("mta-sts.example.test.".into(), Some(28), Fault::ServFail),
+            ("mx1.example.test.".into(), Some(28), Fault::ServFail),
+        ],
+        ..Spec::default()
+    });
+    assert_eq!(
+        r.status("policy_host.dns", None),
+        "warn",
+        "{}",
+        r.message("policy_host.dns", None)
+    );
+    assert!(
+        r.message("policy_host.dns", None).contains("AAAA")
+            && r.message("policy_host.dns", None).contains("SERVFAIL")
+    );
+    assert_eq!(
+        r.status("smtp.starttls", MX1),
+        "warn",
+        "{}",
+        r.message("smtp.starttls", MX1)
+    );
+    assert_eq!(r.status("smtp.starttls", MX2), "pass");
+}
+
+#[test]
+fn an_mx_host_listed_twice_is_checked_once() {
+    let r = run(Spec::default().zone_replace(
+        "@ IN MX 20 mx2.backup.example.test.\n",
+        "@ IN MX 20 mx2.backup.example.test.\n@ IN MX 30 mx1.example.test.\n",
+    ));
+    let checks = r.domain()["checks"].as_array().unwrap();
+    assert_eq!(
+        checks
+            .iter()
+            .filter(|c| c["id"] == "mx.match" && c["subject"] == "mx1.example.test")
+            .count(),
+        1
+    );
+    assert_eq!(r.verdict(), "pass");
 }
 
 #[test]

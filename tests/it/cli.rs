@@ -562,6 +562,30 @@ fn lint_warnings_alone_exit_zero() {
 }
 
 #[test]
+fn lint_rejects_a_trailing_blank_line_and_broad_patterns() {
+    let body = "version: STSv1\r\nmode: enforce\r\nmx: mx.contoso.com\r\nmax_age: 604800\r\n\r\n";
+    mtasts()
+        .args(["lint", "-"])
+        .write_stdin(body)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("<stdin>:5: error: blank line"));
+    mtasts()
+        .args(["gen-policy", "--mx", "*.com"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("names a top-level domain"));
+}
+
+#[test]
+fn bare_mtasts_prints_help_as_a_usage_error() {
+    let out = mtasts().output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: mtasts"));
+}
+
+#[test]
 fn lint_records() {
     mtasts()
         .args(["lint", "--record", "v=STSv1; id=20261128195300Z"])

@@ -377,6 +377,46 @@ fn bad_inputs_are_reported_and_the_rest_processed() {
 }
 
 #[test]
+fn absurd_counts_neither_crash_nor_wrap() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, org) in ["A", "B", "C"].iter().enumerate() {
+        let mut r = report(
+            org,
+            1 + i as u32,
+            "example.test",
+            1,
+            &[("certificate-expired", "mx1.example.test", 1)],
+        );
+        r["policies"][0]["summary"]["total-successful-session-count"] = json!(u64::MAX);
+        r["policies"][0]["summary"]["total-failure-session-count"] = json!(u64::MAX);
+        r["policies"][0]["failure-details"][0]["failed-session-count"] = json!(u64::MAX);
+        write(tmp.path(), &format!("{org}.json"), r.to_string().as_bytes());
+    }
+    let out = mtasts()
+        .args(["report", "--json", tmp.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        v["domains"][0]["ready"], false,
+        "failures must not wrap to zero"
+    );
+    assert!(
+        v["oddities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|o| o["note"].as_str().unwrap().contains("implausibly large"))
+    );
+}
+
+#[test]
 fn domain_filter_and_usage_errors() {
     let tmp = tempfile::tempdir().unwrap();
     write(
