@@ -102,6 +102,10 @@ fn child_mode(args: &[String]) -> ! {
     // SAFETY: pid is our own child; pointers are valid for the call.
     let r = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(r, pid, "wait4");
+    if !(libc::WIFEXITED(status) && libc::WEXITSTATUS(status) <= 1) {
+        println!("failed");
+        std::process::exit(0);
+    }
     println!("{} {}", started.elapsed().as_secs_f64(), usage.ru_maxrss);
     std::process::exit(0);
 }
@@ -167,12 +171,15 @@ fn main() {
     );
     let dir = tmp.path().join(format!("r{n}"));
     if parsedmarc_available() {
-        let script = "import sys, glob, parsedmarc\nfor p in sorted(glob.glob(sys.argv[1] + '/*.json.gz')):\n    parsedmarc.parse_report_file(p, offline=True)\n";
+        // offline=True: no DNS or download of any kind during parsing; the
+        // script fails unless every report was parsed as an SMTP TLS report.
+        let script = "import sys, glob, parsedmarc\nn = 0\nfor p in sorted(glob.glob(sys.argv[1] + '/*.json.gz')):\n    n += parsedmarc.parse_report_file(p, offline=True)['report_type'] == 'smtp_tls'\nassert n == int(sys.argv[2]), n\n";
         let cmd = vec![
             "python3".to_string(),
             "-c".into(),
             script.into(),
             dir.display().to_string(),
+            n.to_string(),
         ];
         let (secs, rss) = measure(&cmd);
         println!(

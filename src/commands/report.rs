@@ -33,6 +33,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     for p in &args.paths {
         c.add_path(p);
     }
+    c.finish();
     if let Some(bar) = progress {
         bar.finish_and_clear();
     }

@@ -1,6 +1,6 @@
 //! Folding reports into per-domain aggregates, and the verdict.
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
@@ -34,7 +34,6 @@ struct DomainAgg {
 #[derive(Debug, Default)]
 pub struct Aggregates {
     domains: BTreeMap<String, DomainAgg>,
-    seen_ids: HashSet<String>,
     pub reports: usize,
     pub duplicates: usize,
 }
@@ -95,14 +94,8 @@ fn add(total: &mut u64, n: u64) {
 }
 
 impl Aggregates {
-    /// Adds a report; returns false for a duplicate `report-id`.
-    pub fn add(&mut self, report: Report, only: Option<&str>) -> bool {
-        if let Some(id) = &report.report_id
-            && !self.seen_ids.insert(id.clone())
-        {
-            self.duplicates += 1;
-            return false;
-        }
+    /// Adds a report (deduplication is the caller's: see `input`).
+    pub fn add(&mut self, report: Report, only: Option<&str>) {
         self.reports += 1;
         let day = report.start.date_naive();
         for p in report.policies {
@@ -123,7 +116,7 @@ impl Aggregates {
             t.0 = t.0.saturating_add(p.successful);
             t.1 = t.1.saturating_add(p.failed);
             if let Some(ps) = p.policy_string {
-                *agg.policy_strings.entry(ps).or_default() += 1;
+                add(agg.policy_strings.entry(ps).or_default(), 1);
             }
             for f in p.failures {
                 add(
@@ -145,7 +138,50 @@ impl Aggregates {
                 );
             }
         }
-        true
+    }
+
+    /// Folds another worker's aggregates into these.
+    pub fn merge(&mut self, other: Aggregates) {
+        self.reports += other.reports;
+        self.duplicates += other.duplicates;
+        for (domain, o) in other.domains {
+            let a = self.domains.entry(domain).or_default();
+            a.start = match (a.start, o.start) {
+                (Some(x), Some(y)) => Some(x.min(y)),
+                (x, y) => x.or(y),
+            };
+            a.end = match (a.end, o.end) {
+                (Some(x), Some(y)) => Some(x.max(y)),
+                (x, y) => x.or(y),
+            };
+            a.reporters.extend(o.reporters);
+            a.sts_reporters.extend(o.sts_reporters);
+            for (k, (s, f)) in o.sessions {
+                let e = a.sessions.entry(k).or_default();
+                add(&mut e.0, s);
+                add(&mut e.1, f);
+            }
+            for (k, (s, f)) in o.trend {
+                let e = a.trend.entry(k).or_default();
+                add(&mut e.0, s);
+                add(&mut e.1, f);
+            }
+            for (target, source) in [
+                (&mut a.by_result, o.by_result),
+                (&mut a.by_mx, o.by_mx),
+                (&mut a.by_ip, o.by_ip),
+            ] {
+                for (k, n) in source {
+                    add(target.entry(k).or_default(), n);
+                }
+            }
+            for (k, n) in o.failures {
+                add(a.failures.entry(k).or_default(), n);
+            }
+            for (k, n) in o.policy_strings {
+                add(a.policy_strings.entry(k).or_default(), n);
+            }
+        }
     }
 
     pub fn summarize(&self, t: &Thresholds) -> Vec<DomainSummary> {
