@@ -150,6 +150,8 @@ struct Worker<'a> {
     /// One raw-deflate state, reset per gzip member: allocating and zeroing
     /// a fresh one per report dominated the run time.
     inflater: Decompress,
+    /// File contents, reused from file to file.
+    buf: Vec<u8>,
 }
 
 /// What a worker hands back.
@@ -168,6 +170,7 @@ impl<'a> Worker<'a> {
             only,
             ids,
             inflater: Decompress::new(false),
+            buf: Vec::new(),
         }
     }
 
@@ -200,36 +203,42 @@ impl<'a> Worker<'a> {
             Ok(f) => f,
             Err(e) => return self.error(&shown, e.to_string()),
         };
-        let size = f.metadata().map(|m| m.len()).unwrap_or(0);
-        if size > MAX_FILE {
-            return self.error(
-                &shown,
-                format!("larger than {} MiB; not a report", MAX_FILE >> 20),
-            );
-        }
-        let mut bytes = Vec::with_capacity(size as usize + 1);
-        if let Err(e) = (&mut f).take(5).read_to_end(&mut bytes) {
-            return self.error(&shown, e.to_string());
-        }
-        if bytes == b"From " {
-            if let Err(e) = f.seek(std::io::SeekFrom::Start(0)) {
-                return self.error(&shown, e.to_string());
+        // Read with plain read calls into a buffer kept across files:
+        // read_to_end and metadata would each add a statx per report.
+        let mut data = std::mem::take(&mut self.buf);
+        let mut filled = 0;
+        let mut result = Ok(());
+        loop {
+            if filled == data.len() {
+                if filled as u64 > MAX_FILE {
+                    result = Err(format!("larger than {} MiB; not a report", MAX_FILE >> 20));
+                    break;
+                }
+                data.resize((data.len() * 2).max(16 * 1024), 0);
             }
-            return self.add_mbox(&shown, f);
+            match f.read(&mut data[filled..]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    result = Err(e.to_string());
+                    break;
+                }
+            }
+            if data[..filled].starts_with(b"From ") {
+                result = Err(String::new());
+                break;
+            }
         }
-        if let Err(e) = f
-            .take(MAX_FILE + 1 - bytes.len() as u64)
-            .read_to_end(&mut bytes)
-        {
-            return self.error(&shown, e.to_string());
+        match result {
+            Err(why) if why.is_empty() => match f.seek(std::io::SeekFrom::Start(0)) {
+                Ok(_) => self.add_mbox(&shown, f),
+                Err(e) => self.error(&shown, e.to_string()),
+            },
+            Err(why) => self.error(&shown, why),
+            Ok(()) => self.add_bytes(&shown, &data[..filled], 0),
         }
-        if bytes.len() as u64 > MAX_FILE {
-            return self.error(
-                &shown,
-                format!("larger than {} MiB; not a report", MAX_FILE >> 20),
-            );
-        }
-        self.add_bytes(&shown, &bytes, 0);
+        self.buf = data;
     }
 
     fn add_bytes(&mut self, label: &str, bytes: &[u8], depth: u8) {

@@ -4,7 +4,9 @@
 //! noted, and only what makes the report useless rejects it.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde_json::Value;
+use std::borrow::Cow;
+
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// One report, reduced to what the summary needs.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,10 +59,12 @@ pub const KNOWN_RESULT_TYPES: [&str; 11] = [
     "sts-webpki-invalid",
 ];
 
-fn text(v: Option<&Value>) -> Option<String> {
+fn text(v: Option<&Json<'_>>) -> Option<String> {
     match v? {
-        Value::String(s) => Some(crate::text::escape(s.trim())),
-        Value::Number(n) => Some(n.to_string()),
+        Json::Str(s) => Some(crate::text::escape(s.trim())),
+        Json::U64(n) => Some(n.to_string()),
+        Json::I64(n) => Some(n.to_string()),
+        Json::F64(n) => Some(n.to_string()),
         _ => None,
     }
 }
@@ -69,7 +73,7 @@ fn text(v: Option<&Value>) -> Option<String> {
 /// count above it is a broken or hostile report.
 const MAX_SESSIONS: u64 = 1_000_000_000_000;
 
-fn count(v: Option<&Value>, what: &str, odd: &mut Vec<String>) -> u64 {
+fn count(v: Option<&Json<'_>>, what: &str, odd: &mut Vec<String>) -> u64 {
     let n = count_raw(v, what, odd);
     if n > MAX_SESSIONS {
         odd.push(format!(
@@ -80,13 +84,18 @@ fn count(v: Option<&Value>, what: &str, odd: &mut Vec<String>) -> u64 {
     n
 }
 
-fn count_raw(v: Option<&Value>, what: &str, odd: &mut Vec<String>) -> u64 {
+fn count_raw(v: Option<&Json<'_>>, what: &str, odd: &mut Vec<String>) -> u64 {
     match v {
-        Some(Value::Number(n)) => n.as_u64().unwrap_or_else(|| {
+        Some(Json::U64(n)) => *n,
+        Some(Json::I64(n)) => {
+            odd.push(format!("{what} is negative ({n}); counted as 0"));
+            0
+        }
+        Some(Json::F64(n)) => {
             odd.push(format!("{what} is not a whole number ({n}); counted as 0"));
             0
-        }),
-        Some(Value::String(s)) => s.trim().parse().unwrap_or_else(|_| {
+        }
+        Some(Json::Str(s)) => s.trim().parse().unwrap_or_else(|_| {
             odd.push(format!(
                 "{what} is not a number ('{}'); counted as 0",
                 crate::text::escape(s)
@@ -101,6 +110,116 @@ fn count_raw(v: Option<&Value>, what: &str, odd: &mut Vec<String>) -> u64 {
             odd.push(format!("{what} has the wrong type; counted as 0"));
             0
         }
+    }
+}
+
+/// A JSON value that borrows its strings from the input where it can:
+/// reports are parsed once and dropped, so the allocations of
+/// `serde_json::Value` (a map per object, a `String` per key) are waste.
+#[derive(Debug)]
+enum Json<'a> {
+    Null,
+    Bool,
+    U64(u64),
+    I64(i64),
+    F64(f64),
+    Str(Cow<'a, str>),
+    Arr(Vec<Json<'a>>),
+    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
+}
+
+impl<'a> Json<'a> {
+    fn as_object(&self) -> Option<&Json<'a>> {
+        matches!(self, Json::Obj(_)).then_some(self)
+    }
+
+    fn as_array(&self) -> Option<&Vec<Json<'a>>> {
+        match self {
+            Json::Arr(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The value of `key` in an object; the last one wins, as with
+    /// `serde_json::Value`.
+    fn get(&self, key: &str) -> Option<&Json<'a>> {
+        match self {
+            Json::Obj(pairs) => pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Json<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Json<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("JSON")
+            }
+            fn visit_unit<E>(self) -> Result<Json<'de>, E> {
+                Ok(Json::Null)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Json<'de>, E> {
+                Ok(Json::Bool)
+            }
+            fn visit_u64<E>(self, n: u64) -> Result<Json<'de>, E> {
+                Ok(Json::U64(n))
+            }
+            fn visit_i64<E>(self, n: i64) -> Result<Json<'de>, E> {
+                Ok(u64::try_from(n).map_or(Json::I64(n), Json::U64))
+            }
+            fn visit_f64<E>(self, n: f64) -> Result<Json<'de>, E> {
+                Ok(Json::F64(n))
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Json<'de>, E> {
+                Ok(Json::Str(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Json<'de>, E> {
+                Ok(Json::Str(Cow::Owned(s.to_string())))
+            }
+            fn visit_string<E>(self, s: String) -> Result<Json<'de>, E> {
+                Ok(Json::Str(Cow::Owned(s)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = seq.next_element()? {
+                    out.push(v);
+                }
+                Ok(Json::Arr(out))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
+                let mut out = Vec::new();
+                while let Some((k, v)) = map.next_entry::<Key<'de>, Json<'de>>()? {
+                    out.push((k.0, v));
+                }
+                Ok(Json::Obj(out))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// An object key, borrowed when it has no escapes.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(s.to_string())))
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -136,7 +255,7 @@ pub fn datetime(s: &str, odd: &mut Vec<String>, what: &str) -> Option<DateTime<U
 
 /// Parses one report. `Err` says why it is unusable.
 pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
-    let v: Value = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+    let v: Json<'_> = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
     let obj = v.as_object().ok_or("the report is not a JSON object")?;
     let mut odd: Vec<String> = Vec::new();
     let report_id = text(obj.get("report-id"));
@@ -151,7 +270,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
         });
     let range = obj
         .get("date-range")
-        .and_then(Value::as_object)
+        .and_then(Json::as_object)
         .ok_or("no date-range")?;
     let start = text(range.get("start-datetime")).ok_or("no date-range.start-datetime")?;
     let end = text(range.get("end-datetime")).ok_or("no date-range.end-datetime")?;
@@ -164,7 +283,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
     }
     let list = obj
         .get("policies")
-        .and_then(Value::as_array)
+        .and_then(Json::as_array)
         .ok_or("no policies array")?;
     let mut policies = Vec::new();
     for (i, p) in list.iter().enumerate() {
@@ -172,7 +291,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
             odd.push(format!("policies[{i}] is not an object; skipped"));
             continue;
         };
-        let policy = p.get("policy").and_then(Value::as_object);
+        let policy = p.get("policy").and_then(Json::as_object);
         let policy_type = policy
             .and_then(|q| text(q.get("policy-type")))
             .unwrap_or_else(|| {
@@ -188,14 +307,14 @@ pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
             continue;
         }
         let policy_string = match policy.and_then(|q| q.get("policy-string")) {
-            Some(Value::Array(lines)) => Some(
+            Some(Json::Arr(lines)) => Some(
                 lines
                     .iter()
                     .filter_map(|l| text(Some(l)))
                     .collect::<Vec<_>>()
                     .join("\n"),
             ),
-            Some(Value::String(s)) => {
+            Some(Json::Str(s)) => {
                 odd.push(format!(
                     "policies[{i}].policy-string is a string, not an array"
                 ));
@@ -210,7 +329,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
                 None
             }
         };
-        let summary = p.get("summary").and_then(Value::as_object);
+        let summary = p.get("summary").and_then(Json::as_object);
         let successful = count(
             summary.and_then(|s| s.get("total-successful-session-count")),
             "total-successful-session-count",
@@ -222,7 +341,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
             &mut odd,
         );
         let mut failures = Vec::new();
-        if let Some(details) = p.get("failure-details").and_then(Value::as_array) {
+        if let Some(details) = p.get("failure-details").and_then(Json::as_array) {
             for d in details {
                 let Some(d) = d.as_object() else { continue };
                 let result_type = text(d.get("result-type")).unwrap_or_else(|| "unknown".into());
@@ -231,8 +350,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
                 }
                 let non_empty = |k: &str| text(d.get(k)).filter(|s| !s.is_empty());
                 let sending = non_empty("sending-mta-ip");
-                if matches!(d.get("sending-mta-ip"), Some(Value::String(s)) if s.trim().is_empty())
-                {
+                if matches!(d.get("sending-mta-ip"), Some(Json::Str(s)) if s.trim().is_empty()) {
                     odd.push("an empty sending-mta-ip".into());
                 }
                 failures.push(FailureDetail {

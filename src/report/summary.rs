@@ -88,6 +88,21 @@ pub struct DomainSummary {
     pub blocking: Vec<Blocking>,
 }
 
+/// The entry for `key`, cloning the key only when it is new (most reports
+/// repeat the keys already there).
+fn slot<'m, T: Default>(map: &'m mut BTreeMap<String, T>, key: &str) -> &'m mut T {
+    if !map.contains_key(key) {
+        map.insert(key.to_string(), T::default());
+    }
+    map.get_mut(key).expect("inserted just above")
+}
+
+fn note(set: &mut BTreeSet<String>, key: &str) {
+    if !set.contains(key) {
+        set.insert(key.to_string());
+    }
+}
+
 /// Counts come from reports anyone can mail in: they saturate, never wrap.
 fn add(total: &mut u64, n: u64) {
     *total = total.saturating_add(n);
@@ -102,14 +117,14 @@ impl Aggregates {
             if only.is_some_and(|d| d != p.policy_domain) {
                 continue;
             }
-            let agg = self.domains.entry(p.policy_domain.clone()).or_default();
+            let agg = self.domains.entry(p.policy_domain).or_default();
             agg.start = Some(agg.start.map_or(report.start, |s| s.min(report.start)));
             agg.end = Some(agg.end.map_or(report.end, |e| e.max(report.end)));
-            agg.reporters.insert(report.organization.clone());
+            note(&mut agg.reporters, &report.organization);
             if p.policy_type == "sts" {
-                agg.sts_reporters.insert(report.organization.clone());
+                note(&mut agg.sts_reporters, &report.organization);
             }
-            let s = agg.sessions.entry(p.policy_type.clone()).or_default();
+            let s = slot(&mut agg.sessions, &p.policy_type);
             s.0 = s.0.saturating_add(p.successful);
             s.1 = s.1.saturating_add(p.failed);
             let t = agg.trend.entry(day).or_default();
@@ -119,13 +134,10 @@ impl Aggregates {
                 add(agg.policy_strings.entry(ps).or_default(), 1);
             }
             for f in p.failures {
-                add(
-                    agg.by_result.entry(f.result_type.clone()).or_default(),
-                    f.count,
-                );
+                add(slot(&mut agg.by_result, &f.result_type), f.count);
                 let mx = f.receiving_mx_hostname.clone().unwrap_or_default();
                 if !mx.is_empty() {
-                    add(agg.by_mx.entry(mx.clone()).or_default(), f.count);
+                    add(slot(&mut agg.by_mx, &mx), f.count);
                 }
                 if let Some(ip) = f.sending_mta_ip {
                     add(agg.by_ip.entry(ip).or_default(), f.count);
