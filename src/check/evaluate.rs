@@ -345,41 +345,27 @@ fn policy_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Optio
             .fix("serve it with Content-Type: text/plain"),
     });
     let body = match (&resp.body_error, &resp.body) {
-        (Some(BodyError::TooLargeAnnounced { length }), _) => {
-            out.push(
-                Finding::fail(
+        (Some(error), _) => {
+            const CAP: &str = "at most 65536 bytes";
+            const SMALL: &str = "serve the policy file itself, a few hundred bytes";
+            let finding = match error {
+                BodyError::TooLargeAnnounced { length } => Finding::fail(
                     "policy.size",
                     format!("Content-Length is {length} bytes; not downloaded"),
                 )
-                .expected("at most 65536 bytes")
-                .fix("serve the policy file itself, a few hundred bytes"),
-            );
-            skip_rest(out, 3, "the body was not read");
-            return None;
-        }
-        (Some(BodyError::TooLarge), _) => {
-            out.push(
-                Finding::fail("policy.size", "more than 65536 bytes; stopped reading")
-                    .expected("at most 65536 bytes")
-                    .fix("serve the policy file itself, a few hundred bytes"),
-            );
-            skip_rest(out, 3, "the body was not read in full");
-            return None;
-        }
-        (Some(BodyError::Timeout), _) => {
-            out.push(
-                Finding::fail(
+                .expected(CAP)
+                .fix(SMALL),
+                BodyError::TooLarge => {
+                    Finding::fail("policy.size", "more than 65536 bytes; stopped reading")
+                        .expected(CAP)
+                        .fix(SMALL)
+                }
+                BodyError::Timeout => Finding::fail(
                     "policy.size",
                     format!("the body stalled after {} bytes", resp.body_bytes),
                 )
                 .fix("make the server send the whole policy promptly"),
-            );
-            skip_rest(out, 3, "the body was not read in full");
-            return None;
-        }
-        (Some(BodyError::Broken { detail }), _) => {
-            out.push(
-                Finding::fail(
+                BodyError::Broken { detail } => Finding::fail(
                     "policy.size",
                     format!(
                         "the body broke off after {} bytes: {detail}",
@@ -387,7 +373,8 @@ fn policy_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Optio
                     ),
                 )
                 .fix("make the server send the whole policy"),
-            );
+            };
+            out.push(finding);
             skip_rest(out, 3, "the body was not read in full");
             return None;
         }
