@@ -12,7 +12,9 @@ use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
 use crate::generate::dns::TxtRecord;
 use crate::generate::hosting::{self, Options, Target};
-use crate::model::{Domain, MaxAge, Mode, Policy, RuaUri, StsId, StsRecord, TlsRptRecord};
+use crate::model::{
+    Domain, MaxAge, Mode, POLICY_MAX_BYTES, Policy, RuaUri, StsId, StsRecord, TlsRptRecord,
+};
 
 /// The file that lets `promote` and `retire` pick up where `init` left off.
 pub const STATE_FILE: &str = "mtasts.json";
@@ -50,6 +52,34 @@ struct Saved {
     listen: Option<String>,
     #[serde(default)]
     classic: bool,
+}
+
+/// Reads and validates a policy file: publishing or hosting an invalid
+/// policy helps no one.
+pub fn read_policy(path: &Path) -> Result<Policy> {
+    let shown = path.display().to_string();
+    let body = std::fs::read(path).map_err(|source| Error::Read {
+        path: shown.clone(),
+        source,
+    })?;
+    if body.len() > POLICY_MAX_BYTES {
+        return Err(Error::InputTooLarge {
+            path: shown,
+            limit: POLICY_MAX_BYTES,
+        });
+    }
+    let parsed = Policy::parse(&body);
+    parsed.policy.ok_or_else(|| {
+        let first = parsed
+            .diagnostics
+            .iter()
+            .find(|d| d.is_error())
+            .map(|d| format!("line {}: {}", d.line, d.issue))
+            .unwrap_or_default();
+        Error::InvalidArgument(format!(
+            "{shown} is not a valid policy ({first}); `mtasts lint {shown}` lists every problem"
+        ))
+    })
 }
 
 fn bad_state(dir: &Path, why: impl std::fmt::Display) -> Error {
@@ -259,21 +289,7 @@ impl Project {
             .map_err(|e| bad_state(dir, format!("{STATE_FILE}: {e}")))?;
         let saved: Saved = serde_json::from_slice(&state)
             .map_err(|e| bad_state(dir, format!("{STATE_FILE}: {e}")))?;
-        let body = std::fs::read(Self::policy_path(dir))
-            .map_err(|e| bad_state(dir, format!(".well-known/mta-sts.txt: {e}")))?;
-        let parsed = Policy::parse(&body);
-        let policy = parsed.policy.ok_or_else(|| {
-            let first = parsed
-                .diagnostics
-                .iter()
-                .find(|d| d.is_error())
-                .map(|d| format!("line {}: {}", d.line, d.issue))
-                .unwrap_or_default();
-            Error::InvalidArgument(format!(
-                "{} is not a valid policy ({first}); fix it (mtasts lint shows every problem)",
-                Self::policy_path(dir).display()
-            ))
-        })?;
+        let policy = read_policy(&Self::policy_path(dir))?;
         let hosts = saved
             .hosts
             .iter()

@@ -1,10 +1,7 @@
-use std::path::Path;
-
 use crate::cli::{GenHostingArgs, HostingArgs};
 use crate::error::Error;
 use crate::fsutil::write_atomic;
 use crate::generate::hosting::{self, Options};
-use crate::model::{POLICY_MAX_BYTES, Policy};
 use crate::{Outcome, Result};
 
 impl HostingArgs {
@@ -19,36 +16,9 @@ impl HostingArgs {
     }
 }
 
-/// Reads and validates a policy file: hosting an invalid policy helps no one.
-pub fn read_policy(path: &Path) -> Result<Policy> {
-    let shown = path.display().to_string();
-    let body = std::fs::read(path).map_err(|source| Error::Read {
-        path: shown.clone(),
-        source,
-    })?;
-    if body.len() > POLICY_MAX_BYTES {
-        return Err(Error::InputTooLarge {
-            path: shown,
-            limit: POLICY_MAX_BYTES,
-        });
-    }
-    let parsed = Policy::parse(&body);
-    parsed.policy.ok_or_else(|| {
-        let first = parsed
-            .diagnostics
-            .iter()
-            .find(|d| d.is_error())
-            .map(|d| format!("line {}: {}", d.line, d.issue))
-            .unwrap_or_default();
-        Error::InvalidArgument(format!(
-            "{shown} is not a valid policy ({first}); `mtasts lint {shown}` lists every problem"
-        ))
-    })
-}
-
 pub fn run(args: &GenHostingArgs) -> Result<Outcome> {
     let policy = match &args.policy_file {
-        Some(path) => read_policy(path)?,
+        Some(path) => crate::project::read_policy(path)?,
         None => super::gen_policy::build(&args.policy)?,
     };
     let artifact = hosting::render(args.target, &args.domain, &policy, &args.hosting.options());

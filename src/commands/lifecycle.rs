@@ -56,10 +56,7 @@ pub fn promote(args: &PromoteArgs) -> Result<Outcome> {
     let old_id = project.id.clone();
     project.policy.mode = Mode::Enforce;
     project.policy.max_age = max_age;
-    project.id = StsId::now();
-    if project.id == old_id {
-        project.id = StsId::from_time(Utc::now() + Duration::seconds(1));
-    }
+    project.id = StsId::after(&old_id);
     project.longest_max_age = project.longest_max_age.max(max_age);
     project.write(&args.dir, true)?;
     let mut out = steps(
@@ -83,10 +80,7 @@ pub fn retire(args: &RetireArgs) -> Result<Outcome> {
     let old_id = project.id.clone();
     project.policy.mode = Mode::None;
     project.policy.max_age = RETIRE_MAX_AGE;
-    project.id = StsId::now();
-    if project.id == old_id {
-        project.id = StsId::from_time(Utc::now() + Duration::seconds(1));
-    }
+    project.id = StsId::after(&old_id);
     project.longest_max_age = wait;
     project.write(&args.dir, true)?;
     let until =

@@ -47,6 +47,18 @@ impl StsId {
         StsId::from_time(chrono::Utc::now())
     }
 
+    /// A time-based id that differs from `previous`, even when both fall in
+    /// the same second: a changed policy needs a changed id.
+    pub fn after(previous: &StsId) -> StsId {
+        let now = chrono::Utc::now();
+        let id = StsId::from_time(now);
+        if id == *previous {
+            StsId::from_time(now + chrono::Duration::seconds(1))
+        } else {
+            id
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
