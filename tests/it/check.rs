@@ -738,6 +738,30 @@ fn a_policy_host_that_stalls_after_accept_is_bounded() {
 }
 
 #[test]
+fn a_policy_host_that_never_answers_after_tls_fails_http_not_tls() {
+    let r = run(Spec {
+        timeout: "1",
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .http(HttpBehaviour::StallAfterRequest));
+    assert_eq!(
+        r.status("policy.tls", None),
+        "pass",
+        "{}",
+        r.message("policy.tls", None)
+    );
+    assert_eq!(r.status("policy.http", None), "fail");
+    assert!(
+        r.message("policy.http", None)
+            .contains("no usable HTTP response"),
+        "{}",
+        r.message("policy.http", None)
+    );
+    assert!(r.elapsed < Duration::from_secs(6), "took {:?}", r.elapsed);
+}
+
+#[test]
 fn a_policy_host_that_stalls_mid_body_is_bounded() {
     let r = run(Spec {
         timeout: "1",

@@ -30,6 +30,8 @@ pub enum HttpBehaviour {
     Redirect { status: u16, location: String },
     /// Accept TCP, never do the TLS handshake, never close.
     StallAfterAccept,
+    /// Complete TLS, read the request, never answer.
+    StallAfterRequest,
     /// Send headers whose `Content-Length` exceeds what is sent, the partial
     /// body, then stall forever.
     StallAfterHeaders {
@@ -210,6 +212,9 @@ async fn respond<S: AsyncWrite + Unpin>(
                 reason(*status)
             );
             s.write_all(head.as_bytes()).await?;
+        }
+        HttpBehaviour::StallAfterRequest => {
+            std::future::pending::<()>().await;
         }
         HttpBehaviour::StallAfterHeaders {
             content_type,
