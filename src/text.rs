@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 /// such as bidi overrides, and the backslash itself, so that hostile text
 /// can neither send escape sequences nor pass itself off as other text.
 pub fn escape(s: &str) -> String {
-    if !s.chars().any(needs_escape) {
+    // Printable ASCII without a backslash, the common case, needs no look
+    // at each character's Unicode properties.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'\\') || !s.chars().any(needs_escape) {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len() + 8);
