@@ -7,12 +7,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinSet;
+use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
 
 use super::pki::Leaf;
-use super::{AbortOnDrop, MAX_LINE, bind_tcp, spawn};
+use super::{AbortOnDrop, MAX_LINE, accept_loop, bind_tcp, spawn};
 
 /// The path RFC 8461 policies are fetched from.
 pub const POLICY_PATH: &str = "/.well-known/mta-sts.txt";
@@ -111,7 +110,9 @@ impl HttpsServer {
             latency,
             requests: requests.clone(),
         });
-        let task = spawn(accept_loop(listener, ctx, connections.clone()));
+        let task = spawn(accept_loop(listener, connections.clone(), move |tcp| {
+            connection(tcp, ctx.clone())
+        }));
         HttpsServer {
             addr,
             requests,
@@ -138,18 +139,6 @@ impl HttpsServer {
     /// `--connect-to` value sending `host:443` here: `host:443:127.0.0.1:PORT`.
     pub fn connect_to(&self, host: &str) -> String {
         format!("{host}:443:{}:{}", self.addr.ip(), self.addr.port())
-    }
-}
-
-async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>, connections: Arc<AtomicUsize>) {
-    let mut conns = JoinSet::new();
-    loop {
-        let Ok((tcp, _)) = listener.accept().await else {
-            continue;
-        };
-        connections.fetch_add(1, Ordering::SeqCst);
-        while conns.try_join_next().is_some() {}
-        conns.spawn(connection(tcp, ctx.clone()));
     }
 }
 

@@ -95,6 +95,27 @@ pub(crate) fn bind_udp(bind: SocketAddr) -> std::io::Result<tokio::net::UdpSocke
     tokio::net::UdpSocket::from_std(std)
 }
 
+/// Accepts connections for ever, counting them, each served by its own
+/// task; the tasks end with the loop when the server handle is dropped.
+pub(crate) async fn accept_loop<F, Fut>(
+    listener: tokio::net::TcpListener,
+    connections: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    serve: F,
+) where
+    F: Fn(tokio::net::TcpStream) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        let Ok((tcp, _)) = listener.accept().await else {
+            continue;
+        };
+        connections.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        while conns.try_join_next().is_some() {}
+        conns.spawn(serve(tcp));
+    }
+}
+
 /// Aborts the wrapped task when dropped.
 pub(crate) struct AbortOnDrop(pub tokio::task::JoinHandle<()>);
 

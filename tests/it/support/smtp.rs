@@ -6,12 +6,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinSet;
+use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
 
 use super::pki::Leaf;
-use super::{AbortOnDrop, MAX_LINE, bind_tcp, spawn};
+use super::{AbortOnDrop, MAX_LINE, accept_loop, bind_tcp, spawn};
 
 /// How the server behaves.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +100,9 @@ impl SmtpServer {
             latency,
             tls_handshakes: tls_handshakes.clone(),
         });
-        let task = spawn(accept_loop(listener, ctx, connections.clone()));
+        let task = spawn(accept_loop(listener, connections.clone(), move |tcp| {
+            connection(tcp, ctx.clone())
+        }));
         SmtpServer {
             addr,
             connections,
@@ -128,18 +129,6 @@ impl SmtpServer {
     /// `--connect-to` value sending `host:25` here: `host:25:127.0.0.1:PORT`.
     pub fn connect_to(&self, host: &str) -> String {
         format!("{host}:25:{}:{}", self.addr.ip(), self.addr.port())
-    }
-}
-
-async fn accept_loop(listener: TcpListener, ctx: Arc<Ctx>, connections: Arc<AtomicUsize>) {
-    let mut conns = JoinSet::new();
-    loop {
-        let Ok((tcp, _)) = listener.accept().await else {
-            continue;
-        };
-        connections.fetch_add(1, Ordering::SeqCst);
-        while conns.try_join_next().is_some() {}
-        conns.spawn(connection(tcp, ctx.clone()));
     }
 }
 
