@@ -1,16 +1,23 @@
 //! Showing text that came from outside (DNS, HTTP, SMTP, user input) on a
 //! terminal without letting it drive the terminal.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Escapes control characters (C0, DEL, C1), Unicode format characters
 /// such as bidi overrides, and the backslash itself, so that hostile text
 /// can neither send escape sequences nor pass itself off as other text.
 pub fn escape(s: &str) -> String {
+    escape_cow(s).into_owned()
+}
+
+/// [`escape`] that borrows `s` when nothing needs escaping, the common
+/// case, so that text read in bulk (reports) is not copied for nothing.
+pub fn escape_cow(s: &str) -> Cow<'_, str> {
     // Printable ASCII without a backslash, the common case, needs no look
     // at each character's Unicode properties.
     if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'\\') || !s.chars().any(needs_escape) {
-        return s.to_string();
+        return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -28,7 +35,7 @@ pub fn escape(s: &str) -> String {
             c => out.push(c),
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 /// Escapes bytes that may not be UTF-8: invalid sequences are shown as

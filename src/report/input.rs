@@ -3,11 +3,11 @@
 //! these. Containers are recognised by content, not by name.
 
 use std::collections::HashSet;
+use std::fmt::Display;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use flate2::{Decompress, FlushDecompress, Status};
 use mail_parser::{MessageParser, MimeHeaders};
@@ -32,9 +32,10 @@ pub struct SourceError {
     pub reason: String,
 }
 
-/// Reads inputs and folds every report found into [`Aggregates`]: first
-/// the paths are walked, then the files are read by one worker per core,
-/// whose aggregates are merged at the end.
+/// Reads inputs and folds every report found into [`Aggregates`]. One
+/// thread walks the paths and hands files out in batches while one
+/// worker per core reads them; the workers' aggregates are merged at the
+/// end.
 pub struct Collector {
     pub agg: Aggregates,
     pub errors: Vec<SourceError>,
@@ -42,8 +43,12 @@ pub struct Collector {
     pub files: usize,
     only: Option<String>,
     progress: Option<indicatif::ProgressBar>,
-    paths: Vec<PathBuf>,
+    roots: Vec<PathBuf>,
 }
+
+/// Files handed to a worker at a time: enough to make the hand-over
+/// cheap, few enough that the workers start while the walk goes on.
+const BATCH: usize = 64;
 
 impl Collector {
     pub fn new(only: Option<String>, progress: Option<indicatif::ProgressBar>) -> Collector {
@@ -54,82 +59,64 @@ impl Collector {
             files: 0,
             only,
             progress,
-            paths: Vec::new(),
+            roots: Vec::new(),
         }
     }
 
-    fn error(&mut self, path: &str, reason: impl Into<String>) {
-        self.errors.push(SourceError {
-            path: crate::text::escape(path),
-            reason: reason.into(),
-        });
-    }
-
-    /// A file, or a directory walked recursively (symbolic links to
-    /// directories are not followed, so loops cannot trap the walk).
+    /// A file, or a directory to walk recursively; read by [`finish`].
+    ///
+    /// [`finish`]: Collector::finish
     pub fn add_path(&mut self, path: &Path) {
-        let shown = path.display().to_string();
-        match std::fs::symlink_metadata(path) {
-            Err(e) => self.error(&shown, e.to_string()),
-            Ok(m) => self.add_entry(path.to_path_buf(), m.file_type()),
-        }
+        self.roots.push(path.to_path_buf());
     }
 
-    fn add_entry(&mut self, path: PathBuf, kind: std::fs::FileType) {
-        if kind.is_dir() {
-            let mut entries: Vec<(PathBuf, std::fs::FileType)> = match std::fs::read_dir(&path) {
-                Ok(rd) => rd
-                    .filter_map(Result::ok)
-                    .filter_map(|e| Some((e.path(), e.file_type().ok()?)))
-                    .collect(),
-                Err(e) => return self.error(&path.display().to_string(), e.to_string()),
-            };
-            // Byte order of the names: deterministic, and far cheaper than
-            // comparing paths component by component.
-            entries.sort_by(|a, b| a.0.as_os_str().cmp(b.0.as_os_str()));
-            for (p, k) in entries {
-                self.add_entry(p, k);
-            }
-        } else if kind.is_symlink() {
-            match std::fs::metadata(&path) {
-                Ok(t) if t.is_file() => self.paths.push(path),
-                Ok(_) => {}
-                Err(e) => self.error(&path.display().to_string(), e.to_string()),
-            }
-        } else {
-            self.paths.push(path);
-        }
-    }
-
-    /// Reads every file found, on all cores.
+    /// Walks the paths and reads every file found, on all cores.
     pub fn finish(&mut self) {
-        let paths = std::mem::take(&mut self.paths);
-        self.files += paths.len();
+        let roots = std::mem::take(&mut self.roots);
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
-            .clamp(1, 8)
-            .min(paths.len().max(1));
-        let next = AtomicUsize::new(0);
+            .clamp(1, 8);
         let ids = Mutex::new(HashSet::new());
-        let workers: Vec<Parts> = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PathBuf>>(threads * 4);
+        let rx = Mutex::new(rx);
+        let (walked, workers) = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
                     scope.spawn(|| {
                         let mut w = Worker::new(self.only.clone(), &ids);
                         loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(path) = paths.get(i) else { break };
-                            w.add_file(path);
+                            // The lock is held only while taking a batch.
+                            let batch = match rx.lock() {
+                                Ok(rx) => rx.recv(),
+                                Err(poisoned) => poisoned.into_inner().recv(),
+                            };
+                            let Ok(batch) = batch else { break };
+                            for path in &batch {
+                                w.add_file(path);
+                            }
                             if let Some(p) = &self.progress {
-                                p.inc(1);
+                                p.inc(batch.len() as u64);
                             }
                         }
                         w.into_parts()
                     })
                 })
                 .collect();
-            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+            let mut walk = Walk {
+                tx,
+                batch: Vec::with_capacity(BATCH),
+                files: 0,
+                errors: Vec::new(),
+            };
+            for root in &roots {
+                walk.add_path(root);
+            }
+            let walked = walk.finish();
+            let workers: Vec<Parts> = handles.into_iter().filter_map(|h| h.join().ok()).collect();
+            (walked, workers)
         });
+        self.files += walked.0;
+        self.errors.extend(walked.1);
         for w in workers {
             self.agg.merge(w.agg);
             self.errors.extend(w.errors);
@@ -138,6 +125,79 @@ impl Collector {
         // Workers interleave: sort for a stable report.
         self.errors.sort_by(|a, b| a.path.cmp(&b.path));
         self.oddities.sort_by(|a, b| a.0.cmp(&b.0));
+    }
+}
+
+/// Finding the files under the paths given, in batches for the workers.
+struct Walk {
+    tx: std::sync::mpsc::SyncSender<Vec<PathBuf>>,
+    batch: Vec<PathBuf>,
+    files: usize,
+    errors: Vec<SourceError>,
+}
+
+impl Walk {
+    fn error(&mut self, path: &Path, reason: impl Into<String>) {
+        self.errors.push(SourceError {
+            path: crate::text::escape(&path.display().to_string()),
+            reason: reason.into(),
+        });
+    }
+
+    /// A file, or a directory walked recursively (symbolic links to
+    /// directories are not followed, so loops cannot trap the walk).
+    fn add_path(&mut self, path: &Path) {
+        match std::fs::symlink_metadata(path) {
+            Err(e) => self.error(path, e.to_string()),
+            Ok(m) => self.add_entry(path.to_path_buf(), m.file_type()),
+        }
+    }
+
+    /// Entries are taken in the order the directory lists them: workers
+    /// finish files out of order anyway, and the results are sorted.
+    fn add_entry(&mut self, path: PathBuf, kind: std::fs::FileType) {
+        if kind.is_dir() {
+            let entries = match std::fs::read_dir(&path) {
+                Ok(rd) => rd,
+                Err(e) => return self.error(&path, e.to_string()),
+            };
+            for entry in entries {
+                match entry.and_then(|e| Ok((e.path(), e.file_type()?))) {
+                    Ok((p, k)) => self.add_entry(p, k),
+                    Err(e) => self.error(&path, e.to_string()),
+                }
+            }
+        } else if kind.is_symlink() {
+            match std::fs::metadata(&path) {
+                Ok(t) if t.is_file() => self.push(path),
+                Ok(_) => {}
+                Err(e) => self.error(&path, e.to_string()),
+            }
+        } else {
+            self.push(path);
+        }
+    }
+
+    fn push(&mut self, path: PathBuf) {
+        self.files += 1;
+        self.batch.push(path);
+        if self.batch.len() == BATCH {
+            self.send();
+        }
+    }
+
+    fn send(&mut self) {
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        // Fails only when every worker is gone; what they did is kept.
+        let _ = self.tx.send(batch);
+    }
+
+    /// Hands out the last batch and closes the queue: (files, errors).
+    fn finish(mut self) -> (usize, Vec<SourceError>) {
+        if !self.batch.is_empty() {
+            self.send();
+        }
+        (self.files, self.errors)
     }
 }
 
@@ -154,6 +214,17 @@ struct Worker<'a> {
     inflater: Decompress,
     /// File contents, reused from file to file.
     buf: Vec<u8>,
+    /// Decompressed reports, reused likewise.
+    unzipped: Vec<u8>,
+}
+
+/// A buffer to reuse for the next file, unless an outsized input grew it:
+/// memory stays flat after a large mbox or a gzip bomb.
+fn keep(mut buf: Vec<u8>) -> Vec<u8> {
+    if buf.capacity() > 1 << 20 {
+        buf = Vec::new();
+    }
+    buf
 }
 
 /// What a worker hands back.
@@ -173,6 +244,7 @@ impl<'a> Worker<'a> {
             ids,
             inflater: Decompress::new(false),
             buf: Vec::new(),
+            unzipped: Vec::new(),
         }
     }
 
@@ -184,9 +256,11 @@ impl<'a> Worker<'a> {
         }
     }
 
-    fn error(&mut self, path: &str, reason: impl Into<String>) {
+    /// `label` is formatted only here and for oddities: most reports
+    /// need neither.
+    fn error(&mut self, label: &dyn Display, reason: impl Into<String>) {
         self.errors.push(SourceError {
-            path: crate::text::escape(path),
+            path: crate::text::escape(&label.to_string()),
             reason: reason.into(),
         });
     }
@@ -200,7 +274,7 @@ impl<'a> Worker<'a> {
     }
 
     fn add_file(&mut self, path: &Path) {
-        let shown = path.display().to_string();
+        let shown = path.display();
         let mut f = match File::open(path) {
             Ok(f) => f,
             Err(e) => return self.error(&shown, e.to_string()),
@@ -240,16 +314,18 @@ impl<'a> Worker<'a> {
             Err(why) => self.error(&shown, why),
             Ok(()) => self.add_bytes(&shown, &data[..filled], 0),
         }
-        self.buf = data;
+        self.buf = keep(data);
     }
 
-    fn add_bytes(&mut self, label: &str, bytes: &[u8], depth: u8) {
+    fn add_bytes(&mut self, label: &dyn Display, bytes: &[u8], depth: u8) {
         if depth > 3 {
             return self.error(label, "reports nested too deeply");
         }
         if bytes.starts_with(&[0x1f, 0x8b]) {
-            let mut out = Vec::new();
-            return match gunzip(bytes, MAX_REPORT as usize, &mut self.inflater, &mut out) {
+            let mut out = std::mem::take(&mut self.unzipped);
+            out.clear();
+            let result = gunzip(bytes, MAX_REPORT as usize, &mut self.inflater, &mut out);
+            match result {
                 Ok(()) => self.add_bytes(label, &out, depth + 1),
                 Err(Gunzip::TooLarge) => self.error(
                     label,
@@ -259,7 +335,9 @@ impl<'a> Worker<'a> {
                     ),
                 ),
                 Err(Gunzip::Broken(why)) => self.error(label, format!("broken gzip data: {why}")),
-            };
+            }
+            self.unzipped = keep(out);
+            return;
         }
         let trimmed = bytes
             .iter()
@@ -274,18 +352,18 @@ impl<'a> Worker<'a> {
         self.add_message(label, bytes, depth)
     }
 
-    fn add_json(&mut self, label: &str, bytes: &[u8]) {
+    fn add_json(&mut self, label: &dyn Display, bytes: &[u8]) {
         match parse::parse(bytes) {
             Ok((report, odd)) => {
-                let label = crate::text::escape(label);
-                match report.report_id.clone() {
-                    Some(id) if !self.first_time(&id) => {
+                let label = crate::text::escape(&label.to_string());
+                match report.report_id.as_deref() {
+                    Some(id) if !self.first_time(id) => {
                         self.agg.duplicates += 1;
                         let note = "duplicate report-id; counted once".to_string();
                         self.oddities.push((
                             label,
                             Oddity {
-                                report_id: Some(id),
+                                report_id: Some(id.to_string()),
                                 note,
                             },
                         ));
@@ -304,7 +382,7 @@ impl<'a> Worker<'a> {
     /// A MIME message: every part that is a TLS-RPT report (RFC 8460 §5.3:
     /// `application/tlsrpt+gzip` or `+json`; reporters also use
     /// `application/gzip` or `application/json` with a report file name).
-    fn add_message(&mut self, label: &str, bytes: &[u8], depth: u8) {
+    fn add_message(&mut self, label: &dyn Display, bytes: &[u8], depth: u8) {
         let Some(message) = MessageParser::default().parse(bytes) else {
             return self.error(label, "neither a JSON report, gzip data nor a mail message");
         };
@@ -353,7 +431,7 @@ impl<'a> Worker<'a> {
 
     /// An mbox, streamed one message at a time (mboxo/mboxrd `From `
     /// separators).
-    fn add_mbox(&mut self, label: &str, f: File) {
+    fn add_mbox(&mut self, label: &dyn Display, f: File) {
         let mut reader = BufReader::new(f);
         let mut message: Vec<u8> = Vec::new();
         let mut line = Vec::new();

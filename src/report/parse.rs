@@ -2,39 +2,48 @@
 //! RFC 8460 §4.4 (no `policy-string` on fetch errors, `"sending-mta-ip":
 //! ""`, datetimes without a zone, counts as strings): each deviation is
 //! noted, and only what makes the report useless rejects it.
+//!
+//! The JSON is read straight into the few fields the summary needs,
+//! borrowing strings from the input: no tree of values is built, unknown
+//! members are skipped, and a report allocates little beyond its policy
+//! list. A member of the wrong type is kept as such ([`Obj::Not`],
+//! [`Scalar::Other`]) so that it can be noted rather than reject the report.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use std::borrow::Cow;
+use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-
-/// One report, reduced to what the summary needs.
+/// One report, reduced to what the summary needs; text borrows from the
+/// decompressed input where it can.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Report {
-    pub organization: String,
-    pub report_id: Option<String>,
+pub struct Report<'a> {
+    pub organization: Cow<'a, str>,
+    pub report_id: Option<Cow<'a, str>>,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
-    pub policies: Vec<PolicyResult>,
+    pub policies: Vec<PolicyResult<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct PolicyResult {
+pub struct PolicyResult<'a> {
     /// `sts`, `tlsa`, `no-policy-found` (or whatever the reporter wrote).
-    pub policy_type: String,
-    pub policy_domain: String,
-    pub policy_string: Option<String>,
+    pub policy_type: Cow<'a, str>,
+    pub policy_domain: Cow<'a, str>,
+    pub policy_string: Option<Cow<'a, str>>,
     pub successful: u64,
     pub failed: u64,
-    pub failures: Vec<FailureDetail>,
+    pub failures: Vec<FailureDetail<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct FailureDetail {
-    pub result_type: String,
-    pub sending_mta_ip: Option<String>,
-    pub receiving_mx_hostname: Option<String>,
-    pub receiving_ip: Option<String>,
+pub struct FailureDetail<'a> {
+    pub result_type: Cow<'a, str>,
+    pub sending_mta_ip: Option<Cow<'a, str>>,
+    pub receiving_mx_hostname: Option<Cow<'a, str>>,
+    pub receiving_ip: Option<Cow<'a, str>>,
     pub count: u64,
 }
 
@@ -59,142 +68,198 @@ pub const KNOWN_RESULT_TYPES: [&str; 11] = [
     "sts-webpki-invalid",
 ];
 
-fn text(v: Option<&Json<'_>>) -> Option<String> {
-    match v? {
-        Json::Str(s) => Some(crate::text::escape(s.trim())),
-        Json::U64(n) => Some(n.to_string()),
-        Json::I64(n) => Some(n.to_string()),
-        Json::F64(n) => Some(n.to_string()),
-        _ => None,
-    }
-}
-
-/// More sessions than any mail system handles in a reporting period: a
-/// count above it is a broken or hostile report.
-const MAX_SESSIONS: u64 = 1_000_000_000_000;
-
-fn count(v: Option<&Json<'_>>, what: &str, odd: &mut Vec<String>) -> u64 {
-    let n = count_raw(v, what, odd);
-    if n > MAX_SESSIONS {
-        odd.push(format!(
-            "{what} is implausibly large ({n}); capped at {MAX_SESSIONS}"
-        ));
-        return MAX_SESSIONS;
-    }
-    n
-}
-
-fn count_raw(v: Option<&Json<'_>>, what: &str, odd: &mut Vec<String>) -> u64 {
-    match v {
-        Some(Json::U64(n)) => *n,
-        Some(Json::I64(n)) => {
-            odd.push(format!("{what} is negative ({n}); counted as 0"));
-            0
-        }
-        Some(Json::F64(n)) => {
-            odd.push(format!("{what} is not a whole number ({n}); counted as 0"));
-            0
-        }
-        Some(Json::Str(s)) => s.trim().parse().unwrap_or_else(|_| {
-            odd.push(format!(
-                "{what} is not a number ('{}'); counted as 0",
-                crate::text::escape(s)
-            ));
-            0
-        }),
-        None => {
-            odd.push(format!("{what} is missing; counted as 0"));
-            0
-        }
-        Some(_) => {
-            odd.push(format!("{what} has the wrong type; counted as 0"));
-            0
-        }
-    }
-}
-
-/// A JSON value that borrows its strings from the input where it can:
-/// reports are parsed once and dropped, so the allocations of
-/// `serde_json::Value` (a map per object, a `String` per key) are waste.
+/// A member that should hold a string or a number.
 #[derive(Debug)]
-enum Json<'a> {
-    Null,
-    Bool,
+enum Scalar<'a> {
+    Str(Cow<'a, str>),
     U64(u64),
     I64(i64),
     F64(f64),
+    /// null, a boolean, an array or an object.
+    Other,
+}
+
+/// A member that should hold an object; `Not` when it holds anything else.
+#[derive(Debug)]
+enum Obj<T> {
+    Is(T),
+    Not,
+}
+
+/// A member that should hold an array; `Not` when it holds anything else.
+#[derive(Debug)]
+enum Arr<T> {
+    Is(Vec<T>),
+    Not,
+}
+
+/// `policy-string`: an array of lines as the RFC says, or (seen in the
+/// wild) one string.
+#[derive(Debug)]
+enum PolicyString<'a> {
+    Lines(Vec<Scalar<'a>>),
     Str(Cow<'a, str>),
-    Arr(Vec<Json<'a>>),
-    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
+    Other,
 }
 
-impl<'a> Json<'a> {
-    fn as_object(&self) -> Option<&Json<'a>> {
-        matches!(self, Json::Obj(_)).then_some(self)
-    }
-
-    fn as_array(&self) -> Option<&Vec<Json<'a>>> {
-        match self {
-            Json::Arr(a) => Some(a),
-            _ => None,
-        }
-    }
-
-    /// The value of `key` in an object; the last one wins, as with
-    /// `serde_json::Value`.
-    fn get(&self, key: &str) -> Option<&Json<'a>> {
-        match self {
-            Json::Obj(pairs) => pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v),
-            _ => None,
-        }
-    }
+/// The fields of an object type, filled member by member; for repeated
+/// members the last one wins, as with `serde_json::Value`.
+trait Fields<'de>: Default {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
 }
 
-impl<'de> Deserialize<'de> for Json<'de> {
+/// Implements the visits of a lenient value that are not the expected
+/// kind (`str`, `seq`, `map` when named): each yields `$other`, consuming
+/// what it holds.
+macro_rules! otherwise {
+    ($other:expr $(, $kind:ident)*) => {
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+        $(otherwise!(@$kind $other);)*
+    };
+    (@str $other:expr) => {
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($other)
+        }
+    };
+    (@seq $other:expr) => {
+        fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+            Ok($other)
+        }
+    };
+    (@map $other:expr) => {
+        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+            Ok($other)
+        }
+    };
+}
+
+impl<'de> Deserialize<'de> for Scalar<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Json<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("JSON")
+            type Value = Scalar<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string or a number")
             }
-            fn visit_unit<E>(self) -> Result<Json<'de>, E> {
-                Ok(Json::Null)
+            fn visit_unit<E>(self) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Other)
             }
-            fn visit_bool<E>(self, _: bool) -> Result<Json<'de>, E> {
-                Ok(Json::Bool)
+            fn visit_bool<E>(self, _: bool) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Other)
             }
-            fn visit_u64<E>(self, n: u64) -> Result<Json<'de>, E> {
-                Ok(Json::U64(n))
+            fn visit_u64<E>(self, n: u64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::U64(n))
             }
-            fn visit_i64<E>(self, n: i64) -> Result<Json<'de>, E> {
-                Ok(u64::try_from(n).map_or(Json::I64(n), Json::U64))
+            fn visit_i64<E>(self, n: i64) -> Result<Scalar<'de>, E> {
+                Ok(u64::try_from(n).map_or(Scalar::I64(n), Scalar::U64))
             }
-            fn visit_f64<E>(self, n: f64) -> Result<Json<'de>, E> {
-                Ok(Json::F64(n))
+            fn visit_f64<E>(self, n: f64) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::F64(n))
             }
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Json<'de>, E> {
-                Ok(Json::Str(Cow::Borrowed(s)))
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Str(Cow::Borrowed(s)))
             }
-            fn visit_str<E>(self, s: &str) -> Result<Json<'de>, E> {
-                Ok(Json::Str(Cow::Owned(s.to_string())))
+            fn visit_str<E>(self, s: &str) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Str(Cow::Owned(s.to_string())))
             }
-            fn visit_string<E>(self, s: String) -> Result<Json<'de>, E> {
-                Ok(Json::Str(Cow::Owned(s)))
+            fn visit_string<E>(self, s: String) -> Result<Scalar<'de>, E> {
+                Ok(Scalar::Str(Cow::Owned(s)))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json<'de>, A::Error> {
-                let mut out = Vec::new();
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Scalar<'de>, S::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other)
+            }
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Scalar<'de>, M::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Scalar::Other)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de, T: Fields<'de>> Deserialize<'de> for Obj<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Fields<'de>> Visitor<'de> for V<T> {
+            type Value = Obj<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            otherwise!(Obj::Not, str, seq);
+            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Obj<T>, M::Error> {
+                let mut t = T::default();
+                while let Some(key) = map.next_key::<Key<'de>>()? {
+                    t.field(&key.0, &mut map)?;
+                }
+                Ok(Obj::Is(t))
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Arr<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = Arr<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array")
+            }
+            otherwise!(Arr::Not, str, map);
+            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Arr<T>, S::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
                 while let Some(v) = seq.next_element()? {
                     out.push(v);
                 }
-                Ok(Json::Arr(out))
+                Ok(Arr::Is(out))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Json<'de>, A::Error> {
-                let mut out = Vec::new();
-                while let Some((k, v)) = map.next_entry::<Key<'de>, Json<'de>>()? {
-                    out.push((k.0, v));
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyString<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = PolicyString<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an array of strings")
+            }
+            otherwise!(PolicyString::Other, map);
+            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<PolicyString<'de>, E> {
+                Ok(PolicyString::Str(Cow::Borrowed(s)))
+            }
+            fn visit_str<E>(self, s: &str) -> Result<PolicyString<'de>, E> {
+                Ok(PolicyString::Str(Cow::Owned(s.to_string())))
+            }
+            fn visit_seq<S: SeqAccess<'de>>(
+                self,
+                mut seq: S,
+            ) -> Result<PolicyString<'de>, S::Error> {
+                let mut out = Vec::with_capacity(8);
+                while let Some(v) = seq.next_element()? {
+                    out.push(v);
                 }
-                Ok(Json::Obj(out))
+                Ok(PolicyString::Lines(out))
             }
         }
         d.deserialize_any(V)
@@ -209,7 +274,7 @@ impl<'de> Deserialize<'de> for Key<'de> {
         struct V;
         impl<'de> Visitor<'de> for V {
             type Value = Key<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
             }
             fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
@@ -220,6 +285,218 @@ impl<'de> Deserialize<'de> for Key<'de> {
             }
         }
         d.deserialize_str(V)
+    }
+}
+
+/// Reads the value of the current member into `slot`, replacing an
+/// earlier one, or skips it.
+fn next<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
+    map: &mut A,
+    slot: &mut Option<T>,
+) -> Result<(), A::Error> {
+    *slot = Some(map.next_value()?);
+    Ok(())
+}
+
+fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(drop)
+}
+
+#[derive(Default)]
+struct RawReport<'a> {
+    organization: Option<Scalar<'a>>,
+    report_id: Option<Scalar<'a>>,
+    range: Option<Obj<RawRange<'a>>>,
+    policies: Option<Arr<Obj<RawPolicy<'a>>>>,
+}
+
+impl<'de> Fields<'de> for RawReport<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "organization-name" => next(map, &mut self.organization),
+            "report-id" => next(map, &mut self.report_id),
+            "date-range" => next(map, &mut self.range),
+            "policies" => next(map, &mut self.policies),
+            _ => skip(map),
+        }
+    }
+}
+
+#[derive(Default)]
+struct RawRange<'a> {
+    start: Option<Scalar<'a>>,
+    end: Option<Scalar<'a>>,
+}
+
+impl<'de> Fields<'de> for RawRange<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "start-datetime" => next(map, &mut self.start),
+            "end-datetime" => next(map, &mut self.end),
+            _ => skip(map),
+        }
+    }
+}
+
+#[derive(Default)]
+struct RawPolicy<'a> {
+    policy: Option<Obj<RawDescription<'a>>>,
+    summary: Option<Obj<RawSummary<'a>>>,
+    details: Option<Arr<Obj<RawDetail<'a>>>>,
+}
+
+impl<'de> Fields<'de> for RawPolicy<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "policy" => next(map, &mut self.policy),
+            "summary" => next(map, &mut self.summary),
+            "failure-details" => next(map, &mut self.details),
+            _ => skip(map),
+        }
+    }
+}
+
+#[derive(Default)]
+struct RawDescription<'a> {
+    policy_type: Option<Scalar<'a>>,
+    domain: Option<Scalar<'a>>,
+    string: Option<PolicyString<'a>>,
+}
+
+impl<'de> Fields<'de> for RawDescription<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "policy-type" => next(map, &mut self.policy_type),
+            "policy-domain" => next(map, &mut self.domain),
+            "policy-string" => next(map, &mut self.string),
+            _ => skip(map),
+        }
+    }
+}
+
+#[derive(Default)]
+struct RawSummary<'a> {
+    successful: Option<Scalar<'a>>,
+    failed: Option<Scalar<'a>>,
+}
+
+impl<'de> Fields<'de> for RawSummary<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "total-successful-session-count" => next(map, &mut self.successful),
+            "total-failure-session-count" => next(map, &mut self.failed),
+            _ => skip(map),
+        }
+    }
+}
+
+#[derive(Default)]
+struct RawDetail<'a> {
+    result_type: Option<Scalar<'a>>,
+    sending_ip: Option<Scalar<'a>>,
+    mx: Option<Scalar<'a>>,
+    receiving_ip: Option<Scalar<'a>>,
+    count: Option<Scalar<'a>>,
+}
+
+impl<'de> Fields<'de> for RawDetail<'de> {
+    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+        match key {
+            "result-type" => next(map, &mut self.result_type),
+            "sending-mta-ip" => next(map, &mut self.sending_ip),
+            "receiving-mx-hostname" => next(map, &mut self.mx),
+            "receiving-ip" => next(map, &mut self.receiving_ip),
+            "failed-session-count" => next(map, &mut self.count),
+            _ => skip(map),
+        }
+    }
+}
+
+/// Text for display: trimmed and escaped, borrowed when it can be.
+fn clean(s: Cow<'_, str>) -> Cow<'_, str> {
+    match s {
+        Cow::Borrowed(b) => crate::text::escape_cow(b.trim()),
+        Cow::Owned(o) => Cow::Owned(crate::text::escape(o.trim())),
+    }
+}
+
+/// A member as text: a string (trimmed, escaped) or a number.
+fn text(v: Option<Scalar<'_>>) -> Option<Cow<'_, str>> {
+    match v? {
+        Scalar::Str(s) => Some(clean(s)),
+        Scalar::U64(n) => Some(Cow::Owned(n.to_string())),
+        Scalar::I64(n) => Some(Cow::Owned(n.to_string())),
+        Scalar::F64(n) => Some(Cow::Owned(n.to_string())),
+        Scalar::Other => None,
+    }
+}
+
+/// A host or domain name as the summary keys it: no trailing dot, lower
+/// case.
+fn name(s: Cow<'_, str>) -> Cow<'_, str> {
+    let trimmed_len = s.trim_end_matches('.').len();
+    let lower = |t: &str| t.to_ascii_lowercase();
+    match s {
+        Cow::Borrowed(b) => {
+            let t = &b[..trimmed_len];
+            if t.bytes().any(|c| c.is_ascii_uppercase()) {
+                Cow::Owned(lower(t))
+            } else {
+                Cow::Borrowed(t)
+            }
+        }
+        Cow::Owned(o) => Cow::Owned(lower(&o[..trimmed_len])),
+    }
+}
+
+/// More sessions than any mail system handles in a reporting period: a
+/// count above it is a broken or hostile report.
+const MAX_SESSIONS: u64 = 1_000_000_000_000;
+
+fn count(v: Option<Scalar<'_>>, what: &str, odd: &mut Vec<String>) -> u64 {
+    let n = count_raw(v, what, odd);
+    if n > MAX_SESSIONS {
+        odd.push(format!(
+            "{what} is implausibly large ({n}); capped at {MAX_SESSIONS}"
+        ));
+        return MAX_SESSIONS;
+    }
+    n
+}
+
+fn count_raw(v: Option<Scalar<'_>>, what: &str, odd: &mut Vec<String>) -> u64 {
+    match v {
+        Some(Scalar::U64(n)) => n,
+        Some(Scalar::I64(n)) => {
+            odd.push(format!("{what} is negative ({n}); counted as 0"));
+            0
+        }
+        Some(Scalar::F64(n)) => {
+            odd.push(format!("{what} is not a whole number ({n}); counted as 0"));
+            0
+        }
+        Some(Scalar::Str(s)) => s.trim().parse().unwrap_or_else(|_| {
+            odd.push(format!(
+                "{what} is not a number ('{}'); counted as 0",
+                crate::text::escape(&s)
+            ));
+            0
+        }),
+        None => {
+            odd.push(format!("{what} is missing; counted as 0"));
+            0
+        }
+        Some(Scalar::Other) => {
+            odd.push(format!("{what} has the wrong type; counted as 0"));
+            0
+        }
+    }
+}
+
+fn is_object<T>(v: Option<Obj<T>>) -> Option<T> {
+    match v? {
+        Obj::Is(t) => Some(t),
+        Obj::Not => None,
     }
 }
 
@@ -254,26 +531,26 @@ pub fn datetime(s: &str, odd: &mut Vec<String>, what: &str) -> Option<DateTime<U
 }
 
 /// Parses one report. `Err` says why it is unusable.
-pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
-    let v: Json<'_> = serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
-    let obj = v.as_object().ok_or("the report is not a JSON object")?;
+pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
+    let raw: Obj<RawReport<'_>> =
+        serde_json::from_slice(bytes).map_err(|e| format!("not valid JSON: {e}"))?;
+    let Obj::Is(raw) = raw else {
+        return Err("the report is not a JSON object".into());
+    };
     let mut odd: Vec<String> = Vec::new();
-    let report_id = text(obj.get("report-id"));
+    let report_id = text(raw.report_id);
     if report_id.is_none() {
         odd.push("no report-id; it cannot be deduplicated".into());
     }
-    let organization = text(obj.get("organization-name"))
+    let organization = text(raw.organization)
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| {
             odd.push("no organization-name".into());
-            "(unknown reporter)".into()
+            Cow::Borrowed("(unknown reporter)")
         });
-    let range = obj
-        .get("date-range")
-        .and_then(Json::as_object)
-        .ok_or("no date-range")?;
-    let start = text(range.get("start-datetime")).ok_or("no date-range.start-datetime")?;
-    let end = text(range.get("end-datetime")).ok_or("no date-range.end-datetime")?;
+    let range = is_object(raw.range).ok_or("no date-range")?;
+    let start = text(range.start).ok_or("no date-range.start-datetime")?;
+    let end = text(range.end).ok_or("no date-range.end-datetime")?;
     let start = datetime(&start, &mut odd, "start-datetime")
         .ok_or_else(|| format!("start-datetime '{start}' is not a date"))?;
     let end = datetime(&end, &mut odd, "end-datetime")
@@ -281,46 +558,45 @@ pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
     if end < start {
         odd.push("the date range ends before it starts".into());
     }
-    let list = obj
-        .get("policies")
-        .and_then(Json::as_array)
-        .ok_or("no policies array")?;
-    let mut policies = Vec::new();
-    for (i, p) in list.iter().enumerate() {
-        let Some(p) = p.as_object() else {
+    let Some(Arr::Is(list)) = raw.policies else {
+        return Err("no policies array".into());
+    };
+    let mut policies = Vec::with_capacity(list.len());
+    for (i, p) in list.into_iter().enumerate() {
+        let Obj::Is(p) = p else {
             odd.push(format!("policies[{i}] is not an object; skipped"));
             continue;
         };
-        let policy = p.get("policy").and_then(Json::as_object);
-        let policy_type = policy
-            .and_then(|q| text(q.get("policy-type")))
-            .unwrap_or_else(|| {
-                odd.push(format!("policies[{i}] has no policy-type"));
-                "unknown".into()
-            });
-        let policy_domain = policy
-            .and_then(|q| text(q.get("policy-domain")))
-            .map(|d| d.trim_end_matches('.').to_ascii_lowercase())
-            .unwrap_or_default();
-        if policy_domain.is_empty() {
+        let mut policy = is_object(p.policy).unwrap_or_default();
+        let policy_type = text(policy.policy_type.take()).unwrap_or_else(|| {
+            odd.push(format!("policies[{i}] has no policy-type"));
+            Cow::Borrowed("unknown")
+        });
+        let Some(policy_domain) = text(policy.domain.take())
+            .map(name)
+            .filter(|d| !d.is_empty())
+        else {
             odd.push(format!("policies[{i}] has no policy-domain; skipped"));
             continue;
-        }
-        let policy_string = match policy.and_then(|q| q.get("policy-string")) {
-            Some(Json::Arr(lines)) => Some(
-                lines
-                    .iter()
-                    .filter_map(|l| text(Some(l)))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
-            Some(Json::Str(s)) => {
+        };
+        let policy_string = match policy.string.take() {
+            Some(PolicyString::Lines(lines)) => {
+                let mut lines = lines.into_iter().filter_map(|l| text(Some(l)));
+                let mut joined = lines.next().unwrap_or_default();
+                for line in lines {
+                    let s = joined.to_mut();
+                    s.push('\n');
+                    s.push_str(&line);
+                }
+                Some(joined)
+            }
+            Some(PolicyString::Str(s)) => {
                 odd.push(format!(
                     "policies[{i}].policy-string is a string, not an array"
                 ));
-                Some(crate::text::escape(s))
+                Some(Cow::Owned(crate::text::escape(&s)))
             }
-            _ => {
+            Some(PolicyString::Other) | None => {
                 if policy_type == "sts" {
                     odd.push(format!(
                         "policies[{i}] ({policy_domain}) has no policy-string"
@@ -329,41 +605,31 @@ pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
                 None
             }
         };
-        let summary = p.get("summary").and_then(Json::as_object);
+        let summary = is_object(p.summary).unwrap_or_default();
         let successful = count(
-            summary.and_then(|s| s.get("total-successful-session-count")),
+            summary.successful,
             "total-successful-session-count",
             &mut odd,
         );
-        let failed = count(
-            summary.and_then(|s| s.get("total-failure-session-count")),
-            "total-failure-session-count",
-            &mut odd,
-        );
+        let failed = count(summary.failed, "total-failure-session-count", &mut odd);
         let mut failures = Vec::new();
-        if let Some(details) = p.get("failure-details").and_then(Json::as_array) {
+        if let Some(Arr::Is(details)) = p.details {
             for d in details {
-                let Some(d) = d.as_object() else { continue };
-                let result_type = text(d.get("result-type")).unwrap_or_else(|| "unknown".into());
-                if !KNOWN_RESULT_TYPES.contains(&result_type.as_str()) {
+                let Obj::Is(d) = d else { continue };
+                let result_type = text(d.result_type).unwrap_or(Cow::Borrowed("unknown"));
+                if !KNOWN_RESULT_TYPES.contains(&result_type.as_ref()) {
                     odd.push(format!("unknown result-type '{result_type}'"));
                 }
-                let non_empty = |k: &str| text(d.get(k)).filter(|s| !s.is_empty());
-                let sending = non_empty("sending-mta-ip");
-                if matches!(d.get("sending-mta-ip"), Some(Json::Str(s)) if s.trim().is_empty()) {
+                if matches!(&d.sending_ip, Some(Scalar::Str(s)) if s.trim().is_empty()) {
                     odd.push("an empty sending-mta-ip".into());
                 }
+                let non_empty = |v| text(v).filter(|s: &Cow<'_, str>| !s.is_empty());
                 failures.push(FailureDetail {
                     result_type,
-                    sending_mta_ip: sending,
-                    receiving_mx_hostname: non_empty("receiving-mx-hostname")
-                        .map(|h| h.trim_end_matches('.').to_ascii_lowercase()),
-                    receiving_ip: non_empty("receiving-ip"),
-                    count: count(
-                        d.get("failed-session-count"),
-                        "failed-session-count",
-                        &mut odd,
-                    ),
+                    sending_mta_ip: non_empty(d.sending_ip),
+                    receiving_mx_hostname: non_empty(d.mx).map(name),
+                    receiving_ip: non_empty(d.receiving_ip),
+                    count: count(d.count, "failed-session-count", &mut odd),
                 });
             }
         }
@@ -379,7 +645,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Report, Vec<Oddity>), String> {
     let oddities = odd
         .into_iter()
         .map(|note| Oddity {
-            report_id: report_id.clone(),
+            report_id: report_id.as_deref().map(str::to_string),
             note,
         })
         .collect();
@@ -460,6 +726,80 @@ mod tests {
         );
         assert_eq!(r.policies[0].successful, 5326);
         assert_eq!(r.policies[0].failures[2].sending_mta_ip, None);
+    }
+
+    #[test]
+    fn members_of_the_wrong_type_are_noted_not_fatal() {
+        let body = r#"{
+          "organization-name": ["not", "text"], "report-id": 42,
+          "date-range": {"start-datetime": "2016-04-01T00:00:00Z", "end-datetime": "2016-04-01T23:59:59Z", "extra": {"a": [1, {"b": null}]}},
+          "policies": [
+            7,
+            {"policy": {"policy-type": "sts", "policy-domain": "Mail.EXAMPLE.",
+                        "policy-string": "version: STSv1"},
+             "summary": {"total-successful-session-count": true, "total-failure-session-count": -3},
+             "failure-details": [
+               "junk",
+               {"result-type": "validation-failure", "receiving-mx-hostname": "MX1.Example.",
+                "failed-session-count": 2.5},
+               {"result-type": "certificate-expired", "failed-session-count": "4"}
+             ]},
+            {"policy": {"policy-type": "tlsa", "policy-domain": "x.example", "policy-string": {"no": 1}},
+             "summary": {"total-successful-session-count": 1, "total-successful-session-count": 9}},
+            {"policy": "sts", "summary": []}
+          ]
+        }"#;
+        let (r, odd) = parse(body.as_bytes()).unwrap();
+        let notes: Vec<&str> = odd.iter().map(|o| o.note.as_str()).collect();
+        assert_eq!(r.organization, "(unknown reporter)");
+        assert_eq!(r.report_id.as_deref(), Some("42"));
+        assert!(odd.iter().all(|o| o.report_id.as_deref() == Some("42")));
+        for expected in [
+            "no organization-name",
+            "policies[0] is not an object; skipped",
+            "policies[1].policy-string is a string, not an array",
+            "total-successful-session-count has the wrong type; counted as 0",
+            "total-failure-session-count is negative (-3); counted as 0",
+            "failed-session-count is not a whole number (2.5); counted as 0",
+            "policies[3] has no policy-type",
+            "policies[3] has no policy-domain; skipped",
+        ] {
+            assert!(notes.contains(&expected), "{expected}: {notes:?}");
+        }
+        assert_eq!(r.policies.len(), 2);
+        let sts = &r.policies[0];
+        assert_eq!(sts.policy_domain, "mail.example");
+        assert_eq!(sts.policy_string.as_deref(), Some("version: STSv1"));
+        assert_eq!(
+            sts.failures.len(),
+            2,
+            "a detail that is not an object is skipped"
+        );
+        assert_eq!(
+            sts.failures[0].receiving_mx_hostname.as_deref(),
+            Some("mx1.example")
+        );
+        assert_eq!(sts.failures[1].count, 4);
+        let tlsa = &r.policies[1];
+        assert_eq!(tlsa.policy_string, None);
+        assert_eq!(tlsa.successful, 9, "the last of repeated members wins");
+    }
+
+    #[test]
+    fn escaped_and_hostile_text_is_unescaped_then_shown_safely() {
+        let body = RFC_EXAMPLE
+            .replace("Company-X", "Company\\u0058\\u001b[31m")
+            .replace("\"mode: testing\"", "\"mode: \\u0074esting\"");
+        let (r, odd) = parse(body.as_bytes()).unwrap();
+        assert!(odd.is_empty(), "{odd:?}");
+        assert_eq!(r.organization, "CompanyX\\x1b[31m");
+        assert!(
+            r.policies[0]
+                .policy_string
+                .as_deref()
+                .unwrap()
+                .contains("\nmode: testing\n")
+        );
     }
 
     #[test]

@@ -109,15 +109,16 @@ fn add(total: &mut u64, n: u64) {
 }
 
 impl Aggregates {
-    /// Adds a report (deduplication is the caller's: see `input`).
-    pub fn add(&mut self, report: Report, only: Option<&str>) {
+    /// Adds a report (deduplication is the caller's: see `input`). Keys
+    /// are copied only the first time they are seen.
+    pub fn add(&mut self, report: Report<'_>, only: Option<&str>) {
         self.reports += 1;
         let day = report.start.date_naive();
         for p in report.policies {
             if only.is_some_and(|d| d != p.policy_domain) {
                 continue;
             }
-            let agg = self.domains.entry(p.policy_domain).or_default();
+            let agg = slot(&mut self.domains, &p.policy_domain);
             agg.start = Some(agg.start.map_or(report.start, |s| s.min(report.start)));
             agg.end = Some(agg.end.map_or(report.end, |e| e.max(report.end)));
             note(&mut agg.reporters, &report.organization);
@@ -130,24 +131,24 @@ impl Aggregates {
             let t = agg.trend.entry(day).or_default();
             t.0 = t.0.saturating_add(p.successful);
             t.1 = t.1.saturating_add(p.failed);
-            if let Some(ps) = p.policy_string {
-                add(agg.policy_strings.entry(ps).or_default(), 1);
+            if let Some(ps) = &p.policy_string {
+                add(slot(&mut agg.policy_strings, ps), 1);
             }
             for f in p.failures {
                 add(slot(&mut agg.by_result, &f.result_type), f.count);
-                let mx = f.receiving_mx_hostname.clone().unwrap_or_default();
+                let mx = f.receiving_mx_hostname.as_deref().unwrap_or_default();
                 if !mx.is_empty() {
-                    add(slot(&mut agg.by_mx, &mx), f.count);
+                    add(slot(&mut agg.by_mx, mx), f.count);
                 }
-                if let Some(ip) = f.sending_mta_ip {
-                    add(agg.by_ip.entry(ip).or_default(), f.count);
+                if let Some(ip) = &f.sending_mta_ip {
+                    add(slot(&mut agg.by_ip, ip), f.count);
                 }
-                add(
-                    agg.failures
-                        .entry((p.policy_type.clone(), f.result_type, mx))
-                        .or_default(),
-                    f.count,
+                let key = (
+                    p.policy_type.to_string(),
+                    f.result_type.into_owned(),
+                    mx.to_string(),
                 );
+                add(agg.failures.entry(key).or_default(), f.count);
             }
         }
     }
