@@ -9,10 +9,10 @@ use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use flate2::{Decompress, FlushDecompress, Status};
 use mail_parser::{MessageParser, MimeHeaders};
 use serde::Serialize;
 
+use super::gzip::{Gunzip, Inflater};
 use super::parse::{self, Oddity};
 use super::summary::Aggregates;
 
@@ -209,9 +209,9 @@ struct Worker<'a> {
     only: Option<String>,
     /// Report ids seen by any worker, for deduplication.
     ids: &'a Mutex<HashSet<String>>,
-    /// One raw-deflate state, reset per gzip member: allocating and zeroing
-    /// a fresh one per report dominated the run time.
-    inflater: Decompress,
+    /// One decompressor for every report: allocating a fresh one per
+    /// report would cost more than most reports take to decompress.
+    inflater: Option<Inflater>,
     /// File contents, reused from file to file.
     buf: Vec<u8>,
     /// Decompressed reports, reused likewise.
@@ -242,7 +242,7 @@ impl<'a> Worker<'a> {
             oddities: Vec::new(),
             only,
             ids,
-            inflater: Decompress::new(false),
+            inflater: Inflater::new(),
             buf: Vec::new(),
             unzipped: Vec::new(),
         }
@@ -324,7 +324,10 @@ impl<'a> Worker<'a> {
         if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut out = std::mem::take(&mut self.unzipped);
             out.clear();
-            let result = gunzip(bytes, MAX_REPORT as usize, &mut self.inflater, &mut out);
+            let result = match &mut self.inflater {
+                Some(z) => z.gunzip(bytes, MAX_REPORT as usize, &mut out),
+                None => Err(Gunzip::Broken("out of memory for a decompressor")),
+            };
             match result {
                 Ok(()) => self.add_bytes(label, &out, depth + 1),
                 Err(Gunzip::TooLarge) => self.error(
@@ -489,128 +492,5 @@ impl<'a> Worker<'a> {
                 message.extend_from_slice(&line);
             }
         }
-    }
-}
-
-enum Gunzip {
-    TooLarge,
-    Broken(String),
-}
-
-/// Decompresses gzip data (RFC 1952, every member) into `out`, stopping
-/// past `cap` bytes.
-fn gunzip(
-    mut input: &[u8],
-    cap: usize,
-    inflater: &mut Decompress,
-    out: &mut Vec<u8>,
-) -> Result<(), Gunzip> {
-    let broken = |why: &str| Gunzip::Broken(why.to_string());
-    // ISIZE (the size mod 2^32) of the last member sizes the buffer.
-    if let Some(tail) = input.len().checked_sub(4).and_then(|i| input.get(i..)) {
-        let hint = u32::from_le_bytes([tail[0], tail[1], tail[2], tail[3]]) as usize;
-        out.reserve(hint.min(cap) + 1);
-    }
-    while !input.is_empty() {
-        let header = gzip_header_len(input).ok_or_else(|| broken("bad gzip header"))?;
-        input = &input[header..];
-        inflater.reset(false);
-        loop {
-            if out.len() == out.capacity() {
-                if out.len() > cap {
-                    return Err(Gunzip::TooLarge);
-                }
-                out.reserve(out.capacity().max(4096));
-            }
-            let before = inflater.total_in();
-            let status = inflater
-                .decompress_vec(input, out, FlushDecompress::Finish)
-                .map_err(|e| Gunzip::Broken(e.to_string()))?;
-            let used = (inflater.total_in() - before) as usize;
-            input = &input[used..];
-            if out.len() > cap {
-                return Err(Gunzip::TooLarge);
-            }
-            match status {
-                Status::StreamEnd => break,
-                Status::Ok => {}
-                Status::BufError if out.len() < out.capacity() => return Err(broken("truncated")),
-                Status::BufError => {}
-            }
-        }
-        // CRC32 and ISIZE close each member.
-        input = input.get(8..).ok_or_else(|| broken("truncated trailer"))?;
-        // Trailing zero padding is common after the last member.
-        if input.iter().all(|&b| b == 0) {
-            break;
-        }
-    }
-    Ok(())
-}
-
-/// Length of a gzip member header (RFC 1952 §2.3), if it is one.
-fn gzip_header_len(b: &[u8]) -> Option<usize> {
-    if b.len() < 10 || b[0] != 0x1f || b[1] != 0x8b || b[2] != 8 {
-        return None;
-    }
-    let flags = b[3];
-    let mut at = 10;
-    if flags & 0x04 != 0 {
-        let xlen = usize::from(u16::from_le_bytes([*b.get(at)?, *b.get(at + 1)?]));
-        at += 2 + xlen;
-    }
-    for bit in [0x08, 0x10] {
-        if flags & bit != 0 {
-            at += b.get(at..)?.iter().position(|&c| c == 0)? + 1;
-        }
-    }
-    if flags & 0x02 != 0 {
-        at += 2;
-    }
-    (at <= b.len()).then_some(at)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::io::Write;
-
-    fn gz(data: &[u8]) -> Vec<u8> {
-        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-        e.write_all(data).unwrap();
-        e.finish().unwrap()
-    }
-
-    #[test]
-    fn gunzip_round_trips_members_and_caps() {
-        let mut inflater = Decompress::new(false);
-        let mut out = Vec::new();
-        gunzip(&gz(b"hello"), 100, &mut inflater, &mut out)
-            .ok()
-            .unwrap();
-        assert_eq!(out, b"hello");
-        let mut two = gz(b"ab");
-        two.extend(gz(b"cd"));
-        let mut out = Vec::new();
-        gunzip(&two, 100, &mut inflater, &mut out).ok().unwrap();
-        assert_eq!(out, b"abcd");
-        let big = vec![b'x'; 100_000];
-        let mut out = Vec::new();
-        assert!(matches!(
-            gunzip(&gz(&big), 1000, &mut inflater, &mut out),
-            Err(Gunzip::TooLarge)
-        ));
-        assert!(out.len() < 200_000);
-        let z = gz(&big);
-        let mut out = Vec::new();
-        assert!(matches!(
-            gunzip(&z[..z.len() / 2], 1 << 20, &mut inflater, &mut out),
-            Err(Gunzip::Broken(_))
-        ));
-        let mut out = Vec::new();
-        assert!(matches!(
-            gunzip(b"\x1f\x8b\x08", 100, &mut inflater, &mut out),
-            Err(Gunzip::Broken(_))
-        ));
     }
 }

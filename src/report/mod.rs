@@ -5,6 +5,7 @@
 //! per-domain aggregates at once, so memory stays flat however many reports
 //! there are.
 
+mod gzip;
 pub mod input;
 pub mod parse;
 pub mod render;
