@@ -14,9 +14,7 @@ pub fn escape(s: &str) -> String {
 /// [`escape`] that borrows `s` when nothing needs escaping, the common
 /// case, so that text read in bulk (reports) is not copied for nothing.
 pub fn escape_cow(s: &str) -> Cow<'_, str> {
-    // Printable ASCII without a backslash, the common case, needs no look
-    // at each character's Unicode properties.
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'\\') || !s.chars().any(needs_escape) {
+    if plain_ascii(s) || !s.chars().any(needs_escape) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
@@ -51,6 +49,17 @@ pub fn escape_bytes(b: &[u8]) -> String {
     out
 }
 
+/// Printable ASCII without a backslash, the common case, needs no look at
+/// each character's Unicode properties. The check has no early exit
+/// within a chunk, so that it compiles to vector compares.
+fn plain_ascii(s: &str) -> bool {
+    s.as_bytes().chunks(32).all(|chunk| {
+        chunk
+            .iter()
+            .fold(true, |ok, &b| ok & (0x20..0x7f).contains(&b) & (b != b'\\'))
+    })
+}
+
 fn needs_escape(c: char) -> bool {
     c == '\\'
         || c.is_control()
@@ -73,6 +82,20 @@ mod tests {
         assert_eq!(escape("\u{9b}"), "\\x9b");
         assert_eq!(escape("\u{202e}x"), "\\u{202e}x");
         assert_eq!(escape("\u{7f}"), "\\x7f");
+    }
+
+    proptest::proptest! {
+        /// The ASCII fast path agrees with the full check, and what is
+        /// borrowed is exactly what needs no escaping.
+        #[test]
+        fn fast_path_agrees_with_the_full_check(s in "(\\PC|[\\x00-\\x7f\\u{80}-\\u{9f}\\u{202e}])*") {
+            let borrowed = matches!(escape_cow(&s), Cow::Borrowed(_));
+            proptest::prop_assert_eq!(borrowed, !s.chars().any(needs_escape));
+            if s.is_ascii() {
+                proptest::prop_assert_eq!(plain_ascii(&s), !s.chars().any(needs_escape));
+            }
+            proptest::prop_assert!(!escape(&s).chars().any(|c| c.is_control()));
+        }
     }
 
     #[test]

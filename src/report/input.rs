@@ -356,28 +356,27 @@ impl<'a> Worker<'a> {
     }
 
     fn add_json(&mut self, label: &dyn Display, bytes: &[u8]) {
+        let shown = || crate::text::escape(&label.to_string());
         match parse::parse(bytes) {
-            Ok((report, odd)) => {
-                let label = crate::text::escape(&label.to_string());
-                match report.report_id.as_deref() {
-                    Some(id) if !self.first_time(id) => {
-                        self.agg.duplicates += 1;
-                        let note = "duplicate report-id; counted once".to_string();
-                        self.oddities.push((
-                            label,
-                            Oddity {
-                                report_id: Some(id.to_string()),
-                                note,
-                            },
-                        ));
-                    }
-                    _ => {
-                        self.agg.add(report, self.only.as_deref());
+            Ok((report, odd)) => match report.report_id.as_deref() {
+                Some(id) if !self.first_time(id) => {
+                    self.agg.duplicates += 1;
+                    let note = "duplicate report-id; counted once".to_string();
+                    let oddity = Oddity {
+                        report_id: Some(id.to_string()),
+                        note,
+                    };
+                    self.oddities.push((shown(), oddity));
+                }
+                _ => {
+                    self.agg.add(report, self.only.as_deref());
+                    if !odd.is_empty() {
+                        let label = shown();
                         self.oddities
                             .extend(odd.into_iter().map(|o| (label.clone(), o)));
                     }
                 }
-            }
+            },
             Err(reason) => self.error(label, reason),
         }
     }
