@@ -144,38 +144,63 @@ impl Walk {
         });
     }
 
-    /// A file, or a directory walked recursively (symbolic links to
-    /// directories are not followed, so loops cannot trap the walk).
+    /// A path given on the command line: a file, or a directory walked
+    /// recursively. Symbolic links are followed here, where the user named
+    /// them, and not inside the walk, so that loops cannot trap it.
     fn add_path(&mut self, path: &Path) {
-        match std::fs::symlink_metadata(path) {
+        match std::fs::metadata(path) {
             Err(e) => self.error(path, e.to_string()),
-            Ok(m) => self.add_entry(path.to_path_buf(), m.file_type()),
+            Ok(m) if m.is_dir() => self.add_dir(path.to_path_buf()),
+            Ok(m) => {
+                if self.is_readable_file(path, m.file_type()) {
+                    self.push(path.to_path_buf());
+                }
+            }
         }
     }
 
     /// Entries are taken in the order the directory lists them: workers
     /// finish files out of order anyway, and the results are sorted.
-    fn add_entry(&mut self, path: PathBuf, kind: std::fs::FileType) {
-        if kind.is_dir() {
-            let entries = match std::fs::read_dir(&path) {
-                Ok(rd) => rd,
-                Err(e) => return self.error(&path, e.to_string()),
-            };
-            for entry in entries {
-                match entry.and_then(|e| Ok((e.path(), e.file_type()?))) {
-                    Ok((p, k)) => self.add_entry(p, k),
-                    Err(e) => self.error(&path, e.to_string()),
+    fn add_dir(&mut self, path: PathBuf) {
+        let entries = match std::fs::read_dir(&path) {
+            Ok(rd) => rd,
+            Err(e) => return self.error(&path, e.to_string()),
+        };
+        for entry in entries {
+            match entry.and_then(|e| Ok((e.path(), e.file_type()?))) {
+                Ok((p, kind)) if kind.is_dir() => self.add_dir(p),
+                Ok((p, kind)) => {
+                    if kind.is_file() || self.is_readable_file(&p, kind) {
+                        self.push(p);
+                    }
                 }
-            }
-        } else if kind.is_symlink() {
-            match std::fs::metadata(&path) {
-                Ok(t) if t.is_file() => self.push(path),
-                Ok(_) => {}
                 Err(e) => self.error(&path, e.to_string()),
             }
-        } else {
-            self.push(path);
         }
+    }
+
+    /// Regular files, and symbolic links to them. Links to directories
+    /// are passed over; anything else is named and skipped: opening a FIFO
+    /// would wait for a writer forever.
+    fn is_readable_file(&mut self, path: &Path, kind: std::fs::FileType) -> bool {
+        let target = if kind.is_symlink() {
+            match std::fs::metadata(path) {
+                Ok(m) => m.file_type(),
+                Err(e) => {
+                    self.error(path, e.to_string());
+                    return false;
+                }
+            }
+        } else {
+            kind
+        };
+        if target.is_file() {
+            return true;
+        }
+        if !target.is_dir() {
+            self.error(path, "not a regular file or a directory; skipped");
+        }
+        false
     }
 
     fn push(&mut self, path: PathBuf) {

@@ -376,6 +376,36 @@ fn bad_inputs_are_reported_and_the_rest_processed() {
     assert_eq!(errors.len(), 7, "{errors:?}");
 }
 
+/// A FIFO among the reports would block a reader forever: it is named and
+/// skipped. A link to a directory is followed where the user names it, and
+/// not inside a walk (where it could loop).
+#[test]
+fn special_files_are_skipped_and_named_links_followed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("reports");
+    std::fs::create_dir(&d).unwrap();
+    let r = report("A", 1, "example.test", 10, &[]).to_string();
+    write(&d, "a.json", r.as_bytes());
+    let fifo = std::ffi::CString::new(d.join("pipe.json").to_str().unwrap()).unwrap();
+    // SAFETY: a valid C path; mkfifo only creates the file.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    std::os::unix::fs::symlink(&d, d.join("loop")).unwrap();
+    let link = tmp.path().join("link-to-reports");
+    std::os::unix::fs::symlink(&d, &link).unwrap();
+    let (_, v) = run_json(&[link.to_str().unwrap()]);
+    assert_eq!(v["reports"], 1, "{v:#}");
+    assert_eq!(v["files"], 1, "{v:#}");
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(errors[0]["path"].as_str().unwrap().ends_with("pipe.json"));
+    assert!(
+        errors[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not a regular file")
+    );
+}
+
 #[test]
 fn absurd_counts_neither_crash_nor_wrap() {
     let tmp = tempfile::tempdir().unwrap();
