@@ -7,6 +7,7 @@
 
 mod gzip;
 pub mod input;
+mod json;
 pub mod parse;
 pub mod render;
 pub mod summary;

@@ -10,11 +10,9 @@
 //! [`Scalar::Other`]) so that it can be noted rather than reject the report.
 
 use std::borrow::Cow;
-use std::fmt;
-use std::marker::PhantomData;
 
+use super::json::{self, Kind, Reader, Scalar};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 /// One report, reduced to what the summary needs; text borrows from the
 /// decompressed input where it can.
@@ -68,17 +66,6 @@ pub const KNOWN_RESULT_TYPES: [&str; 11] = [
     "sts-webpki-invalid",
 ];
 
-/// A member that should hold a string or a number.
-#[derive(Debug)]
-enum Scalar<'a> {
-    Str(Cow<'a, str>),
-    U64(u64),
-    I64(i64),
-    F64(f64),
-    /// null, a boolean, an array or an object.
-    Other,
-}
-
 /// A member that should hold an object; `Not` when it holds anything else.
 #[derive(Debug)]
 enum Obj<T> {
@@ -102,204 +89,27 @@ enum PolicyString<'a> {
     Other,
 }
 
-/// The fields of an object type, filled member by member; for repeated
-/// members the last one wins, as with `serde_json::Value`.
-trait Fields<'de>: Default {
-    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error>;
+/// Reads an object member by member into `T`; for repeated members the
+/// last one wins, as with `serde_json::Value`.
+fn object<'a, T: Default>(
+    r: &mut Reader<'a>,
+    mut member: impl FnMut(&mut T, &mut Reader<'a>, &str) -> Result<(), json::Error>,
+) -> Result<Obj<T>, json::Error> {
+    let mut t = T::default();
+    let is = r.object(|r, key| member(&mut t, r, &key))?;
+    Ok(if is { Obj::Is(t) } else { Obj::Not })
 }
 
-/// Implements the visits of a lenient value that are not the expected
-/// kind (`str`, `seq`, `map` when named): each yields `$other`, consuming
-/// what it holds.
-macro_rules! otherwise {
-    ($other:expr $(, $kind:ident)*) => {
-        fn visit_unit<E>(self) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-        $(otherwise!(@$kind $other);)*
-    };
-    (@str $other:expr) => {
-        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-            Ok($other)
-        }
-    };
-    (@seq $other:expr) => {
-        fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Self::Value, S::Error> {
-            while seq.next_element::<IgnoredAny>()?.is_some() {}
-            Ok($other)
-        }
-    };
-    (@map $other:expr) => {
-        fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Self::Value, M::Error> {
-            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-            Ok($other)
-        }
-    };
-}
-
-impl<'de> Deserialize<'de> for Scalar<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Scalar<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string or a number")
-            }
-            fn visit_unit<E>(self) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Other)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Other)
-            }
-            fn visit_u64<E>(self, n: u64) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::U64(n))
-            }
-            fn visit_i64<E>(self, n: i64) -> Result<Scalar<'de>, E> {
-                Ok(u64::try_from(n).map_or(Scalar::I64(n), Scalar::U64))
-            }
-            fn visit_f64<E>(self, n: f64) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::F64(n))
-            }
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Str(Cow::Borrowed(s)))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Str(Cow::Owned(s.to_string())))
-            }
-            fn visit_string<E>(self, s: String) -> Result<Scalar<'de>, E> {
-                Ok(Scalar::Str(Cow::Owned(s)))
-            }
-            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Scalar<'de>, S::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Other)
-            }
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Scalar<'de>, M::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Scalar::Other)
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl<'de, T: Fields<'de>> Deserialize<'de> for Obj<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Fields<'de>> Visitor<'de> for V<T> {
-            type Value = Obj<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an object")
-            }
-            otherwise!(Obj::Not, str, seq);
-            fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<Obj<T>, M::Error> {
-                let mut t = T::default();
-                while let Some(key) = map.next_key::<Key<'de>>()? {
-                    t.field(&key.0, &mut map)?;
-                }
-                Ok(Obj::Is(t))
-            }
-        }
-        d.deserialize_any(V(PhantomData))
-    }
-}
-
-impl<'de, T: Deserialize<'de>> Deserialize<'de> for Arr<T> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
-            type Value = Arr<T>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an array")
-            }
-            otherwise!(Arr::Not, str, map);
-            fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<Arr<T>, S::Error> {
-                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(64));
-                while let Some(v) = seq.next_element()? {
-                    out.push(v);
-                }
-                Ok(Arr::Is(out))
-            }
-        }
-        d.deserialize_any(V(PhantomData))
-    }
-}
-
-impl<'de> Deserialize<'de> for PolicyString<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = PolicyString<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an array of strings")
-            }
-            otherwise!(PolicyString::Other, map);
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<PolicyString<'de>, E> {
-                Ok(PolicyString::Str(Cow::Borrowed(s)))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<PolicyString<'de>, E> {
-                Ok(PolicyString::Str(Cow::Owned(s.to_string())))
-            }
-            fn visit_seq<S: SeqAccess<'de>>(
-                self,
-                mut seq: S,
-            ) -> Result<PolicyString<'de>, S::Error> {
-                let mut out = Vec::with_capacity(8);
-                while let Some(v) = seq.next_element()? {
-                    out.push(v);
-                }
-                Ok(PolicyString::Lines(out))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-/// An object key, borrowed when it has no escapes.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Key<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Borrowed(s)))
-            }
-            fn visit_str<E>(self, s: &str) -> Result<Key<'de>, E> {
-                Ok(Key(Cow::Owned(s.to_string())))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-/// Reads the value of the current member into `slot`, replacing an
-/// earlier one, or skips it.
-fn next<'de, A: MapAccess<'de>, T: Deserialize<'de>>(
-    map: &mut A,
-    slot: &mut Option<T>,
-) -> Result<(), A::Error> {
-    *slot = Some(map.next_value()?);
-    Ok(())
-}
-
-fn skip<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
-    map.next_value::<IgnoredAny>().map(drop)
+fn array<'a, T>(
+    r: &mut Reader<'a>,
+    mut element: impl FnMut(&mut Reader<'a>) -> Result<T, json::Error>,
+) -> Result<Arr<T>, json::Error> {
+    let mut out = Vec::new();
+    let is = r.array(|r| {
+        out.push(element(r)?);
+        Ok(())
+    })?;
+    Ok(if is { Arr::Is(out) } else { Arr::Not })
 }
 
 #[derive(Default)]
@@ -310,16 +120,17 @@ struct RawReport<'a> {
     policies: Option<Arr<Obj<RawPolicy<'a>>>>,
 }
 
-impl<'de> Fields<'de> for RawReport<'de> {
-    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+fn report<'a>(r: &mut Reader<'a>) -> Result<Obj<RawReport<'a>>, json::Error> {
+    object(r, |t: &mut RawReport<'a>, r, key| {
         match key {
-            "organization-name" => next(map, &mut self.organization),
-            "report-id" => next(map, &mut self.report_id),
-            "date-range" => next(map, &mut self.range),
-            "policies" => next(map, &mut self.policies),
-            _ => skip(map),
+            "organization-name" => t.organization = Some(r.scalar()?),
+            "report-id" => t.report_id = Some(r.scalar()?),
+            "date-range" => t.range = Some(range(r)?),
+            "policies" => t.policies = Some(array(r, policy)?),
+            _ => r.skip()?,
         }
-    }
+        Ok(())
+    })
 }
 
 #[derive(Default)]
@@ -328,14 +139,15 @@ struct RawRange<'a> {
     end: Option<Scalar<'a>>,
 }
 
-impl<'de> Fields<'de> for RawRange<'de> {
-    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+fn range<'a>(r: &mut Reader<'a>) -> Result<Obj<RawRange<'a>>, json::Error> {
+    object(r, |t: &mut RawRange<'a>, r, key| {
         match key {
-            "start-datetime" => next(map, &mut self.start),
-            "end-datetime" => next(map, &mut self.end),
-            _ => skip(map),
+            "start-datetime" => t.start = Some(r.scalar()?),
+            "end-datetime" => t.end = Some(r.scalar()?),
+            _ => r.skip()?,
         }
-    }
+        Ok(())
+    })
 }
 
 #[derive(Default)]
@@ -345,15 +157,16 @@ struct RawPolicy<'a> {
     details: Option<Arr<Obj<RawDetail<'a>>>>,
 }
 
-impl<'de> Fields<'de> for RawPolicy<'de> {
-    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+fn policy<'a>(r: &mut Reader<'a>) -> Result<Obj<RawPolicy<'a>>, json::Error> {
+    object(r, |t: &mut RawPolicy<'a>, r, key| {
         match key {
-            "policy" => next(map, &mut self.policy),
-            "summary" => next(map, &mut self.summary),
-            "failure-details" => next(map, &mut self.details),
-            _ => skip(map),
+            "policy" => t.policy = Some(description(r)?),
+            "summary" => t.summary = Some(summary(r)?),
+            "failure-details" => t.details = Some(array(r, detail)?),
+            _ => r.skip()?,
         }
-    }
+        Ok(())
+    })
 }
 
 #[derive(Default)]
@@ -363,15 +176,31 @@ struct RawDescription<'a> {
     string: Option<PolicyString<'a>>,
 }
 
-impl<'de> Fields<'de> for RawDescription<'de> {
-    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+fn description<'a>(r: &mut Reader<'a>) -> Result<Obj<RawDescription<'a>>, json::Error> {
+    object(r, |t: &mut RawDescription<'a>, r, key| {
         match key {
-            "policy-type" => next(map, &mut self.policy_type),
-            "policy-domain" => next(map, &mut self.domain),
-            "policy-string" => next(map, &mut self.string),
-            _ => skip(map),
+            "policy-type" => t.policy_type = Some(r.scalar()?),
+            "policy-domain" => t.domain = Some(r.scalar()?),
+            "policy-string" => {
+                t.string = Some(match r.peek() {
+                    Kind::Array => match array(r, Reader::scalar)? {
+                        Arr::Is(lines) => PolicyString::Lines(lines),
+                        Arr::Not => PolicyString::Other,
+                    },
+                    Kind::String => match r.scalar()? {
+                        Scalar::Str(s) => PolicyString::Str(s),
+                        _ => PolicyString::Other,
+                    },
+                    _ => {
+                        r.skip()?;
+                        PolicyString::Other
+                    }
+                })
+            }
+            _ => r.skip()?,
         }
-    }
+        Ok(())
+    })
 }
 
 #[derive(Default)]
@@ -380,14 +209,15 @@ struct RawSummary<'a> {
     failed: Option<Scalar<'a>>,
 }
 
-impl<'de> Fields<'de> for RawSummary<'de> {
-    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+fn summary<'a>(r: &mut Reader<'a>) -> Result<Obj<RawSummary<'a>>, json::Error> {
+    object(r, |t: &mut RawSummary<'a>, r, key| {
         match key {
-            "total-successful-session-count" => next(map, &mut self.successful),
-            "total-failure-session-count" => next(map, &mut self.failed),
-            _ => skip(map),
+            "total-successful-session-count" => t.successful = Some(r.scalar()?),
+            "total-failure-session-count" => t.failed = Some(r.scalar()?),
+            _ => r.skip()?,
         }
-    }
+        Ok(())
+    })
 }
 
 #[derive(Default)]
@@ -399,17 +229,18 @@ struct RawDetail<'a> {
     count: Option<Scalar<'a>>,
 }
 
-impl<'de> Fields<'de> for RawDetail<'de> {
-    fn field<A: MapAccess<'de>>(&mut self, key: &str, map: &mut A) -> Result<(), A::Error> {
+fn detail<'a>(r: &mut Reader<'a>) -> Result<Obj<RawDetail<'a>>, json::Error> {
+    object(r, |t: &mut RawDetail<'a>, r, key| {
         match key {
-            "result-type" => next(map, &mut self.result_type),
-            "sending-mta-ip" => next(map, &mut self.sending_ip),
-            "receiving-mx-hostname" => next(map, &mut self.mx),
-            "receiving-ip" => next(map, &mut self.receiving_ip),
-            "failed-session-count" => next(map, &mut self.count),
-            _ => skip(map),
+            "result-type" => t.result_type = Some(r.scalar()?),
+            "sending-mta-ip" => t.sending_ip = Some(r.scalar()?),
+            "receiving-mx-hostname" => t.mx = Some(r.scalar()?),
+            "receiving-ip" => t.receiving_ip = Some(r.scalar()?),
+            "failed-session-count" => t.count = Some(r.scalar()?),
+            _ => r.skip()?,
         }
-    }
+        Ok(())
+    })
 }
 
 /// Text for display: trimmed and escaped, borrowed when it can be.
@@ -532,14 +363,16 @@ pub fn datetime(s: &str, odd: &mut Vec<String>, what: &str) -> Option<DateTime<U
 
 /// Parses one report. `Err` says why it is unusable.
 pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
-    // One pass over the whole report checks UTF-8 far faster than
-    // serde_json does string by string; invalid input still goes to
-    // serde_json, for its message with a line and column.
-    let raw: Result<Obj<RawReport<'_>>, _> = match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(bytes),
-    };
-    let raw = raw.map_err(|e| format!("not valid JSON: {e}"))?;
+    let utf8 = std::str::from_utf8(bytes).map_err(|e| {
+        format!(
+            "not valid JSON: not UTF-8 (byte {} is invalid)",
+            e.valid_up_to()
+        )
+    })?;
+    let mut r = Reader::new(utf8);
+    let raw = report(&mut r)
+        .and_then(|raw| r.end().map(|()| raw))
+        .map_err(|e| format!("not valid JSON: {e}"))?;
     let Obj::Is(raw) = raw else {
         return Err("the report is not a JSON object".into());
     };
