@@ -7,7 +7,7 @@ use std::fmt::Display;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use mail_parser::{MessageParser, MimeHeaders};
 use serde::Serialize;
@@ -78,12 +78,16 @@ impl Collector {
             .clamp(1, 8);
         let ids = Mutex::new(HashSet::new());
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PathBuf>>(threads * 4);
-        let rx = Mutex::new(rx);
+        // Only the workers hold the receiver: were they all gone, the walk
+        // would get an error from send instead of waiting forever.
+        let rx = Arc::new(Mutex::new(rx));
         let (walked, workers) = std::thread::scope(|scope| {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
-                    scope.spawn(|| {
-                        let mut w = Worker::new(self.only.clone(), &ids);
+                    let rx = Arc::clone(&rx);
+                    let (ids, only, progress) = (&ids, &self.only, &self.progress);
+                    scope.spawn(move || {
+                        let mut w = Worker::new(only.clone(), ids);
                         loop {
                             // The lock is held only while taking a batch.
                             let batch = match rx.lock() {
@@ -94,7 +98,7 @@ impl Collector {
                             for path in &batch {
                                 w.add_file(path);
                             }
-                            if let Some(p) = &self.progress {
+                            if let Some(p) = progress {
                                 p.inc(batch.len() as u64);
                             }
                         }
@@ -102,6 +106,7 @@ impl Collector {
                     })
                 })
                 .collect();
+            drop(rx);
             let mut walk = Walk {
                 tx,
                 batch: Vec::with_capacity(BATCH),
@@ -112,11 +117,18 @@ impl Collector {
                 walk.add_path(root);
             }
             let walked = walk.finish();
-            let workers: Vec<Parts> = handles.into_iter().filter_map(|h| h.join().ok()).collect();
+            let workers: Vec<Option<Parts>> = handles.into_iter().map(|h| h.join().ok()).collect();
             (walked, workers)
         });
         self.files += walked.0;
         self.errors.extend(walked.1);
+        if workers.iter().any(Option::is_none) {
+            self.errors.push(SourceError {
+                path: "(reader thread)".into(),
+                reason: "failed; the files it had read are not counted".into(),
+            });
+        }
+        let workers = workers.into_iter().flatten();
         for w in workers {
             self.agg.merge(w.agg);
             self.errors.extend(w.errors);
@@ -146,29 +158,29 @@ impl Walk {
 
     /// A path given on the command line: a file, or a directory walked
     /// recursively. Symbolic links are followed here, where the user named
-    /// them, and not inside the walk, so that loops cannot trap it.
+    /// them, and not inside the walk, so that loops cannot trap it; a pipe
+    /// the user names (`<(zcat …)`) is read like a file.
     fn add_path(&mut self, path: &Path) {
         match std::fs::metadata(path) {
             Err(e) => self.error(path, e.to_string()),
             Ok(m) if m.is_dir() => self.add_dir(path.to_path_buf()),
-            Ok(m) => {
-                if self.is_readable_file(path, m.file_type()) {
-                    self.push(path.to_path_buf());
-                }
-            }
+            Ok(_) => self.push(path.to_path_buf()),
         }
     }
 
-    /// Entries are taken in the order the directory lists them: workers
-    /// finish files out of order anyway, and the results are sorted.
+    /// Files are handed out in the order the directory lists them (workers
+    /// finish them out of order anyway, and the results are sorted);
+    /// subdirectories are walked after the listing is closed, so that deep
+    /// trees do not hold one open directory per level.
     fn add_dir(&mut self, path: PathBuf) {
         let entries = match std::fs::read_dir(&path) {
             Ok(rd) => rd,
             Err(e) => return self.error(&path, e.to_string()),
         };
+        let mut subdirectories = Vec::new();
         for entry in entries {
             match entry.and_then(|e| Ok((e.path(), e.file_type()?))) {
-                Ok((p, kind)) if kind.is_dir() => self.add_dir(p),
+                Ok((p, kind)) if kind.is_dir() => subdirectories.push(p),
                 Ok((p, kind)) => {
                     if kind.is_file() || self.is_readable_file(&p, kind) {
                         self.push(p);
@@ -177,11 +189,14 @@ impl Walk {
                 Err(e) => self.error(&path, e.to_string()),
             }
         }
+        for dir in subdirectories {
+            self.add_dir(dir);
+        }
     }
 
-    /// Regular files, and symbolic links to them. Links to directories
-    /// are passed over; anything else is named and skipped: opening a FIFO
-    /// would wait for a writer forever.
+    /// Inside a walk: regular files, and symbolic links to them. Links to
+    /// directories are passed over; anything else is named and skipped:
+    /// opening a FIFO would wait for a writer forever.
     fn is_readable_file(&mut self, path: &Path, kind: std::fs::FileType) -> bool {
         let target = if kind.is_symlink() {
             match std::fs::metadata(path) {
@@ -315,7 +330,9 @@ impl<'a> Worker<'a> {
                     result = Err(format!("larger than {} MiB; not a report", MAX_FILE >> 20));
                     break;
                 }
-                data.resize((data.len() * 2).max(16 * 1024), 0);
+                // One byte past the limit tells a file over it.
+                let next = (data.len() * 2).clamp(16 * 1024, MAX_FILE as usize + 1);
+                data.resize(next, 0);
             }
             match f.read(&mut data[filled..]) {
                 Ok(0) => break,
@@ -348,13 +365,12 @@ impl<'a> Worker<'a> {
         }
         if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut out = std::mem::take(&mut self.unzipped);
-            out.clear();
             let result = match &mut self.inflater {
                 Some(z) => z.gunzip(bytes, MAX_REPORT as usize, &mut out),
                 None => Err(Gunzip::Broken("out of memory for a decompressor")),
             };
             match result {
-                Ok(()) => self.add_bytes(label, &out, depth + 1),
+                Ok(n) => self.add_bytes(label, &out[..n], depth + 1),
                 Err(Gunzip::TooLarge) => self.error(
                     label,
                     format!(

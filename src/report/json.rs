@@ -11,7 +11,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-/// Deeper nesting than this is refused, as serde_json does.
+/// Nesting this deep is refused, as serde_json does (127 levels pass).
 const MAX_DEPTH: usize = 128;
 
 /// Why the input is not JSON, and where.
@@ -122,7 +122,7 @@ impl<'a> Reader<'a> {
 
     fn enter(&mut self) -> Result<(), Error> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
+        if self.depth >= MAX_DEPTH {
             return Err(self.error("recursion limit exceeded"));
         }
         Ok(())
@@ -631,9 +631,12 @@ mod tests {
             same_as_serde(text).unwrap();
         }
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        assert!(document(&deep(128)).is_ok());
-        assert!(document(&deep(129)).is_err());
-        assert!(serde_json::from_str::<Value>(&deep(129)).is_err());
+        for n in [126, 127, 128, 129] {
+            same_as_serde(&deep(n)).unwrap();
+            same_as_serde(&format!("{}1{}", "[".repeat(n), "]".repeat(n))).unwrap();
+            same_as_serde(&format!("{}{}", "{\"a\":".repeat(n), "}".repeat(n))).unwrap();
+        }
+        assert!(document(&deep(100_000)).is_err(), "no stack overflow");
         let e = document("{\n  \"a\": [1,\n  }").unwrap_err();
         assert_eq!(e.to_string(), "expected a value at line 3 column 3");
     }

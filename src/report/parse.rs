@@ -10,6 +10,7 @@
 //! [`Scalar::Other`]) so that it can be noted rather than reject the report.
 
 use std::borrow::Cow;
+use std::cell::Cell;
 
 use super::json::{self, Kind, Reader, Scalar};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -100,12 +101,31 @@ fn object<'a, T: Default>(
     Ok(if is { Obj::Is(t) } else { Obj::Not })
 }
 
+/// Most array elements (policies, failure details, policy lines) kept
+/// from one report. Real reports have a handful; an element can take a
+/// hundred times the bytes it has in the input, so a hostile report of
+/// `{},{},…` within the decompression cap would otherwise take gigabytes.
+const MAX_ELEMENTS: usize = 10_000;
+
+/// What is left of [`MAX_ELEMENTS`] for one report, and what was dropped.
+#[derive(Default)]
+struct Budget {
+    used: Cell<usize>,
+    dropped: Cell<usize>,
+}
+
 fn array<'a, T>(
     r: &mut Reader<'a>,
+    budget: &Budget,
     mut element: impl FnMut(&mut Reader<'a>) -> Result<T, json::Error>,
 ) -> Result<Arr<T>, json::Error> {
     let mut out = Vec::new();
     let is = r.array(|r| {
+        if budget.used.get() == MAX_ELEMENTS {
+            budget.dropped.set(budget.dropped.get() + 1);
+            return r.skip();
+        }
+        budget.used.set(budget.used.get() + 1);
         out.push(element(r)?);
         Ok(())
     })?;
@@ -120,13 +140,13 @@ struct RawReport<'a> {
     policies: Option<Arr<Obj<RawPolicy<'a>>>>,
 }
 
-fn report<'a>(r: &mut Reader<'a>) -> Result<Obj<RawReport<'a>>, json::Error> {
+fn report<'a>(r: &mut Reader<'a>, budget: &Budget) -> Result<Obj<RawReport<'a>>, json::Error> {
     object(r, |t: &mut RawReport<'a>, r, key| {
         match key {
             "organization-name" => t.organization = Some(r.scalar()?),
             "report-id" => t.report_id = Some(r.scalar()?),
             "date-range" => t.range = Some(range(r)?),
-            "policies" => t.policies = Some(array(r, policy)?),
+            "policies" => t.policies = Some(array(r, budget, |r| policy(r, budget))?),
             _ => r.skip()?,
         }
         Ok(())
@@ -157,12 +177,12 @@ struct RawPolicy<'a> {
     details: Option<Arr<Obj<RawDetail<'a>>>>,
 }
 
-fn policy<'a>(r: &mut Reader<'a>) -> Result<Obj<RawPolicy<'a>>, json::Error> {
+fn policy<'a>(r: &mut Reader<'a>, budget: &Budget) -> Result<Obj<RawPolicy<'a>>, json::Error> {
     object(r, |t: &mut RawPolicy<'a>, r, key| {
         match key {
-            "policy" => t.policy = Some(description(r)?),
+            "policy" => t.policy = Some(description(r, budget)?),
             "summary" => t.summary = Some(summary(r)?),
-            "failure-details" => t.details = Some(array(r, detail)?),
+            "failure-details" => t.details = Some(array(r, budget, detail)?),
             _ => r.skip()?,
         }
         Ok(())
@@ -176,14 +196,17 @@ struct RawDescription<'a> {
     string: Option<PolicyString<'a>>,
 }
 
-fn description<'a>(r: &mut Reader<'a>) -> Result<Obj<RawDescription<'a>>, json::Error> {
+fn description<'a>(
+    r: &mut Reader<'a>,
+    budget: &Budget,
+) -> Result<Obj<RawDescription<'a>>, json::Error> {
     object(r, |t: &mut RawDescription<'a>, r, key| {
         match key {
             "policy-type" => t.policy_type = Some(r.scalar()?),
             "policy-domain" => t.domain = Some(r.scalar()?),
             "policy-string" => {
                 t.string = Some(match r.peek() {
-                    Kind::Array => match array(r, Reader::scalar)? {
+                    Kind::Array => match array(r, budget, Reader::scalar)? {
                         Arr::Is(lines) => PolicyString::Lines(lines),
                         Arr::Not => PolicyString::Other,
                     },
@@ -370,13 +393,20 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
         )
     })?;
     let mut r = Reader::new(utf8);
-    let raw = report(&mut r)
+    let budget = Budget::default();
+    let raw = report(&mut r, &budget)
         .and_then(|raw| r.end().map(|()| raw))
         .map_err(|e| format!("not valid JSON: {e}"))?;
     let Obj::Is(raw) = raw else {
         return Err("the report is not a JSON object".into());
     };
     let mut odd: Vec<String> = Vec::new();
+    if budget.dropped.get() > 0 {
+        odd.push(format!(
+            "more than {MAX_ELEMENTS} policies, failure details and policy lines; {} more ignored",
+            budget.dropped.get()
+        ));
+    }
     let report_id = text(raw.report_id);
     if report_id.is_none() {
         odd.push("no report-id; it cannot be deduplicated".into());
@@ -633,6 +663,25 @@ mod tests {
                 .as_deref()
                 .unwrap()
                 .contains("\nmode: testing\n")
+        );
+    }
+
+    #[test]
+    fn a_flood_of_elements_is_cut_off_and_noted() {
+        let detail = r#"{"result-type": "validation-failure", "failed-session-count": 1}"#;
+        let details = vec![detail; MAX_ELEMENTS + 5].join(",");
+        let body = RFC_EXAMPLE.replacen(
+            "\"failure-details\": [",
+            &format!("\"failure-details\": [{details},"),
+            1,
+        );
+        let (r, odd) = parse(body.as_bytes()).unwrap();
+        let kept: usize = r.policies.iter().map(|p| p.failures.len()).sum();
+        // The policy lines (4) count too.
+        assert_eq!(kept + 4, MAX_ELEMENTS - 1, "{kept}");
+        assert!(
+            odd.iter().any(|o| o.note.contains("more ignored")),
+            "{odd:?}"
         );
     }
 

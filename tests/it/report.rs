@@ -404,6 +404,14 @@ fn special_files_are_skipped_and_named_links_followed() {
             .unwrap()
             .contains("not a regular file")
     );
+    // A pipe the user names, as with `<(zcat report.json.gz)`, is read.
+    let writer = {
+        let (path, body) = (d.join("pipe.json"), r.clone());
+        std::thread::spawn(move || std::fs::write(path, body).unwrap())
+    };
+    let (_, v) = run_json(&[d.join("pipe.json").to_str().unwrap()]);
+    writer.join().unwrap();
+    assert_eq!(v["reports"], 1, "{v:#}");
 }
 
 #[test]
