@@ -4,8 +4,11 @@
 use mtasts::model::{MaxAge, Mode, MxPattern, Policy, RuaUri, StsId, StsRecord, TlsRptRecord};
 use proptest::prelude::*;
 
+/// An LDH label that is not an A-label (`xn--…`, which must be valid
+/// Punycode) nor reserved for one (hyphens in the third and fourth place).
 fn label() -> impl Strategy<Value = String> {
     "[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?"
+        .prop_filter("not an A-label", |l| l.get(2..4) != Some("--"))
 }
 
 fn host() -> impl Strategy<Value = String> {
