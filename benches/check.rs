@@ -57,7 +57,7 @@ use serde_json::Value;
 #[path = "../tests/it/support/mod.rs"]
 mod support;
 
-use support::{DnsServer, HttpBehaviour, HttpsServer, SmtpBehaviour, SmtpServer, TestCa};
+use support::{DnsServer, HttpBehaviour, HttpsServer, SmtpBehaviour, SmtpServer, TestCa, zone};
 
 const MTASTS: &str = env!("CARGO_BIN_EXE_mtasts");
 /// Set in the re-exec'd copy of this binary that measures peak RSS.
@@ -77,23 +77,6 @@ const DEFAULT_CONCURRENCY: usize = 32;
 const RSS_GOAL_MIB: f64 = 20.0;
 
 const POLICY: &str = "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.test\r\nmx: *.backup.example.test\r\nmax_age: 604800\r\n";
-
-/// The healthy `example.test` of `tests/it/check.rs`: two MX hosts.
-fn zone() -> String {
-    "$ORIGIN example.test.\n\
-     $TTL 300\n\
-     @ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n\
-     @ IN NS ns.example.test.\n\
-     ns IN A 127.0.0.1\n\
-     @ IN MX 10 mx1.example.test.\n\
-     @ IN MX 20 mx2.backup.example.test.\n\
-     mx1 IN A 127.0.0.1\n\
-     mx2.backup IN A 127.0.0.1\n\
-     mta-sts IN A 127.0.0.1\n\
-     _mta-sts IN TXT \"v=STSv1; id=20261128195300Z\"\n\
-     _smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"\n"
-        .to_string()
-}
 
 fn block_on<F: std::future::Future>(f: F) -> F::Output {
     futures::executor::block_on(f)

@@ -18,22 +18,7 @@ fn now<F: std::future::Future>(f: F) -> F::Output {
     futures::executor::block_on(f)
 }
 
-/// The zone of a healthy deployment of `example.test` with two MX hosts.
-pub fn zone() -> String {
-    "$ORIGIN example.test.\n\
-     $TTL 300\n\
-     @ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n\
-     @ IN NS ns.example.test.\n\
-     ns IN A 127.0.0.1\n\
-     @ IN MX 10 mx1.example.test.\n\
-     @ IN MX 20 mx2.backup.example.test.\n\
-     mx1 IN A 127.0.0.1\n\
-     mx2.backup IN A 127.0.0.1\n\
-     mta-sts IN A 127.0.0.1\n\
-     _mta-sts IN TXT \"v=STSv1; id=20261128195300Z\"\n\
-     _smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"\n"
-        .to_string()
-}
+pub use crate::support::zone;
 
 /// What to run: zone edits and server behaviours, defaulting to healthy.
 pub struct Spec {

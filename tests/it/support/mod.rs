@@ -26,6 +26,23 @@ pub use https::{HttpBehaviour, HttpsServer};
 pub use pki::{Leaf, TestCa, untrusted_leaf};
 pub use smtp::{SmtpBehaviour, SmtpServer};
 
+/// The zone of a healthy deployment of `example.test` with two MX hosts.
+pub fn zone() -> String {
+    "$ORIGIN example.test.\n\
+     $TTL 300\n\
+     @ IN SOA ns.example.test. hostmaster.example.test. 1 3600 600 86400 300\n\
+     @ IN NS ns.example.test.\n\
+     ns IN A 127.0.0.1\n\
+     @ IN MX 10 mx1.example.test.\n\
+     @ IN MX 20 mx2.backup.example.test.\n\
+     mx1 IN A 127.0.0.1\n\
+     mx2.backup IN A 127.0.0.1\n\
+     mta-sts IN A 127.0.0.1\n\
+     _mta-sts IN TXT \"v=STSv1; id=20261128195300Z\"\n\
+     _smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@example.test\"\n"
+        .to_string()
+}
+
 /// Upper bound for one request line / header block / DNS message read from a client.
 pub const MAX_LINE: usize = 8 * 1024;
 
