@@ -32,6 +32,22 @@ pub struct SourceError {
     pub reason: String,
 }
 
+impl SourceError {
+    fn new(label: &dyn Display, reason: impl Into<String>) -> SourceError {
+        SourceError {
+            path: shown(label),
+            reason: reason.into(),
+        }
+    }
+}
+
+/// A label (a path, or a part within one) as reported: formatted only when
+/// an error or oddity needs it, and escaped, file names being anyone's
+/// choice.
+fn shown(label: &dyn Display) -> String {
+    crate::text::escape(&label.to_string())
+}
+
 /// Reads inputs and folds every report found into [`Aggregates`]. One
 /// thread walks the paths and hands files out in batches while one
 /// worker per core reads them; the workers' aggregates are merged at the
@@ -150,10 +166,7 @@ struct Walk {
 
 impl Walk {
     fn error(&mut self, path: &Path, reason: impl Into<String>) {
-        self.errors.push(SourceError {
-            path: crate::text::escape(&path.display().to_string()),
-            reason: reason.into(),
-        });
+        self.errors.push(SourceError::new(&path.display(), reason));
     }
 
     /// A path given on the command line: a file, or a directory walked
@@ -296,13 +309,8 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// `label` is formatted only here and for oddities: most reports
-    /// need neither.
     fn error(&mut self, label: &dyn Display, reason: impl Into<String>) {
-        self.errors.push(SourceError {
-            path: crate::text::escape(&label.to_string()),
-            reason: reason.into(),
-        });
+        self.errors.push(SourceError::new(label, reason));
     }
 
     /// True the first time `id` is seen by any worker.
@@ -314,10 +322,10 @@ impl<'a> Worker<'a> {
     }
 
     fn add_file(&mut self, path: &Path) {
-        let shown = path.display();
+        let label = path.display();
         let mut f = match File::open(path) {
             Ok(f) => f,
-            Err(e) => return self.error(&shown, e.to_string()),
+            Err(e) => return self.error(&label, e.to_string()),
         };
         // Read with plain read calls into a buffer kept across files:
         // read_to_end and metadata would each add a statx per report.
@@ -350,11 +358,11 @@ impl<'a> Worker<'a> {
         }
         match result {
             Err(why) if why.is_empty() => match f.seek(std::io::SeekFrom::Start(0)) {
-                Ok(_) => self.add_mbox(&shown, f),
-                Err(e) => self.error(&shown, e.to_string()),
+                Ok(_) => self.add_mbox(&label, f),
+                Err(e) => self.error(&label, e.to_string()),
             },
-            Err(why) => self.error(&shown, why),
-            Ok(()) => self.add_bytes(&shown, &data[..filled], 0),
+            Err(why) => self.error(&label, why),
+            Ok(()) => self.add_bytes(&label, &data[..filled], 0),
         }
         self.buf = keep(data);
     }
@@ -397,7 +405,6 @@ impl<'a> Worker<'a> {
     }
 
     fn add_json(&mut self, label: &dyn Display, bytes: &[u8]) {
-        let shown = || crate::text::escape(&label.to_string());
         match parse::parse(bytes) {
             Ok((report, odd)) => match report.report_id.as_deref() {
                 Some(id) if !self.first_time(id) => {
@@ -407,12 +414,12 @@ impl<'a> Worker<'a> {
                         report_id: Some(id.to_string()),
                         note,
                     };
-                    self.oddities.push((shown(), oddity));
+                    self.oddities.push((shown(label), oddity));
                 }
                 _ => {
                     self.agg.add(report, self.only.as_deref());
                     if !odd.is_empty() {
-                        let label = shown();
+                        let label = shown(label);
                         self.oddities
                             .extend(odd.into_iter().map(|o| (label.clone(), o)));
                     }
