@@ -48,6 +48,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         duplicates: c.agg.duplicates,
         errors: &c.errors,
         oddities: &c.oddities,
+        only: args.domain.as_ref().map(|d| d.as_str()),
     };
     let text = if args.json {
         render::json(&domains, &totals)

@@ -156,6 +156,38 @@ impl Collector {
     }
 }
 
+/// `dir/name` in one allocation. `DirEntry::path` copies the directory
+/// and then grows the copy, which costs more than reading a small report
+/// takes in user space.
+fn child(dir: &Path, name: &std::ffi::OsStr) -> PathBuf {
+    let mut p = PathBuf::with_capacity(dir.as_os_str().len() + 1 + name.len());
+    p.push(dir);
+    p.push(name);
+    p
+}
+
+/// Files Dovecot, Courier and other mail servers keep beside a Maildir's
+/// cur/ and new/.
+fn is_bookkeeping(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    name.starts_with("dovecot")
+        || name.starts_with("courier")
+        || name.starts_with('.')
+        || matches!(name, "maildirfolder" | "subscriptions")
+}
+
+/// Whether data starts like an mbox: a `From ` line, maybe after blank
+/// lines.
+fn is_mbox(data: &[u8]) -> bool {
+    let start = data
+        .iter()
+        .position(|b| !b.is_ascii_whitespace())
+        .unwrap_or(data.len());
+    data[start..].starts_with(b"From ")
+}
+
 /// Finding the files under the paths given, in batches for the workers.
 struct Walk {
     tx: std::sync::mpsc::SyncSender<Vec<PathBuf>>,
@@ -191,16 +223,31 @@ impl Walk {
             Err(e) => return self.error(&path, e.to_string()),
         };
         let mut subdirectories = Vec::new();
+        let mut files = Vec::new();
         for entry in entries {
-            match entry.and_then(|e| Ok((e.path(), e.file_type()?))) {
+            match entry.and_then(|e| Ok((child(&path, &e.file_name()), e.file_type()?))) {
                 Ok((p, kind)) if kind.is_dir() => subdirectories.push(p),
                 Ok((p, kind)) => {
                     if kind.is_file() || self.is_readable_file(&p, kind) {
-                        self.push(p);
+                        files.push(p);
                     }
                 }
                 Err(e) => self.error(&path, e.to_string()),
             }
+        }
+        // A Maildir: messages are in cur/ and new/; tmp/ holds deliveries
+        // not finished yet, and the files beside them are the mail
+        // server's bookkeeping (dovecot-uidlist, maildirfolder, …).
+        let named = |p: &PathBuf, n: &str| p.file_name().is_some_and(|f| f == n);
+        let maildir = ["cur", "new"]
+            .iter()
+            .all(|n| subdirectories.iter().any(|d| named(d, n)));
+        if maildir {
+            files.retain(|f| !is_bookkeeping(f));
+            subdirectories.retain(|d| !named(d, "tmp"));
+        }
+        for f in files {
+            self.push(f);
         }
         for dir in subdirectories {
             self.add_dir(dir);
@@ -351,14 +398,14 @@ impl<'a> Worker<'a> {
                     break;
                 }
             }
-            if data[..filled].starts_with(b"From ") {
+            if is_mbox(&data[..filled]) {
                 result = Err(String::new());
                 break;
             }
         }
         match result {
             Err(why) if why.is_empty() => match f.seek(std::io::SeekFrom::Start(0)) {
-                Ok(_) => self.add_mbox(&label, f),
+                Ok(_) => self.add_mbox(&label, BufReader::new(f), 0),
                 Err(e) => self.error(&label, e.to_string()),
             },
             Err(why) => self.error(&label, why),
@@ -400,6 +447,10 @@ impl<'a> Worker<'a> {
         }
         if trimmed.is_empty() {
             return self.error(label, "empty");
+        }
+        // An mbox that was compressed whole.
+        if depth > 0 && trimmed.starts_with(b"From ") {
+            return self.add_mbox(label, bytes, depth);
         }
         self.add_message(label, bytes, depth)
     }
@@ -481,8 +532,7 @@ impl<'a> Worker<'a> {
 
     /// An mbox, streamed one message at a time (mboxo/mboxrd `From `
     /// separators).
-    fn add_mbox(&mut self, label: &dyn Display, f: File) {
-        let mut reader = BufReader::new(f);
+    fn add_mbox(&mut self, label: &dyn Display, mut reader: impl BufRead, depth: u8) {
         let mut message: Vec<u8> = Vec::new();
         let mut line = Vec::new();
         let mut index = 0usize;
@@ -511,7 +561,7 @@ impl<'a> Worker<'a> {
                         );
                     } else {
                         let body = std::mem::take(&mut message);
-                        self.add_message(&shown, &body, 0);
+                        self.add_message(&shown, &body, depth);
                     }
                 }
                 message.clear();

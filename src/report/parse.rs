@@ -85,7 +85,8 @@ enum Arr<T> {
 /// wild) one string.
 #[derive(Debug)]
 enum PolicyString<'a> {
-    Lines(Vec<Scalar<'a>>),
+    /// The lines, cleaned and joined.
+    Lines(String),
     Str(Cow<'a, str>),
     Other,
 }
@@ -114,22 +115,70 @@ struct Budget {
     dropped: Cell<usize>,
 }
 
+/// Reads an array element by element, within the budget; `Ok(false)`
+/// when the value is not an array.
+fn each<'a>(
+    r: &mut Reader<'a>,
+    budget: &Budget,
+    mut element: impl FnMut(&mut Reader<'a>) -> Result<(), json::Error>,
+) -> Result<bool, json::Error> {
+    r.array(|r| {
+        if budget.used.get() == MAX_ELEMENTS {
+            budget.dropped.set(budget.dropped.get() + 1);
+            return r.skip();
+        }
+        budget.used.set(budget.used.get() + 1);
+        element(r)
+    })
+}
+
 fn array<'a, T>(
     r: &mut Reader<'a>,
     budget: &Budget,
     mut element: impl FnMut(&mut Reader<'a>) -> Result<T, json::Error>,
 ) -> Result<Arr<T>, json::Error> {
     let mut out = Vec::new();
-    let is = r.array(|r| {
-        if budget.used.get() == MAX_ELEMENTS {
-            budget.dropped.set(budget.dropped.get() + 1);
-            return r.skip();
-        }
-        budget.used.set(budget.used.get() + 1);
+    let is = each(r, budget, |r| {
         out.push(element(r)?);
         Ok(())
     })?;
     Ok(if is { Arr::Is(out) } else { Arr::Not })
+}
+
+/// `policy-string` lines, cleaned and joined with newlines as they are
+/// read (every report has one: no list of lines is built to join later).
+/// Elements that are not text are left out.
+fn lines<'a>(r: &mut Reader<'a>, budget: &Budget) -> Result<Option<String>, json::Error> {
+    // Room for a typical policy: growing from empty would reallocate
+    // five times.
+    let mut joined = String::with_capacity(256);
+    let is = each(r, budget, |r| {
+        match r.scalar()? {
+            Scalar::Str(s) => push_lines(&mut joined, &s),
+            Scalar::U64(n) => push_lines(&mut joined, &n.to_string()),
+            Scalar::I64(n) => push_lines(&mut joined, &n.to_string()),
+            Scalar::F64(n) => push_lines(&mut joined, &n.to_string()),
+            Scalar::Other => {}
+        }
+        Ok(())
+    })?;
+    Ok(is.then_some(joined))
+}
+
+/// Adds the lines of `text` to a policy being joined: each trimmed and
+/// escaped, blank ones left out. Reporters that send the policy as one
+/// CRLF string and those that send an array of lines then agree on it.
+fn push_lines(joined: &mut String, text: &str) {
+    for line in text.split('\n') {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !joined.is_empty() {
+            joined.push('\n');
+        }
+        joined.push_str(&crate::text::escape_cow(line));
+    }
 }
 
 #[derive(Default)]
@@ -206,9 +255,9 @@ fn description<'a>(
             "policy-domain" => t.domain = Some(r.scalar()?),
             "policy-string" => {
                 t.string = Some(match r.peek() {
-                    Kind::Array => match array(r, budget, Reader::scalar)? {
-                        Arr::Is(lines) => PolicyString::Lines(lines),
-                        Arr::Not => PolicyString::Other,
+                    Kind::Array => match lines(r, budget)? {
+                        Some(joined) => PolicyString::Lines(joined),
+                        None => PolicyString::Other,
                     },
                     Kind::String => match r.scalar()? {
                         Scalar::Str(s) => PolicyString::Str(s),
@@ -286,9 +335,18 @@ fn text(v: Option<Scalar<'_>>) -> Option<Cow<'_, str>> {
 }
 
 /// A host or domain name as the summary keys it: no trailing dot, lower
-/// case.
+/// case, internationalised names as A-labels (`xn--…`), the form
+/// `--domain` and the policy use, so that reporters writing either form
+/// are counted together.
 fn name(s: Cow<'_, str>) -> Cow<'_, str> {
     let trimmed_len = s.trim_end_matches('.').len();
+    let t = &s[..trimmed_len];
+    if !t.is_ascii() {
+        return Cow::Owned(match idna::domain_to_ascii(t) {
+            Ok(ascii) if !ascii.is_empty() => ascii,
+            _ => t.to_lowercase(),
+        });
+    }
     let lower = |t: &str| t.to_ascii_lowercase();
     match s {
         Cow::Borrowed(b) => {
@@ -371,9 +429,37 @@ pub fn datetime(s: &str, odd: &mut Vec<String>, what: &str) -> Option<DateTime<U
             return Some(n.and_utc());
         }
     }
-    if let Ok(d) = DateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%z") {
-        odd.push(format!("{what} '{s}' is not RFC 3339"));
-        return Some(d.with_timezone(&Utc));
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f%z",
+        "%Y-%m-%d %H:%M:%S%.f%z",
+        "%Y-%m-%dT%H:%M:%S%.f %z",
+        "%Y-%m-%d %H:%M:%S%.f %z",
+    ] {
+        if let Ok(d) = DateTime::parse_from_str(s, fmt) {
+            odd.push(format!("{what} '{s}' is not RFC 3339"));
+            return Some(d.with_timezone(&Utc));
+        }
+    }
+    // "2026-11-01 00:00:00 UTC", as some reporters write it.
+    if let Some(naive) = ["UTC", "GMT"]
+        .iter()
+        .find_map(|z| s.strip_suffix(z).map(str::trim_end))
+    {
+        for fmt in ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"] {
+            if let Ok(n) = NaiveDateTime::parse_from_str(naive, fmt) {
+                odd.push(format!("{what} '{s}' is not RFC 3339"));
+                return Some(n.and_utc());
+            }
+        }
+    }
+    // Unix time, in seconds or milliseconds, within this century.
+    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
+        let n: i64 = s.parse().ok()?;
+        let secs = if s.len() >= 13 { n / 1000 } else { n };
+        if (946_684_800..4_102_444_800).contains(&secs) {
+            odd.push(format!("{what} '{s}' is a Unix time, not RFC 3339"));
+            return DateTime::from_timestamp(secs, 0);
+        }
     }
     if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         odd.push(format!(
@@ -449,16 +535,14 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
             continue;
         };
         let policy_string = match policy.string.take() {
-            Some(PolicyString::Lines(lines)) => {
-                let lines: Vec<Cow<'_, str>> =
-                    lines.into_iter().filter_map(|l| text(Some(l))).collect();
-                Some(Cow::Owned(lines.join("\n")))
-            }
+            Some(PolicyString::Lines(joined)) => Some(Cow::Owned(joined)),
             Some(PolicyString::Str(s)) => {
                 odd.push(format!(
                     "policies[{i}].policy-string is a string, not an array"
                 ));
-                Some(Cow::Owned(crate::text::escape(&s)))
+                let mut joined = String::with_capacity(s.len());
+                push_lines(&mut joined, &s);
+                Some(Cow::Owned(joined))
             }
             Some(PolicyString::Other) | None => {
                 if policy_type == "sts" {
@@ -497,6 +581,20 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
                 });
             }
         }
+        // A summary that counts fewer failures than its details (or is
+        // missing) must not make failures vanish from the verdict.
+        let detailed = failures
+            .iter()
+            .map(|f| f.count)
+            .fold(0, u64::saturating_add);
+        let failed = if detailed > failed {
+            odd.push(format!(
+                "policies[{i}]: failure-details count {detailed} failed sessions, total-failure-session-count {failed}; counted {detailed}"
+            ));
+            detailed
+        } else {
+            failed
+        };
         policies.push(PolicyResult {
             policy_type,
             policy_domain,

@@ -32,6 +32,8 @@ pub struct Totals<'a> {
     pub duplicates: usize,
     pub errors: &'a [SourceError],
     pub oddities: &'a [(String, Oddity)],
+    /// The `--domain` the reports were restricted to.
+    pub only: Option<&'a str>,
 }
 
 pub fn json(domains: &[DomainSummary], t: &Totals<'_>) -> String {
@@ -58,6 +60,7 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
     let bold = Style::new().bold();
     let green = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let yellow = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
     let _ = writeln!(
         out,
         "{} report{} from {} file{} ({} duplicate{} ignored, {} unreadable)\n",
@@ -85,12 +88,7 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
             d.days,
             plural(d.days)
         );
-        let _ = writeln!(
-            out,
-            "  reporters  {} ({} saw the sts policy)",
-            d.reporters.join(", "),
-            d.sts_reporters
-        );
+        let _ = writeln!(out, "  reporters  {}", d.reporters.join(", "));
         for (ptype, s) in &d.sessions {
             let _ = writeln!(
                 out,
@@ -126,43 +124,58 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
                     .join("  ")
             );
         }
+        let several = d.policy_strings.len() > 1;
         for p in &d.policy_strings {
+            let which = match (several, p.current) {
+                (false, _) => "policy",
+                (true, true) => "current policy",
+                (true, false) => "earlier policy",
+            };
             let _ = writeln!(
                 out,
-                "  policy seen in {} report{}: {}",
+                "  {which} seen {} – {} in {} report{} ({}): {}",
+                p.first_seen.as_deref().unwrap_or("?"),
+                p.last_seen.as_deref().unwrap_or("?"),
                 p.reports,
                 plural(p.reports as usize),
+                p.reporters.join(", "),
                 p.policy.replace('\n', " | ")
+            );
+        }
+        for s in &d.stale_reporters {
+            let _ = writeln!(
+                out,
+                "  {yellow}!{yellow:#} {} still applied an earlier policy on {}, after the current one was first seen: senders fetch a new policy only when the id in _mta-sts.{} changes; publish a new id with every policy change (mtasts gen-record)",
+                s.reporter, s.last_report, d.domain
             );
         }
         for r in &d.reasons {
             let _ = writeln!(out, "  {red}✗{red:#} {r}");
         }
-        for b in &d.blocking {
+        blocking_lines(&mut out, &d.blocking);
+        if !d.earlier_failures.is_empty() {
             let _ = writeln!(
                 out,
-                "    {} × {}{}: {}",
-                b.sessions,
-                b.result_type,
-                b.receiving_mx_hostname
-                    .as_ref()
-                    .map(|h| format!(" on {h}"))
-                    .unwrap_or_default(),
-                b.meaning
+                "  failures under an earlier policy (not counted for the verdict):"
             );
-            let _ = writeln!(out, "      fix: {}", b.fix);
+            blocking_lines(&mut out, &d.earlier_failures);
         }
         if d.ready {
             let _ = writeln!(
                 out,
                 "  {green}✓{green:#} no sts failures from {} reporters over {} days: switch to mode: enforce (mtasts promote)",
-                d.sts_reporters, d.days
+                d.sts_reporters, d.sts_days
             );
         }
         out.push('\n');
     }
     if domains.is_empty() {
-        out.push_str("no report covered a policy domain\n");
+        match t.only {
+            Some(d) if t.reports > 0 => {
+                let _ = writeln!(out, "no report covered {d}");
+            }
+            _ => out.push_str("no report covered a policy domain\n"),
+        }
     }
     for e in t.errors {
         let _ = writeln!(out, "unreadable: {}: {}", e.path, e.reason);
@@ -179,6 +192,23 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
         );
     }
     out
+}
+
+fn blocking_lines(out: &mut String, list: &[super::summary::Blocking]) {
+    for b in list {
+        let _ = writeln!(
+            out,
+            "    {} × {}{}: {}",
+            b.sessions,
+            b.result_type,
+            b.receiving_mx_hostname
+                .as_ref()
+                .map(|h| format!(" on {h}"))
+                .unwrap_or_default(),
+            b.meaning
+        );
+        let _ = writeln!(out, "      fix: {}", b.fix);
+    }
 }
 
 fn plural(n: usize) -> &'static str {

@@ -19,15 +19,71 @@ struct DomainAgg {
     start: Option<DateTime<Utc>>,
     end: Option<DateTime<Utc>>,
     reporters: BTreeSet<String>,
-    sts_reporters: BTreeSet<String>,
     sessions: BTreeMap<String, (u64, u64)>,
     by_result: BTreeMap<String, u64>,
     by_mx: BTreeMap<String, u64>,
     by_ip: BTreeMap<String, u64>,
-    /// (policy type, result type, receiving MX) → failed sessions.
-    failures: BTreeMap<(String, String, String), u64>,
     trend: BTreeMap<NaiveDate, (u64, u64)>,
-    policy_strings: BTreeMap<String, u64>,
+    /// `sts` results by the policy string the reporter saw.
+    sts: BTreeMap<String, StsSeen>,
+    /// `sts` results whose report did not say which policy was applied.
+    sts_unstated: StsSeen,
+    /// Each reporter's latest `sts` report: its day and the policy seen.
+    latest: BTreeMap<String, (NaiveDate, Option<String>)>,
+}
+
+/// What reporters said about one `sts` policy.
+#[derive(Debug, Default)]
+struct StsSeen {
+    reports: u64,
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+    /// Reports whose day is `last`: among the policies seen most recently,
+    /// the one most reporters saw is taken as the current one.
+    on_last: u64,
+    /// Organisations that reported sessions under it.
+    reporters: BTreeSet<String>,
+    /// Days on which sessions under it were reported.
+    days: BTreeSet<NaiveDate>,
+    successful: u64,
+    failed: u64,
+    /// (result type, receiving MX) → failed sessions.
+    failures: BTreeMap<(String, String), u64>,
+}
+
+impl StsSeen {
+    fn seen(&mut self, day: NaiveDate, reports: u64) {
+        self.reports = self.reports.saturating_add(reports);
+        self.first = Some(self.first.map_or(day, |f| f.min(day)));
+        match self.last {
+            Some(l) if l > day => {}
+            Some(l) if l == day => self.on_last = self.on_last.saturating_add(reports),
+            _ => {
+                self.last = Some(day);
+                self.on_last = reports;
+            }
+        }
+    }
+
+    fn merge(&mut self, o: StsSeen) {
+        if let Some(first) = o.first {
+            self.first = Some(self.first.map_or(first, |f| f.min(first)));
+        }
+        if let Some(last) = o.last {
+            // The other side's reports on its last day, then the rest.
+            self.seen(last, o.on_last);
+            self.reports = self
+                .reports
+                .saturating_add(o.reports.saturating_sub(o.on_last));
+        }
+        self.reporters.extend(o.reporters);
+        self.days.extend(o.days);
+        add(&mut self.successful, o.successful);
+        add(&mut self.failed, o.failed);
+        for (k, n) in o.failures {
+            add(self.failures.entry(k).or_default(), n);
+        }
+    }
 }
 
 /// Everything read so far. Only aggregates are kept, never the reports.
@@ -63,7 +119,22 @@ pub struct Blocking {
 #[derive(Debug, Clone, Serialize)]
 pub struct PolicySeen {
     pub policy: String,
+    /// The policy the verdict is about: the one seen most recently.
+    pub current: bool,
     pub reports: u64,
+    pub reporters: Vec<String>,
+    pub first_seen: Option<String>,
+    pub last_seen: Option<String>,
+}
+
+/// A reporter whose latest report shows a policy other than the current
+/// one although the current one was already being served: it cached the
+/// old policy, the sign of an id that did not change.
+#[derive(Debug, Clone, Serialize)]
+pub struct StaleReporter {
+    pub reporter: String,
+    pub last_report: String,
+    pub policy: String,
 }
 
 /// The answer for one policy domain.
@@ -74,18 +145,27 @@ pub struct DomainSummary {
     pub ready: bool,
     pub start: Option<String>,
     pub end: Option<String>,
+    /// Days covered by any report.
     pub days: usize,
     pub reporters: Vec<String>,
+    /// Organisations that reported sessions under the current sts policy
+    /// (the verdict's `--min-reporters`).
     pub sts_reporters: usize,
+    /// Days with sessions under the current sts policy (`--min-days`).
+    pub sts_days: usize,
     pub sessions: BTreeMap<String, Sessions>,
     pub failures_by_result_type: BTreeMap<String, u64>,
     pub failures_by_mx: BTreeMap<String, u64>,
     pub failures_by_sending_ip: BTreeMap<String, u64>,
     pub trend: Vec<Day>,
     pub policy_strings: Vec<PolicySeen>,
+    pub stale_reporters: Vec<StaleReporter>,
     /// Why the domain is not ready (empty when ready).
     pub reasons: Vec<String>,
+    /// Failures under the current sts policy (or an unstated one).
     pub blocking: Vec<Blocking>,
+    /// Failures under policies since replaced: shown, not counted.
+    pub earlier_failures: Vec<Blocking>,
 }
 
 /// The entry for `key`, cloning the key only when it is new (most reports
@@ -122,33 +202,54 @@ impl Aggregates {
             agg.start = Some(agg.start.map_or(report.start, |s| s.min(report.start)));
             agg.end = Some(agg.end.map_or(report.end, |e| e.max(report.end)));
             note(&mut agg.reporters, &report.organization);
-            if p.policy_type == "sts" {
-                note(&mut agg.sts_reporters, &report.organization);
-            }
             let s = slot(&mut agg.sessions, &p.policy_type);
             s.0 = s.0.saturating_add(p.successful);
             s.1 = s.1.saturating_add(p.failed);
             let t = agg.trend.entry(day).or_default();
             t.0 = t.0.saturating_add(p.successful);
             t.1 = t.1.saturating_add(p.failed);
-            if let Some(ps) = &p.policy_string {
-                add(slot(&mut agg.policy_strings, ps), 1);
-            }
-            for f in p.failures {
+            for f in &p.failures {
                 add(slot(&mut agg.by_result, &f.result_type), f.count);
-                let mx = f.receiving_mx_hostname.as_deref().unwrap_or_default();
-                if !mx.is_empty() {
+                if let Some(mx) = f.receiving_mx_hostname.as_deref() {
                     add(slot(&mut agg.by_mx, mx), f.count);
                 }
                 if let Some(ip) = &f.sending_mta_ip {
                     add(slot(&mut agg.by_ip, ip), f.count);
                 }
-                let key = (
-                    p.policy_type.to_string(),
-                    f.result_type.into_owned(),
-                    mx.to_string(),
-                );
-                add(agg.failures.entry(key).or_default(), f.count);
+            }
+            if p.policy_type != "sts" {
+                continue;
+            }
+            let policy = p.policy_string.as_deref();
+            let seen = match policy {
+                Some(ps) => slot(&mut agg.sts, ps),
+                None => &mut agg.sts_unstated,
+            };
+            seen.seen(day, 1);
+            if p.successful.saturating_add(p.failed) > 0 {
+                note(&mut seen.reporters, &report.organization);
+                seen.days.insert(day);
+            }
+            add(&mut seen.successful, p.successful);
+            add(&mut seen.failed, p.failed);
+            for f in p.failures {
+                let mx = f.receiving_mx_hostname.unwrap_or_default();
+                let key = (f.result_type.into_owned(), mx.into_owned());
+                add(seen.failures.entry(key).or_default(), f.count);
+            }
+            if policy.is_some() {
+                let latest = slot(&mut agg.latest, &report.organization);
+                // On the same day, the larger policy: the same answer
+                // whichever worker read which report.
+                if latest.1.is_none()
+                    || latest.0 < day
+                    || (latest.0 == day && policy > latest.1.as_deref())
+                {
+                    latest.0 = day;
+                    if latest.1.as_deref() != policy {
+                        latest.1 = policy.map(str::to_string);
+                    }
+                }
             }
         }
     }
@@ -168,7 +269,6 @@ impl Aggregates {
                 (x, y) => x.or(y),
             };
             a.reporters.extend(o.reporters);
-            a.sts_reporters.extend(o.sts_reporters);
             for (k, (s, f)) in o.sessions {
                 let e = a.sessions.entry(k).or_default();
                 add(&mut e.0, s);
@@ -188,11 +288,18 @@ impl Aggregates {
                     add(target.entry(k).or_default(), n);
                 }
             }
-            for (k, n) in o.failures {
-                add(a.failures.entry(k).or_default(), n);
+            for (k, seen) in o.sts {
+                a.sts.entry(k).or_default().merge(seen);
             }
-            for (k, n) in o.policy_strings {
-                add(a.policy_strings.entry(k).or_default(), n);
+            a.sts_unstated.merge(o.sts_unstated);
+            for (org, (day, policy)) in o.latest {
+                match a.latest.get_mut(&org) {
+                    Some(mine) if (mine.0, &mine.1) >= (day, &policy) => {}
+                    Some(mine) => *mine = (day, policy),
+                    None => {
+                        a.latest.insert(org, (day, policy));
+                    }
+                }
             }
         }
     }
@@ -205,15 +312,29 @@ impl Aggregates {
     }
 }
 
-fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummary {
-    let (sts_ok, sts_failed) = a.sessions.get("sts").copied().unwrap_or_default();
-    let days = a.trend.len();
-    let mut reasons = Vec::new();
-    let mut blocking: Vec<Blocking> = a
-        .failures
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+/// The policy the verdict is about: among those seen on the latest day
+/// any policy was seen, the one in most reports of that day.
+fn current_policy(a: &DomainAgg) -> Option<&str> {
+    a.sts
         .iter()
-        .filter(|((ptype, _, _), n)| ptype == "sts" && **n > 0)
-        .map(|((_, result, mx), n)| {
+        .max_by(|x, y| {
+            (x.1.last, x.1.on_last)
+                .cmp(&(y.1.last, y.1.on_last))
+                // Equal: the first in order, so that the choice is stable.
+                .then_with(|| y.0.cmp(x.0))
+        })
+        .map(|(p, _)| p.as_str())
+}
+
+fn blocking_list(failures: &BTreeMap<(String, String), u64>, domain: &str) -> Vec<Blocking> {
+    let mut list: Vec<Blocking> = failures
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|((result, mx), n)| {
             let host = (!mx.is_empty()).then(|| mx.clone());
             let (meaning, fix) = explain(result, host.as_deref(), domain);
             Blocking {
@@ -225,23 +346,69 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
             }
         })
         .collect();
-    blocking.sort_by_key(|b| std::cmp::Reverse(b.sessions));
-    if sts_failed > 0 {
+    list.sort_by_key(|b| std::cmp::Reverse(b.sessions));
+    list
+}
+
+fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummary {
+    let current = current_policy(a);
+    // The evidence: results under the current policy, and those whose
+    // reporter did not say (fetch errors, mostly).
+    let mut evidence = StsSeen::default();
+    let mut earlier = StsSeen::default();
+    for (p, seen) in &a.sts {
+        let into = if Some(p.as_str()) == current {
+            &mut evidence
+        } else {
+            &mut earlier
+        };
+        into.reporters.extend(seen.reporters.iter().cloned());
+        into.days.extend(seen.days.iter().copied());
+        add(&mut into.successful, seen.successful);
+        add(&mut into.failed, seen.failed);
+        for (k, n) in &seen.failures {
+            add(into.failures.entry(k.clone()).or_default(), *n);
+        }
+    }
+    let u = &a.sts_unstated;
+    evidence.reporters.extend(u.reporters.iter().cloned());
+    evidence.days.extend(u.days.iter().copied());
+    add(&mut evidence.successful, u.successful);
+    add(&mut evidence.failed, u.failed);
+    for (k, n) in &u.failures {
+        add(evidence.failures.entry(k.clone()).or_default(), *n);
+    }
+    let sts_reporters = evidence.reporters.len();
+    let sts_days = evidence.days.len();
+    let under = if a.sts.len() > 1 {
+        "the current sts policy"
+    } else {
+        "the sts policy"
+    };
+
+    let mut reasons = Vec::new();
+    let mut blocking = blocking_list(&evidence.failures, domain);
+    if evidence.failed > 0 {
         reasons.push(format!(
-            "{sts_failed} of {} sessions under the sts policy failed",
-            sts_ok + sts_failed
+            "{} of {} sessions under {under} failed",
+            evidence.failed,
+            evidence.successful.saturating_add(evidence.failed)
         ));
-        if blocking.is_empty() {
+        let detailed: u64 = blocking
+            .iter()
+            .map(|b| b.sessions)
+            .fold(0, u64::saturating_add);
+        if detailed < evidence.failed {
             blocking.push(Blocking {
                 result_type: "unspecified".into(),
                 receiving_mx_hostname: None,
-                sessions: sts_failed,
+                sessions: evidence.failed - detailed,
                 meaning: "reporters counted failures without details".into(),
                 fix: format!("run mtasts check {domain} and fix what it reports"),
             });
         }
     }
-    if a.sts_reporters.is_empty() {
+    if a.sts.is_empty() && a.sts_unstated.reports == 0 {
         let npf = a
             .sessions
             .get("no-policy-found")
@@ -251,29 +418,56 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         } else {
             "no report covers an sts policy".to_string()
         });
-    } else if a.sts_reporters.len() < t.min_reporters {
-        reasons.push(format!(
-            "only {} reporting organisation{} saw the policy; at least {} are needed (--min-reporters)",
-            a.sts_reporters.len(),
-            if a.sts_reporters.len() == 1 { "" } else { "s" },
-            t.min_reporters
-        ));
+    } else {
+        if sts_reporters < t.min_reporters {
+            reasons.push(format!(
+                "only {sts_reporters} reporting organisation{} reported sessions under {under}; at least {} are needed (--min-reporters)",
+                plural(sts_reporters),
+                t.min_reporters
+            ));
+        }
+        if sts_days < t.min_days {
+            reasons.push(format!(
+                "reports of sessions under {under} cover {sts_days} day{}; at least {} are needed (--min-days)",
+                plural(sts_days),
+                t.min_days
+            ));
+        }
     }
-    if days < t.min_days {
-        reasons.push(format!(
-            "reports cover {days} day{}; at least {} are needed (--min-days)",
-            if days == 1 { "" } else { "s" },
-            t.min_days
-        ));
-    }
-    if a.policy_strings.len() > 1 {
-        reasons.push(format!(
-            "reporters saw {} different policies: some still use an old one — publish a new id whenever the policy changes",
-            a.policy_strings.len()
-        ));
-    }
+    let current_first = current.and_then(|p| a.sts.get(p)).and_then(|s| s.first);
+    let stale_reporters: Vec<StaleReporter> = a
+        .latest
+        .iter()
+        .filter_map(|(org, (day, policy))| {
+            let policy = policy.as_deref()?;
+            let since = current_first?;
+            (Some(policy) != current && *day >= since).then(|| StaleReporter {
+                reporter: org.clone(),
+                last_report: day.to_string(),
+                policy: policy.to_string(),
+            })
+        })
+        .collect();
     let ready = reasons.is_empty();
     let fmt = |d: &Option<DateTime<Utc>>| d.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
+    let mut policy_strings: Vec<PolicySeen> = a
+        .sts
+        .iter()
+        .map(|(p, s)| PolicySeen {
+            policy: p.clone(),
+            current: Some(p.as_str()) == current,
+            reports: s.reports,
+            reporters: s.reporters.iter().cloned().collect(),
+            first_seen: day(s.first),
+            last_seen: day(s.last),
+        })
+        .collect();
+    policy_strings.sort_by(|x, y| {
+        y.current
+            .cmp(&x.current)
+            .then(y.last_seen.cmp(&x.last_seen))
+    });
     DomainSummary {
         domain: domain.to_string(),
         verdict: if ready {
@@ -284,9 +478,10 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         ready,
         start: fmt(&a.start),
         end: fmt(&a.end),
-        days,
+        days: a.trend.len(),
         reporters: a.reporters.iter().cloned().collect(),
-        sts_reporters: a.sts_reporters.len(),
+        sts_reporters,
+        sts_days,
         sessions: a
             .sessions
             .iter()
@@ -312,22 +507,25 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
                 failed: *f,
             })
             .collect(),
-        policy_strings: a
-            .policy_strings
-            .iter()
-            .map(|(p, n)| PolicySeen {
-                policy: p.clone(),
-                reports: *n,
-            })
-            .collect(),
+        policy_strings,
+        stale_reporters,
         reasons,
         blocking,
+        earlier_failures: blocking_list(&earlier.failures, domain),
     }
 }
 
 /// What a result type means and what to change (RFC 8460 §4.3).
 fn explain(result: &str, host: Option<&str>, domain: &str) -> (String, String) {
-    let h = host.unwrap_or("the MX host");
+    let h = host.unwrap_or("an MX host (the reports do not say which)");
+    if result == "validation-failure" && host.is_none() {
+        return (
+            format!("{h} failed validation, typically because the policy does not list it"),
+            format!(
+                "make sure an `mx:` line of the policy matches every MX host of {domain} (mtasts check {domain} names any that is not) and publish a new id"
+            ),
+        );
+    }
     let (meaning, fix) = match result {
         "starttls-not-supported" => (
             format!("{h} did not offer STARTTLS"),

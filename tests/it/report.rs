@@ -241,36 +241,215 @@ fn failures_block_with_meaning_and_fix() {
 }
 
 #[test]
-fn duplicates_count_once_and_old_policies_show() {
+fn duplicates_count_once() {
     let tmp = tempfile::tempdir().unwrap();
     clean_fortnight(tmp.path());
     let again = report("Google", 3, "example.test", 100, &[]);
     write(tmp.path(), "copy/again.json", again.to_string().as_bytes());
-    let mut old = report("Google", 15, "example.test", 100, &[]);
-    old["policies"][0]["policy"]["policy-string"] = json!([
-        "version: STSv1",
-        "mode: testing",
-        "mx: mx0.example.test",
-        "max_age: 86400"
-    ]);
-    write(tmp.path(), "old.json", old.to_string().as_bytes());
     let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
     assert_eq!(v["duplicates"], 1);
-    assert_eq!(v["reports"], 29);
-    assert_eq!(
-        v["domains"][0]["policy_strings"].as_array().unwrap().len(),
-        2
+    assert_eq!(v["reports"], 28);
+    assert_eq!(code, Some(0), "{v:#}");
+}
+
+const NEW_POLICY: [&str; 5] = [
+    "version: STSv1",
+    "mode: testing",
+    "mx: mx1.example.test",
+    "mx: mx2.example.test",
+    "max_age: 86400",
+];
+
+fn with_policy(mut r: Value, lines: &[&str]) -> Value {
+    r["policies"][0]["policy"]["policy-string"] = json!(lines);
+    r
+}
+
+/// The admin fixed the policy on day 4 (mx2 was missing) and published a
+/// new id: the verdict is about the policy now served, counted from the
+/// day reporters first saw it; the old failures are shown, not counted.
+#[test]
+fn a_policy_change_is_judged_from_the_new_policy_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let last_day = |last: u32| {
+        for day in 1..=last {
+            for org in ["Google", "Microsoft"] {
+                let r = if day <= 3 {
+                    let failures: &[(&str, &str, u64)] = if day == 2 {
+                        &[("validation-failure", "mx2.example.test", 4)]
+                    } else {
+                        &[]
+                    };
+                    report(org, day, "example.test", 100, failures)
+                } else {
+                    with_policy(report(org, day, "example.test", 100, &[]), &NEW_POLICY)
+                };
+                write(d, &format!("{org}-{day}.json"), r.to_string().as_bytes());
+            }
+        }
+    };
+    last_day(10);
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{v:#}");
+    let dom = &v["domains"][0];
+    assert_eq!(dom["sts_days"], 7, "{dom:#}");
+    assert!(
+        dom["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("under the current sts policy cover 7 days"),
+        "{dom:#}"
     );
+    assert!(dom["blocking"].as_array().unwrap().is_empty(), "{dom:#}");
     assert_eq!(
-        code,
-        Some(1),
-        "a reporter on an old policy is worth fixing first"
+        dom["earlier_failures"][0]["result_type"],
+        "validation-failure"
     );
+    let policies = dom["policy_strings"].as_array().unwrap();
+    assert_eq!(policies.len(), 2);
+    assert_eq!(policies[0]["current"], true);
+    assert!(policies[0]["policy"].as_str().unwrap().contains("mx2"));
+    assert_eq!(policies[0]["first_seen"], "2026-11-04");
+    assert_eq!(policies[1]["last_seen"], "2026-11-03");
+
+    // Fourteen days under the new policy: ready, whatever came before.
+    last_day(17);
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(v["domains"][0]["sts_days"], 14);
+    assert!(
+        v["domains"][0]["stale_reporters"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+
+    // A reporter still applying the old policy after the change shows the
+    // id/cache problem; its reports are not evidence for the new policy.
+    write(
+        d,
+        "yahoo-17.json",
+        report("Yahoo", 17, "example.test", 100, &[])
+            .to_string()
+            .as_bytes(),
+    );
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{v:#}");
+    let stale = &v["domains"][0]["stale_reporters"];
+    assert_eq!(stale[0]["reporter"], "Yahoo", "{v:#}");
+    assert_eq!(stale[0]["last_report"], "2026-11-17");
+    assert_eq!(v["domains"][0]["sts_reporters"], 2);
+    let out = mtasts()
+        .args(["report", d.to_str().unwrap(), "--color", "never"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Yahoo still applied an earlier policy on 2026-11-17")
+            && text.contains("publish a new id"),
+        "{text}"
+    );
+}
+
+/// Reporters that send the policy as one CRLF string see the same policy
+/// as those that send an array of lines.
+#[test]
+fn a_policy_sent_as_one_string_is_the_same_policy() {
+    let tmp = tempfile::tempdir().unwrap();
+    clean_fortnight(tmp.path());
+    let mut r = report("Yahoo", 14, "example.test", 100, &[]);
+    r["policies"][0]["policy"]["policy-string"] = json!(POLICY_LINES.join("\r\n") + "\r\n");
+    write(tmp.path(), "yahoo.json", r.to_string().as_bytes());
+    let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{v:#}");
+    let policies = v["domains"][0]["policy_strings"].as_array().unwrap();
+    assert_eq!(policies.len(), 1, "{policies:?}");
+    assert_eq!(policies[0]["reports"], 29);
+    assert_eq!(policies[0]["policy"], POLICY_LINES.join("\n"));
+}
+
+/// Failures listed in failure-details count even when the summary says 0
+/// or is missing: a report cannot make its own failures vanish.
+#[test]
+fn detailed_failures_count_whatever_the_summary_says() {
+    let tmp = tempfile::tempdir().unwrap();
+    clean_fortnight(tmp.path());
+    let mut r = report(
+        "Google",
+        9,
+        "example.test",
+        100,
+        &[("certificate-expired", "mx2.example.test", 5)],
+    );
+    r["report-id"] = json!("google-9-second");
+    r["policies"][0]["summary"]["total-failure-session-count"] = json!(0);
+    write(tmp.path(), "zero.json", r.to_string().as_bytes());
+    let mut r = report(
+        "Microsoft",
+        9,
+        "example.test",
+        100,
+        &[("starttls-not-supported", "mx1.example.test", 2)],
+    );
+    r["report-id"] = json!("microsoft-9-second");
+    r["policies"][0].as_object_mut().unwrap().remove("summary");
+    write(tmp.path(), "missing.json", r.to_string().as_bytes());
+    let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{v:#}");
+    let dom = &v["domains"][0];
+    assert_eq!(dom["sessions"]["sts"]["failed"], 7, "{dom:#}");
+    let blocking = dom["blocking"].as_array().unwrap();
+    assert_eq!(blocking[0]["result_type"], "certificate-expired");
+    assert_eq!(blocking[1]["result_type"], "starttls-not-supported");
+    assert!(
+        v["oddities"].as_array().unwrap().iter().any(|o| o["note"]
+            .as_str()
+            .unwrap()
+            .contains("failure-details count 5")),
+        "{v:#}"
+    );
+}
+
+/// `--min-days` and `--min-reporters` count only what shows the sts
+/// policy at work: days of other policy types and reporters without a
+/// single session do not.
+#[test]
+fn only_sts_sessions_count_towards_the_thresholds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for org in ["A", "B"] {
+        let r = report(org, 1, "example.test", 100, &[]);
+        write(d, &format!("{org}.json"), r.to_string().as_bytes());
+    }
+    for day in 2..=15 {
+        let mut r = report("C", day, "example.test", 100, &[]);
+        r["policies"][0]["policy"] =
+            json!({"policy-type": "no-policy-found", "policy-domain": "example.test"});
+        write(d, &format!("C-{day}.json"), r.to_string().as_bytes());
+    }
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{v:#}");
+    assert_eq!(v["domains"][0]["days"], 15);
+    assert_eq!(v["domains"][0]["sts_days"], 1);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=14 {
+        let r = report("A", day, "example.test", 100, &[]);
+        write(d, &format!("A-{day}.json"), r.to_string().as_bytes());
+    }
+    let idle = report("B", 14, "example.test", 0, &[]);
+    write(d, "B.json", idle.to_string().as_bytes());
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{v:#}");
+    assert_eq!(v["domains"][0]["sts_reporters"], 1);
     assert!(
         v["domains"][0]["reasons"][0]
             .as_str()
             .unwrap()
-            .contains("different policies")
+            .contains("only 1 reporting organisation"),
+        "{v:#}"
     );
 }
 
@@ -489,4 +668,224 @@ fn domain_filter_and_usage_errors() {
         ],
         &["not a valid domain"],
     );
+}
+
+/// The reporter deviations, in every container form admins receive them
+/// in: each is read, and each oddity noted for each of them.
+#[test]
+fn deviations_are_read_in_every_container_form() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let odd = |org: &str, day| {
+        let mut r = report(
+            org,
+            day,
+            "example.test",
+            5,
+            &[("certificate-revoked", "mx1.example.test", 1)],
+        );
+        r["date-range"]["start-datetime"] = json!(format!("2026-11-{day:02}T00:00:00"));
+        r["policies"][0]["failure-details"][0]["sending-mta-ip"] = json!("");
+        r["policies"][0]["policy"]
+            .as_object_mut()
+            .unwrap()
+            .remove("policy-string");
+        r
+    };
+    write(d, "a.json", odd("A", 1).to_string().as_bytes());
+    write(d, "b.json.gz", &gz(odd("B", 2).to_string().as_bytes()));
+    write(d, "c.eml", &eml(&odd("C", 3)));
+    let mut mbox = b"From tlsrpt@reporter.test Sat Nov 28 00:00:00 2026\r\n".to_vec();
+    mbox.extend_from_slice(&eml(&odd("D", 4)));
+    write(d, "d.mbox", &mbox);
+    write(d, "Maildir/new/1764288001.M2P1.host", &eml(&odd("E", 5)));
+    std::fs::create_dir_all(d.join("Maildir/cur")).unwrap();
+    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(v["reports"], 5, "{v:#}");
+    assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
+    let oddities = v["oddities"].as_array().unwrap();
+    for source in [
+        "a.json",
+        "b.json.gz",
+        "c.eml",
+        "d.mbox",
+        "1764288001.M2P1.host",
+    ] {
+        let notes: Vec<&str> = oddities
+            .iter()
+            .filter(|o| o["source"].as_str().unwrap().contains(source))
+            .map(|o| o["note"].as_str().unwrap())
+            .collect();
+        for needle in [
+            "no time zone",
+            "empty sending-mta-ip",
+            "no policy-string",
+            "unknown result-type 'certificate-revoked'",
+        ] {
+            assert!(
+                notes.iter().any(|n| n.contains(needle)),
+                "{source}: {needle}: {notes:?}"
+            );
+        }
+    }
+}
+
+/// RFC 8460 §5.3 allows the report uncompressed: `application/tlsrpt+json`.
+#[test]
+fn a_json_report_part_is_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = report("A", 1, "example.test", 10, &[]);
+    let mail = format!(
+        "From: tlsrpt@reporter.test\r\nSubject: Report Domain: example.test\r\nMIME-Version: 1.0\r\n\
+         Content-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"b1\"\r\n\r\n\
+         --b1\r\nContent-Type: text/plain\r\n\r\nA report.\r\n\
+         --b1\r\nContent-Type: application/tlsrpt+json\r\nContent-Disposition: attachment; filename=\"r.json\"\r\n\r\n\
+         {r}\r\n--b1--\r\n"
+    );
+    write(tmp.path(), "r.eml", mail.as_bytes());
+    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(v["reports"], 1, "{v:#}");
+}
+
+/// An mbox compressed whole is read message by message, and an mbox that
+/// starts with a blank line is still an mbox.
+#[test]
+fn compressed_mboxes_and_leading_blank_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let mut mbox = b"\r\n".to_vec();
+    for org in ["A", "B", "C"] {
+        mbox.extend_from_slice(b"From tlsrpt@reporter.test Sat Nov 28 00:00:00 2026\r\n");
+        mbox.extend_from_slice(&eml(&report(org, 1, "example.test", 10, &[])));
+        mbox.extend_from_slice(b"\r\n");
+    }
+    write(d, "inbox.mbox.gz", &gz(&mbox));
+    let (_, v) = run_json(&[d.join("inbox.mbox.gz").to_str().unwrap()]);
+    assert_eq!(v["reports"], 3, "{v:#}");
+    write(d, "inbox.mbox", &mbox);
+    let (_, v) = run_json(&[d.join("inbox.mbox").to_str().unwrap()]);
+    assert_eq!(v["reports"], 3, "{v:#}");
+    assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
+}
+
+/// A Maildir as Dovecot leaves it: its bookkeeping files and unfinished
+/// deliveries in tmp/ are not reports and not errors.
+#[test]
+fn maildir_bookkeeping_is_passed_over() {
+    let tmp = tempfile::tempdir().unwrap();
+    let m = tmp.path().join("Maildir");
+    let r = |org: &str| eml(&report(org, 1, "example.test", 10, &[]));
+    write(&m, "cur/1764288000.M1P1.host:2,S", &r("A"));
+    write(&m, "new/1764288001.M2P1.host", &r("B"));
+    write(&m, "tmp/1764288002.M3P1.host", &r("C")[..100]);
+    write(
+        &m,
+        "dovecot-uidlist",
+        b"3 V1764288000 N3\n1 :1764288000.M1P1.host\n",
+    );
+    write(&m, "dovecot.index.log", &[0u8, 1, 2, 3]);
+    write(&m, "maildirfolder", b"");
+    write(&m, ".Reports/cur/1764288003.M4P1.host:2,S", &r("D"));
+    write(&m, ".Reports/maildirfolder", b"");
+    std::fs::create_dir_all(m.join(".Reports/new")).unwrap();
+    std::fs::create_dir_all(m.join(".Reports/tmp")).unwrap();
+    let (_, v) = run_json(&[m.to_str().unwrap()]);
+    assert_eq!(v["reports"], 3, "{v:#}");
+    assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
+}
+
+/// Files too large to be a report are refused without being read whole.
+#[test]
+fn oversized_files_and_messages_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    write(
+        d,
+        "good.json",
+        report("A", 1, "example.test", 10, &[])
+            .to_string()
+            .as_bytes(),
+    );
+    let huge = std::fs::File::create(d.join("huge.json")).unwrap();
+    huge.set_len(65 * 1024 * 1024).unwrap();
+    let mut mbox = b"From a@b.test Sat Nov 28 00:00:00 2026\r\nSubject: big\r\n\r\n".to_vec();
+    let line = [b'x'; 1000];
+    while mbox.len() < 33 * 1024 * 1024 {
+        mbox.extend_from_slice(&line);
+        mbox.extend_from_slice(b"\r\n");
+    }
+    mbox.extend_from_slice(b"From tlsrpt@reporter.test Sat Nov 28 00:00:00 2026\r\n");
+    mbox.extend_from_slice(&eml(&report("B", 1, "example.test", 10, &[])));
+    write(d, "big.mbox", &mbox);
+    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(v["reports"], 2, "{v:#}");
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors
+            .iter()
+            .any(|e| e["path"].as_str().unwrap().ends_with("huge.json")
+                && e["reason"].as_str().unwrap().contains("larger than 64 MiB"))
+    );
+    assert!(errors.iter().any(
+        |e| e["path"].as_str().unwrap().contains("big.mbox (message 1)")
+            && e["reason"].as_str().unwrap().contains("larger than 32 MiB")
+    ));
+}
+
+/// Datetimes as some reporters write them, and internationalised domain
+/// names in either form, counted together.
+#[test]
+fn lenient_dates_and_internationalised_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for (i, (start, domain)) in [
+        ("2026-11-01T00:00:00+0000", "bücher.example"),
+        ("2026-11-02 00:00:00 UTC", "xn--bcher-kva.example"),
+        ("1793664000", "BÜCHER.example."),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut r = report(&format!("R{i}"), i as u32 + 1, domain, 10, &[]);
+        r["date-range"]["start-datetime"] = json!(start);
+        write(d, &format!("{i}.json"), r.to_string().as_bytes());
+    }
+    let (_, v) = run_json(&[d.to_str().unwrap(), "--domain", "bücher.example"]);
+    assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
+    let domains = v["domains"].as_array().unwrap();
+    assert_eq!(domains.len(), 1, "{v:#}");
+    assert_eq!(domains[0]["domain"], "xn--bcher-kva.example");
+    assert_eq!(domains[0]["sts_reporters"], 3);
+    assert_eq!(domains[0]["start"], "2026-11-01T00:00:00Z");
+    let notes = v["oddities"].to_string();
+    assert!(
+        notes.contains("not RFC 3339") && notes.contains("Unix time"),
+        "{notes}"
+    );
+}
+
+#[test]
+fn advice_without_a_host_and_an_unmatched_domain() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = report("A", 1, "example.test", 10, &[("validation-failure", "", 3)]);
+    write(tmp.path(), "a.json", r.to_string().as_bytes());
+    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    let fix = v["domains"][0]["blocking"][0]["fix"].as_str().unwrap();
+    assert!(
+        fix.contains("mtasts check example.test") && !fix.contains("mx: the MX host"),
+        "{fix}"
+    );
+    let out = mtasts()
+        .args([
+            "report",
+            tmp.path().to_str().unwrap(),
+            "--domain",
+            "nomatch.example",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("no report covered nomatch.example"), "{text}");
 }
