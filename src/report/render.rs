@@ -152,7 +152,10 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
         for r in &d.reasons {
             let _ = writeln!(out, "  {red}✗{red:#} {r}");
         }
-        blocking_lines(&mut out, &d.blocking);
+        if !d.blocking.is_empty() {
+            let _ = writeln!(out, "  blocking failures:");
+            blocking_lines(&mut out, &d.blocking);
+        }
         if !d.earlier_failures.is_empty() {
             let _ = writeln!(
                 out,

@@ -889,3 +889,118 @@ fn advice_without_a_host_and_an_unmatched_domain() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("no report covered nomatch.example"), "{text}");
 }
+
+/// The example in README.md is a real run: these inputs, through the real
+/// binary, print exactly what the README shows.
+/// `MTASTS_UPDATE_README=1 cargo test readme` rewrites the README's copy.
+#[test]
+fn readme_example_is_a_real_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let maildir = tmp.path().join("Maildir/.TLS-Reports");
+    let reports = tmp.path().join("reports");
+    for sub in ["cur", "new", "tmp"] {
+        std::fs::create_dir_all(maildir.join(sub)).unwrap();
+    }
+    let policy = |domain: &str, mx: &[&str]| {
+        let mut lines = vec!["version: STSv1".to_string(), "mode: testing".into()];
+        lines.extend(mx.iter().map(|m| format!("mx: {m}.{domain}")));
+        lines.push("max_age: 86400".into());
+        lines
+    };
+    let one = |org: &str,
+               day: u32,
+               domain: &str,
+               lines: &[String],
+               ok: u64,
+               fail: Option<(&str, u64)>| {
+        let mut r = report(org, day, domain, ok, &[]);
+        r["report-id"] = json!(format!("{day:02}-{}@{domain}", org.to_lowercase()));
+        r["policies"][0]["policy"]["policy-string"] = json!(lines);
+        r["policies"][0]["policy"]["mx-host"] = json!([format!("*.{domain}")]);
+        if let Some((result, n)) = fail {
+            r["policies"][0]["summary"]["total-failure-session-count"] = json!(n);
+            r["policies"][0]["failure-details"] = json!([{
+                "result-type": result,
+                "sending-mta-ip": if org == "Google" { "209.85.220.41" } else { "40.107.22.60" },
+                "receiving-mx-hostname": format!("mx2.{domain}"),
+                "receiving-ip": "203.0.113.25",
+                "failed-session-count": n,
+            }]);
+        }
+        r
+    };
+    let (old, new) = (
+        policy("fabrikam.com", &["mx1"]),
+        policy("fabrikam.com", &["mx1", "mx2"]),
+    );
+    for day in 1..=16 {
+        let contoso = policy("contoso.com", &["mx1", "mx2"]);
+        let fabrikam = if day <= 4 { &old } else { &new };
+        let google = [
+            one("Google", day, "contoso.com", &contoso, 300, None),
+            one(
+                "Google",
+                day,
+                "fabrikam.com",
+                fabrikam,
+                120,
+                (day <= 4).then_some(("validation-failure", 6)),
+            ),
+        ];
+        for (i, r) in google.iter().enumerate() {
+            write(
+                &reports,
+                &format!("google.com!{i}!{day:02}.json.gz"),
+                &gz(r.to_string().as_bytes()),
+            );
+        }
+        let microsoft = [
+            one("Microsoft", day, "contoso.com", &contoso, 180, None),
+            one(
+                "Microsoft",
+                day,
+                "fabrikam.com",
+                fabrikam,
+                90,
+                (day == 12).then_some(("certificate-expired", 12)),
+            ),
+        ];
+        for (i, r) in microsoft.iter().enumerate() {
+            write(
+                &maildir,
+                &format!("cur/17640{day:02}{i}.M1P1.mx:2,S"),
+                &eml(r),
+            );
+        }
+        // Yahoo kept the old fabrikam.com policy: its id never changed.
+        let yahoo = one("Yahoo", day, "fabrikam.com", &old, 40, None);
+        write(
+            &maildir,
+            &format!("new/17641{day:02}.M2P1.mx"),
+            &eml(&yahoo),
+        );
+    }
+    let out = mtasts()
+        .arg("report")
+        .args([&maildir, &reports])
+        .args(["--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let shown = String::from_utf8(out.stdout).unwrap();
+    let readme_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&readme_path).unwrap();
+    let command = "$ mtasts report ~/Maildir/.TLS-Reports/ reports/\n";
+    let start = readme.find(command).expect("the README shows the command") + command.len();
+    let end = start + readme[start..].find("```").unwrap();
+    if std::env::var_os("MTASTS_UPDATE_README").is_some() {
+        let updated = format!("{}{}{}", &readme[..start], shown, &readme[end..]);
+        std::fs::write(&readme_path, updated).unwrap();
+        return;
+    }
+    assert_eq!(
+        readme[start..end],
+        shown,
+        "README.md's report example is stale: run `MTASTS_UPDATE_README=1 cargo test readme`"
+    );
+}
