@@ -50,14 +50,33 @@ pub fn escape_bytes(b: &[u8]) -> String {
 }
 
 /// Printable ASCII without a backslash, the common case, needs no look at
-/// each character's Unicode properties. The check has no early exit
-/// within a chunk, so that it compiles to vector compares.
+/// each character's Unicode properties. Eight bytes are checked at a
+/// time, without an early exit: the strings are short (names, policy
+/// lines), and a report has dozens of them.
 fn plain_ascii(s: &str) -> bool {
-    s.as_bytes().chunks(32).all(|chunk| {
-        chunk
-            .iter()
-            .fold(true, |ok, &b| ok & (0x20..0x7f).contains(&b) & (b != b'\\'))
-    })
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    // Any byte below 0x20, at or above 0x7f, or a backslash.
+    let special = |x: u64| {
+        (x.wrapping_sub(ONES * 0x20) & !x & HIGH)
+            | (x & HIGH)
+            | zero(x ^ (ONES * 0x7f))
+            | zero(x ^ (ONES * u64::from(b'\\')))
+    };
+    let chunks = s.as_bytes().chunks_exact(8);
+    let tail = chunks.remainder();
+    let mut found = 0;
+    for chunk in chunks {
+        let mut word = [0; 8];
+        word.copy_from_slice(chunk);
+        found |= special(u64::from_le_bytes(word));
+    }
+    // The tail, padded with a plain letter.
+    let mut word = [b'a'; 8];
+    word[..tail.len()].copy_from_slice(tail);
+    found |= special(u64::from_le_bytes(word));
+    found == 0
 }
 
 fn needs_escape(c: char) -> bool {
@@ -96,6 +115,25 @@ mod tests {
             }
             proptest::prop_assert!(!escape(&s).chars().any(|c| c.is_control()));
         }
+    }
+
+    /// Every ASCII byte at every position of words and tails: the
+    /// word-at-a-time check has no borrow or carry mistakes.
+    #[test]
+    fn fast_path_is_exact_for_every_byte_and_position() {
+        for len in 1..=17 {
+            for at in 0..len {
+                for b in 0u8..0x80 {
+                    let mut bytes = vec![b'x'; len];
+                    bytes[at] = b;
+                    let s = String::from_utf8(bytes).unwrap();
+                    let plain = (0x20..0x7f).contains(&b) && b != b'\\';
+                    assert_eq!(plain_ascii(&s), plain, "{len} {at} {b:#x}");
+                }
+            }
+        }
+        assert!(!plain_ascii("é"));
+        assert!(plain_ascii(""));
     }
 
     #[test]
