@@ -1,9 +1,7 @@
-use std::io::IsTerminal;
-
 use crate::cli::ReportArgs;
 use crate::error::Error;
 use crate::report::render::{self, Totals};
-use crate::report::{Collector, Thresholds};
+use crate::report::{Collector, Progress, Thresholds};
 use crate::{Outcome, Result};
 
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
@@ -18,25 +16,14 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
             });
         }
     }
-    let progress = std::io::stderr().is_terminal().then(|| {
-        let bar = indicatif::ProgressBar::new_spinner();
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} files read {elapsed}")
-                .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
-        );
-        bar
-    });
     let mut c = Collector::new(
         args.domain.as_ref().map(|d| d.to_string()),
-        progress.clone(),
+        Progress::for_stderr(),
     );
     for p in &args.paths {
         c.add_path(p);
     }
     c.finish();
-    if let Some(bar) = progress {
-        bar.finish_and_clear();
-    }
     let thresholds = Thresholds {
         min_reporters: usize::from(args.min_reporters),
         min_days: usize::from(args.min_days),

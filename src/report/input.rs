@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::gzip::{Gunzip, Inflater};
 use super::parse::{self, Oddity};
+use super::progress::Progress;
 use super::summary::Aggregates;
 
 /// Largest file read whole (an mbox is streamed instead).
@@ -58,7 +59,7 @@ pub struct Collector {
     pub oddities: Vec<(String, Oddity)>,
     pub files: usize,
     only: Option<String>,
-    progress: Option<indicatif::ProgressBar>,
+    progress: Option<Progress>,
     roots: Vec<PathBuf>,
 }
 
@@ -67,7 +68,7 @@ pub struct Collector {
 const BATCH: usize = 64;
 
 impl Collector {
-    pub fn new(only: Option<String>, progress: Option<indicatif::ProgressBar>) -> Collector {
+    pub fn new(only: Option<String>, progress: Option<Progress>) -> Collector {
         Collector {
             agg: Aggregates::default(),
             errors: Vec::new(),
@@ -101,9 +102,9 @@ impl Collector {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
                     let rx = Arc::clone(&rx);
-                    let (ids, only, progress) = (&ids, &self.only, &self.progress);
+                    let (ids, only, progress) = (&ids, &self.only, self.progress.as_ref());
                     scope.spawn(move || {
-                        let mut w = Worker::new(only.clone(), ids);
+                        let mut w = Worker::new(only.clone(), ids, progress);
                         loop {
                             // The lock is held only while taking a batch.
                             let batch = match rx.lock() {
@@ -115,7 +116,7 @@ impl Collector {
                                 w.add_file(path);
                             }
                             if let Some(p) = progress {
-                                p.inc(batch.len() as u64);
+                                p.read(batch.len());
                             }
                         }
                         w.into_parts()
@@ -128,6 +129,7 @@ impl Collector {
                 batch: Vec::with_capacity(BATCH),
                 files: 0,
                 errors: Vec::new(),
+                progress: self.progress.as_ref(),
             };
             for root in &roots {
                 walk.add_path(root);
@@ -136,6 +138,9 @@ impl Collector {
             let workers: Vec<Option<Parts>> = handles.into_iter().map(|h| h.join().ok()).collect();
             (walked, workers)
         });
+        if let Some(p) = &self.progress {
+            p.finish();
+        }
         self.files += walked.0;
         self.errors.extend(walked.1);
         if workers.iter().any(Option::is_none) {
@@ -189,14 +194,15 @@ fn is_mbox(data: &[u8]) -> bool {
 }
 
 /// Finding the files under the paths given, in batches for the workers.
-struct Walk {
+struct Walk<'p> {
     tx: std::sync::mpsc::SyncSender<Vec<PathBuf>>,
     batch: Vec<PathBuf>,
     files: usize,
     errors: Vec<SourceError>,
+    progress: Option<&'p Progress>,
 }
 
-impl Walk {
+impl Walk<'_> {
     fn error(&mut self, path: &Path, reason: impl Into<String>) {
         self.errors.push(SourceError::new(&path.display(), reason));
     }
@@ -280,6 +286,9 @@ impl Walk {
 
     fn push(&mut self, path: PathBuf) {
         self.files += 1;
+        if let Some(p) = self.progress {
+            p.found(self.files);
+        }
         self.batch.push(path);
         if self.batch.len() == BATCH {
             self.send();
@@ -296,6 +305,9 @@ impl Walk {
     fn finish(mut self) -> (usize, Vec<SourceError>) {
         if !self.batch.is_empty() {
             self.send();
+        }
+        if let Some(p) = self.progress {
+            p.walked(self.files);
         }
         (self.files, self.errors)
     }
@@ -316,6 +328,7 @@ struct Worker<'a> {
     buf: Vec<u8>,
     /// Decompressed reports, reused likewise.
     unzipped: Vec<u8>,
+    progress: Option<&'a Progress>,
 }
 
 /// A buffer to reuse for the next file, unless an outsized input grew it:
@@ -335,7 +348,11 @@ struct Parts {
 }
 
 impl<'a> Worker<'a> {
-    fn new(only: Option<String>, ids: &'a Mutex<HashSet<String>>) -> Worker<'a> {
+    fn new(
+        only: Option<String>,
+        ids: &'a Mutex<HashSet<String>>,
+        progress: Option<&'a Progress>,
+    ) -> Worker<'a> {
         Worker {
             agg: Aggregates::default(),
             errors: Vec::new(),
@@ -345,6 +362,7 @@ impl<'a> Worker<'a> {
             inflater: Inflater::new(),
             buf: Vec::new(),
             unzipped: Vec::new(),
+            progress,
         }
     }
 
@@ -552,6 +570,9 @@ impl<'a> Worker<'a> {
             let boundary = n == 0 || (at_line_start && line.starts_with(b"From "));
             at_line_start = line.ends_with(b"\n");
             if boundary {
+                if let Some(p) = self.progress {
+                    p.read(0);
+                }
                 if index > 0 {
                     let shown = format!("{label} (message {index})");
                     if oversized {

@@ -9,9 +9,11 @@ mod gzip;
 pub mod input;
 mod json;
 pub mod parse;
+pub mod progress;
 pub mod render;
 pub mod summary;
 
 pub use input::{Collector, SourceError};
 pub use parse::{Oddity, Report};
+pub use progress::Progress;
 pub use summary::{Aggregates, DomainSummary, Thresholds};

@@ -1004,3 +1004,41 @@ fn readme_example_is_a_real_run() {
         "README.md's report example is stale: run `MTASTS_UPDATE_README=1 cargo test readme`"
     );
 }
+
+/// Progress goes to stderr only when it is a terminal, and only for large
+/// inputs: `script` gives the command a terminal.
+#[test]
+fn progress_only_on_a_terminal_and_for_large_inputs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (small, large) = (tmp.path().join("small"), tmp.path().join("large"));
+    for i in 0..1200 {
+        let r = report("A", 1, "example.test", 10, &[]).to_string();
+        if i < 10 {
+            write(&small, &format!("{i}.json"), r.as_bytes());
+        }
+        write(&large, &format!("{i}.json"), r.as_bytes());
+    }
+    let bin = assert_cmd::cargo::cargo_bin("mtasts");
+    let on_terminal = |dir: &Path| {
+        let line = format!("{} report --json {}", bin.display(), dir.display());
+        let out = std::process::Command::new("script")
+            .args(["-qec", &line, "/dev/null"])
+            .output()
+            .expect("script(1), from util-linux, gives the command a terminal");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let shown = on_terminal(&large);
+    assert!(shown.contains("files read"), "{shown}");
+    let shown = on_terminal(&small);
+    assert!(!shown.contains("files read"), "{shown}");
+    // Not a terminal: nothing on stderr, however large.
+    let out = mtasts()
+        .args(["report", "--json", large.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
