@@ -2,7 +2,7 @@
 //! messages (`.eml`), mbox files, Maildir folders and directories of
 //! these. Containers are recognised by content, not by name.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Display;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Seek};
@@ -15,7 +15,7 @@ use serde::Serialize;
 use super::gzip::{Gunzip, Inflater};
 use super::parse::{self, Oddity};
 use super::progress::Progress;
-use super::summary::Aggregates;
+use super::summary::{Aggregates, reporter_key};
 
 /// Largest file read whole (an mbox is streamed instead).
 const MAX_FILE: u64 = 64 * 1024 * 1024;
@@ -93,7 +93,7 @@ impl Collector {
         let threads = std::thread::available_parallelism()
             .map_or(1, |n| n.get())
             .clamp(1, 8);
-        let ids = Mutex::new(HashSet::new());
+        let ids = Mutex::new(Seen::default());
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PathBuf>>(threads * 4);
         // Only the workers hold the receiver: were they all gone, the walk
         // would get an error from send instead of waiting forever.
@@ -155,6 +155,10 @@ impl Collector {
             self.errors.extend(w.errors);
             self.oddities.extend(w.oddities);
         }
+        match ids.lock() {
+            Ok(seen) => self.oddities.extend(seen.notes()),
+            Err(poisoned) => self.oddities.extend(poisoned.into_inner().notes()),
+        }
         // Workers interleave: sort for a stable report.
         self.errors.sort_by(|a, b| a.path.cmp(&b.path));
         self.oddities.sort_by(|a, b| a.0.cmp(&b.0));
@@ -191,6 +195,53 @@ fn is_mbox(data: &[u8]) -> bool {
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(data.len());
     data[start..].starts_with(b"From ")
+}
+
+/// Reports seen, by reporter and report-id (RFC 8460 §4.4: the id is
+/// unique per reporter, not across reporters).
+#[derive(Default)]
+struct Seen {
+    copies: HashMap<String, u32>,
+    /// Reports seen more than once: (organisation, id) as shown.
+    repeated: BTreeMap<String, (String, String)>,
+}
+
+impl Seen {
+    fn count(&mut self, organization: &str, id: &str) -> bool {
+        let key = format!("{}\0{id}", reporter_key(organization));
+        let n = self.copies.entry(key.clone()).or_default();
+        *n += 1;
+        if *n == 1 {
+            return true;
+        }
+        // The smallest spelling, whichever copy came first.
+        let shown = (organization.to_string(), id.to_string());
+        match self.repeated.get_mut(&key) {
+            Some(s) if *s <= shown => {}
+            Some(s) => *s = shown,
+            None => {
+                self.repeated.insert(key, shown);
+            }
+        }
+        false
+    }
+
+    /// One note per report seen more than once.
+    fn notes(&self) -> Vec<(String, Oddity)> {
+        self.repeated
+            .iter()
+            .map(|(key, (organization, id))| {
+                let n = self.copies.get(key).copied().unwrap_or(2);
+                (
+                    format!("report {id} from {organization}"),
+                    Oddity {
+                        report_id: Some(id.clone()),
+                        note: format!("read {n} times; counted once"),
+                    },
+                )
+            })
+            .collect()
+    }
 }
 
 /// Finding the files under the paths given, in batches for the workers.
@@ -319,8 +370,8 @@ struct Worker<'a> {
     errors: Vec<SourceError>,
     oddities: Vec<(String, Oddity)>,
     only: Option<String>,
-    /// Report ids seen by any worker, for deduplication.
-    ids: &'a Mutex<HashSet<String>>,
+    /// Reports seen by any worker, for deduplication.
+    ids: &'a Mutex<Seen>,
     /// One decompressor for every report: allocating a fresh one per
     /// report would cost more than most reports take to decompress.
     inflater: Option<Inflater>,
@@ -350,7 +401,7 @@ struct Parts {
 impl<'a> Worker<'a> {
     fn new(
         only: Option<String>,
-        ids: &'a Mutex<HashSet<String>>,
+        ids: &'a Mutex<Seen>,
         progress: Option<&'a Progress>,
     ) -> Worker<'a> {
         Worker {
@@ -378,12 +429,14 @@ impl<'a> Worker<'a> {
         self.errors.push(SourceError::new(label, reason));
     }
 
-    /// True the first time `id` is seen by any worker.
-    fn first_time(&self, id: &str) -> bool {
-        match self.ids.lock() {
-            Ok(mut set) => set.insert(id.to_string()),
-            Err(poisoned) => poisoned.into_inner().insert(id.to_string()),
-        }
+    /// True the first time this organisation's report `id` is seen by
+    /// any worker.
+    fn first_time(&self, organization: &str, id: &str) -> bool {
+        let mut seen = match self.ids.lock() {
+            Ok(seen) => seen,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        seen.count(organization, id)
     }
 
     fn add_file(&mut self, path: &Path) {
@@ -473,27 +526,24 @@ impl<'a> Worker<'a> {
         self.add_message(label, bytes, depth)
     }
 
+    /// A report, counted unless the same organisation's report of the
+    /// same id was already counted. What is odd about it is noted either
+    /// way, so that the notes do not depend on which copy came first.
     fn add_json(&mut self, label: &dyn Display, bytes: &[u8]) {
         match parse::parse(bytes) {
-            Ok((report, odd)) => match report.report_id.as_deref() {
-                Some(id) if !self.first_time(id) => {
-                    self.agg.duplicates += 1;
-                    let note = "duplicate report-id; counted once".to_string();
-                    let oddity = Oddity {
-                        report_id: Some(id.to_string()),
-                        note,
-                    };
-                    self.oddities.push((shown(label), oddity));
+            Ok((report, odd)) => {
+                if !odd.is_empty() {
+                    let label = shown(label);
+                    self.oddities
+                        .extend(odd.into_iter().map(|o| (label.clone(), o)));
                 }
-                _ => {
-                    self.agg.add(report, self.only.as_deref());
-                    if !odd.is_empty() {
-                        let label = shown(label);
-                        self.oddities
-                            .extend(odd.into_iter().map(|o| (label.clone(), o)));
+                match report.report_id.as_deref() {
+                    Some(id) if !self.first_time(&report.organization, id) => {
+                        self.agg.duplicates += 1;
                     }
+                    _ => self.agg.add(report, self.only.as_deref()),
                 }
-            },
+            }
             Err(reason) => self.error(label, reason),
         }
     }

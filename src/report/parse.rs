@@ -53,6 +53,10 @@ pub struct Oddity {
     pub note: String,
 }
 
+/// The organisation of a report that names none: shown, never counted
+/// as a reporter towards the verdict.
+pub const UNKNOWN_REPORTER: &str = "(unknown reporter)";
+
 pub const KNOWN_RESULT_TYPES: [&str; 11] = [
     "starttls-not-supported",
     "certificate-host-mismatch",
@@ -255,10 +259,15 @@ fn description<'a>(
             "policy-domain" => t.domain = Some(r.scalar()?),
             "policy-string" => {
                 t.string = Some(match r.peek() {
-                    Kind::Array => match lines(r, budget)? {
-                        Some(joined) => PolicyString::Lines(joined),
-                        None => PolicyString::Other,
-                    },
+                    Kind::Array => {
+                        let dropped = budget.dropped.get();
+                        match lines(r, budget)? {
+                            // Cut short by the budget: not the policy seen.
+                            Some(_) if budget.dropped.get() > dropped => PolicyString::Other,
+                            Some(joined) => PolicyString::Lines(joined),
+                            None => PolicyString::Other,
+                        }
+                    }
                     Kind::String => match r.scalar()? {
                         Scalar::Str(s) => PolicyString::Str(s),
                         _ => PolicyString::Other,
@@ -501,7 +510,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| {
             odd.push("no organization-name".into());
-            Cow::Borrowed("(unknown reporter)")
+            Cow::Borrowed(UNKNOWN_REPORTER)
         });
     let range = is_object(raw.range).ok_or("no date-range")?;
     let start = text(range.start).ok_or("no date-range.start-datetime")?;
@@ -512,6 +521,14 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
         .ok_or_else(|| format!("end-datetime '{end}' is not a date"))?;
     if end < start {
         odd.push("the date range ends before it starts".into());
+    }
+    // A day of slack for clocks; beyond it, the dates are made up, and
+    // would make whatever policy the report shows look the newest.
+    if start > Utc::now() + chrono::Duration::days(1) {
+        return Err(format!(
+            "start-datetime {} is in the future; not a real report",
+            start.format("%Y-%m-%dT%H:%M:%SZ")
+        ));
     }
     let Some(Arr::Is(list)) = raw.policies else {
         return Err("no policies array".into());
@@ -535,6 +552,10 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
             continue;
         };
         let policy_string = match policy.string.take() {
+            Some(PolicyString::Lines(joined)) if joined.is_empty() => {
+                odd.push(format!("policies[{i}].policy-string is empty"));
+                None
+            }
             Some(PolicyString::Lines(joined)) => Some(Cow::Owned(joined)),
             Some(PolicyString::Str(s)) => {
                 odd.push(format!(
@@ -542,7 +563,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
                 ));
                 let mut joined = String::with_capacity(s.len());
                 push_lines(&mut joined, &s);
-                Some(Cow::Owned(joined))
+                (!joined.is_empty()).then_some(Cow::Owned(joined))
             }
             Some(PolicyString::Other) | None => {
                 if policy_type == "sts" {

@@ -125,7 +125,7 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
             );
         }
         let several = d.policy_strings.len() > 1;
-        for p in &d.policy_strings {
+        for p in d.policy_strings.iter().take(SHOWN) {
             let which = match (several, p.current) {
                 (false, _) => "policy",
                 (true, true) => "current policy",
@@ -142,13 +142,19 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
                 p.policy.replace('\n', " | ")
             );
         }
-        for s in &d.stale_reporters {
+        more(&mut out, d.policy_strings.len(), "policies");
+        for s in d.stale_reporters.iter().take(SHOWN) {
             let _ = writeln!(
                 out,
                 "  {yellow}!{yellow:#} {} still applied an earlier policy on {}, after the current one was first seen: senders fetch a new policy only when the id in _mta-sts.{} changes; publish a new id with every policy change (mtasts gen-record)",
                 s.reporter, s.last_report, d.domain
             );
         }
+        more(
+            &mut out,
+            d.stale_reporters.len(),
+            "reporters on an earlier policy",
+        );
         for r in &d.reasons {
             let _ = writeln!(out, "  {red}✗{red:#} {r}");
         }
@@ -195,6 +201,20 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
         );
     }
     out
+}
+
+/// Most policies and reporters listed per domain in the text output;
+/// `--json` lists them all.
+const SHOWN: usize = 10;
+
+fn more(out: &mut String, total: usize, what: &str) {
+    if total > SHOWN {
+        let _ = writeln!(
+            out,
+            "  … and {} more {what} (--json lists them all)",
+            total - SHOWN
+        );
+    }
 }
 
 fn blocking_lines(out: &mut String, list: &[super::summary::Blocking]) {

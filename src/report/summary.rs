@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
-use super::parse::Report;
+use super::parse::{Report, UNKNOWN_REPORTER};
+use crate::model::MxPattern;
 
 /// When a domain counts as ready to enforce.
 #[derive(Debug, Clone)]
@@ -18,72 +19,59 @@ pub struct Thresholds {
 struct DomainAgg {
     start: Option<DateTime<Utc>>,
     end: Option<DateTime<Utc>>,
-    reporters: BTreeSet<String>,
+    /// Reporting organisations: the key is the name in lower case, so that
+    /// "Google" and "google" are one reporter; the value is how it is
+    /// shown (the first in order of the spellings seen).
+    reporters: BTreeMap<String, String>,
     sessions: BTreeMap<String, (u64, u64)>,
     by_result: BTreeMap<String, u64>,
     by_mx: BTreeMap<String, u64>,
     by_ip: BTreeMap<String, u64>,
     trend: BTreeMap<NaiveDate, (u64, u64)>,
-    /// `sts` results by the policy string the reporter saw.
-    sts: BTreeMap<String, StsSeen>,
+    /// `sts` results by the policy string the reporter saw, by day.
+    sts: BTreeMap<String, Days>,
     /// `sts` results whose report did not say which policy was applied.
-    sts_unstated: StsSeen,
-    /// Each reporter's latest `sts` report: its day and the policy seen.
-    latest: BTreeMap<String, (NaiveDate, Option<String>)>,
+    unstated: Days,
+    /// The days each reporter (key) reported each policy: which policy it
+    /// applies now, and since when.
+    applied: BTreeMap<String, BTreeMap<String, BTreeSet<NaiveDate>>>,
 }
 
-/// What reporters said about one `sts` policy.
-#[derive(Debug, Default)]
-struct StsSeen {
+type Days = BTreeMap<NaiveDate, DayStats>;
+
+/// `sts` results of one day under one policy.
+#[derive(Debug, Default, Clone)]
+struct DayStats {
     reports: u64,
-    first: Option<NaiveDate>,
-    last: Option<NaiveDate>,
-    /// Reports whose day is `last`: among the policies seen most recently,
-    /// the one most reporters saw is taken as the current one.
-    on_last: u64,
-    /// Organisations that reported sessions under it.
+    /// Reporters (keys) that reported sessions.
     reporters: BTreeSet<String>,
-    /// Days on which sessions under it were reported.
-    days: BTreeSet<NaiveDate>,
     successful: u64,
     failed: u64,
     /// (result type, receiving MX) → failed sessions.
     failures: BTreeMap<(String, String), u64>,
 }
 
-impl StsSeen {
-    fn seen(&mut self, day: NaiveDate, reports: u64) {
-        self.reports = self.reports.saturating_add(reports);
-        self.first = Some(self.first.map_or(day, |f| f.min(day)));
-        match self.last {
-            Some(l) if l > day => {}
-            Some(l) if l == day => self.on_last = self.on_last.saturating_add(reports),
-            _ => {
-                self.last = Some(day);
-                self.on_last = reports;
-            }
-        }
-    }
-
-    fn merge(&mut self, o: StsSeen) {
-        if let Some(first) = o.first {
-            self.first = Some(self.first.map_or(first, |f| f.min(first)));
-        }
-        if let Some(last) = o.last {
-            // The other side's reports on its last day, then the rest.
-            self.seen(last, o.on_last);
-            self.reports = self
-                .reports
-                .saturating_add(o.reports.saturating_sub(o.on_last));
-        }
-        self.reporters.extend(o.reporters);
-        self.days.extend(o.days);
+impl DayStats {
+    fn merge(&mut self, o: &DayStats) {
+        add(&mut self.reports, o.reports);
+        self.reporters.extend(o.reporters.iter().cloned());
         add(&mut self.successful, o.successful);
         add(&mut self.failed, o.failed);
-        for (k, n) in o.failures {
-            add(self.failures.entry(k).or_default(), n);
+        for (k, n) in &o.failures {
+            add(self.failures.entry(k.clone()).or_default(), *n);
         }
     }
+}
+
+fn merge_days(into: &mut Days, from: Days) {
+    for (day, stats) in from {
+        into.entry(day).or_default().merge(&stats);
+    }
+}
+
+/// What the reporter `name` is keyed by.
+pub fn reporter_key(name: &str) -> String {
+    name.to_lowercase()
 }
 
 /// Everything read so far. Only aggregates are kept, never the reports.
@@ -153,6 +141,9 @@ pub struct DomainSummary {
     pub sts_reporters: usize,
     /// Days with sessions under the current sts policy (`--min-days`).
     pub sts_days: usize,
+    /// The first day a reporter applied the current policy: the count of
+    /// days and reporters starts there.
+    pub current_since: Option<String>,
     pub sessions: BTreeMap<String, Sessions>,
     pub failures_by_result_type: BTreeMap<String, u64>,
     pub failures_by_mx: BTreeMap<String, u64>,
@@ -177,12 +168,6 @@ fn slot<'m, T: Default>(map: &'m mut BTreeMap<String, T>, key: &str) -> &'m mut 
     map.get_mut(key).expect("inserted just above")
 }
 
-fn note(set: &mut BTreeSet<String>, key: &str) {
-    if !set.contains(key) {
-        set.insert(key.to_string());
-    }
-}
-
 /// Counts come from reports anyone can mail in: they saturate, never wrap.
 fn add(total: &mut u64, n: u64) {
     *total = total.saturating_add(n);
@@ -194,6 +179,8 @@ impl Aggregates {
     pub fn add(&mut self, report: Report<'_>, only: Option<&str>) {
         self.reports += 1;
         let day = report.start.date_naive();
+        let key = reporter_key(&report.organization);
+        let counts = report.organization != UNKNOWN_REPORTER;
         for p in report.policies {
             if only.is_some_and(|d| d != p.policy_domain) {
                 continue;
@@ -201,7 +188,14 @@ impl Aggregates {
             let agg = slot(&mut self.domains, &p.policy_domain);
             agg.start = Some(agg.start.map_or(report.start, |s| s.min(report.start)));
             agg.end = Some(agg.end.map_or(report.end, |e| e.max(report.end)));
-            note(&mut agg.reporters, &report.organization);
+            match agg.reporters.get_mut(&key) {
+                Some(shown) if shown.as_str() <= report.organization.as_ref() => {}
+                Some(shown) => *shown = report.organization.to_string(),
+                None => {
+                    agg.reporters
+                        .insert(key.clone(), report.organization.to_string());
+                }
+            }
             let s = slot(&mut agg.sessions, &p.policy_type);
             s.0 = s.0.saturating_add(p.successful);
             s.1 = s.1.saturating_add(p.failed);
@@ -221,35 +215,27 @@ impl Aggregates {
                 continue;
             }
             let policy = p.policy_string.as_deref();
-            let seen = match policy {
+            let days = match policy {
                 Some(ps) => slot(&mut agg.sts, ps),
-                None => &mut agg.sts_unstated,
+                None => &mut agg.unstated,
             };
-            seen.seen(day, 1);
-            if p.successful.saturating_add(p.failed) > 0 {
-                note(&mut seen.reporters, &report.organization);
-                seen.days.insert(day);
+            let stats = days.entry(day).or_default();
+            add(&mut stats.reports, 1);
+            if counts
+                && p.successful.saturating_add(p.failed) > 0
+                && !stats.reporters.contains(&key)
+            {
+                stats.reporters.insert(key.clone());
             }
-            add(&mut seen.successful, p.successful);
-            add(&mut seen.failed, p.failed);
+            add(&mut stats.successful, p.successful);
+            add(&mut stats.failed, p.failed);
             for f in p.failures {
                 let mx = f.receiving_mx_hostname.unwrap_or_default();
-                let key = (f.result_type.into_owned(), mx.into_owned());
-                add(seen.failures.entry(key).or_default(), f.count);
+                let k = (f.result_type.into_owned(), mx.into_owned());
+                add(stats.failures.entry(k).or_default(), f.count);
             }
-            if policy.is_some() {
-                let latest = slot(&mut agg.latest, &report.organization);
-                // On the same day, the larger policy: the same answer
-                // whichever worker read which report.
-                if latest.1.is_none()
-                    || latest.0 < day
-                    || (latest.0 == day && policy > latest.1.as_deref())
-                {
-                    latest.0 = day;
-                    if latest.1.as_deref() != policy {
-                        latest.1 = policy.map(str::to_string);
-                    }
-                }
+            if let (Some(ps), true) = (policy, counts) {
+                slot(slot(&mut agg.applied, &key), ps).insert(day);
             }
         }
     }
@@ -268,7 +254,12 @@ impl Aggregates {
                 (Some(x), Some(y)) => Some(x.max(y)),
                 (x, y) => x.or(y),
             };
-            a.reporters.extend(o.reporters);
+            for (k, shown) in o.reporters {
+                let e = a.reporters.entry(k).or_insert_with(|| shown.clone());
+                if shown < *e {
+                    *e = shown;
+                }
+            }
             for (k, (s, f)) in o.sessions {
                 let e = a.sessions.entry(k).or_default();
                 add(&mut e.0, s);
@@ -288,17 +279,14 @@ impl Aggregates {
                     add(target.entry(k).or_default(), n);
                 }
             }
-            for (k, seen) in o.sts {
-                a.sts.entry(k).or_default().merge(seen);
+            for (k, days) in o.sts {
+                merge_days(a.sts.entry(k).or_default(), days);
             }
-            a.sts_unstated.merge(o.sts_unstated);
-            for (org, (day, policy)) in o.latest {
-                match a.latest.get_mut(&org) {
-                    Some(mine) if (mine.0, &mine.1) >= (day, &policy) => {}
-                    Some(mine) => *mine = (day, policy),
-                    None => {
-                        a.latest.insert(org, (day, policy));
-                    }
+            merge_days(&mut a.unstated, o.unstated);
+            for (r, policies) in o.applied {
+                let mine = a.applied.entry(r).or_default();
+                for (p, days) in policies {
+                    mine.entry(p).or_default().extend(days);
                 }
             }
         }
@@ -316,27 +304,86 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The policy the verdict is about: among those seen on the latest day
-/// any policy was seen, the one in most reports of that day.
-fn current_policy(a: &DomainAgg) -> Option<&str> {
-    a.sts
-        .iter()
-        .max_by(|x, y| {
-            (x.1.last, x.1.on_last)
-                .cmp(&(y.1.last, y.1.on_last))
-                // Equal: the first in order, so that the choice is stable.
-                .then_with(|| y.0.cmp(x.0))
-        })
-        .map(|(p, _)| p.as_str())
+/// What one reporter applies now: its latest policy, since when (the
+/// first day after it last reported another one), and its latest day.
+struct Applies<'a> {
+    policy: &'a str,
+    since: NaiveDate,
+    last: NaiveDate,
+    /// Whether it applied another policy before: a switch, which only a
+    /// newly served policy causes.
+    switched: bool,
 }
 
-fn blocking_list(failures: &BTreeMap<(String, String), u64>, domain: &str) -> Vec<Blocking> {
+fn applies(policies: &BTreeMap<String, BTreeSet<NaiveDate>>) -> Option<Applies<'_>> {
+    // The policy of the latest day; on a tie, the larger string, so that
+    // the answer does not depend on reading order.
+    let (policy, days) = policies
+        .iter()
+        .filter_map(|(p, d)| Some((p, d, *d.last()?)))
+        .max_by(|x, y| x.2.cmp(&y.2).then_with(|| x.0.cmp(y.0)))
+        .map(|(p, d, _)| (p, d))?;
+    let last = *days.last()?;
+    let others_last = policies
+        .iter()
+        .filter(|(p, _)| *p != policy)
+        .filter_map(|(_, d)| d.last())
+        .max();
+    let since = match others_last {
+        Some(o) => days.range(o.succ_opt()?..).next().copied().unwrap_or(last),
+        None => *days.first()?,
+    };
+    Some(Applies {
+        policy,
+        since,
+        last,
+        switched: others_last.is_some(),
+    })
+}
+
+/// The policy the verdict is about, and the day it took effect. Among
+/// the policies reporters apply now, the one that appeared last: a policy
+/// appears when a reporter switches to it (only a newly served policy
+/// makes a reporter switch; one that keeps applying an old policy is a
+/// cache that was never told to refetch), or, if none switched to it, on
+/// the first day it was reported. On a tie, the one more reporters apply,
+/// then the larger string. It took effect on the first day a reporter that
+/// applies it now started to.
+fn current_policy<'a>(
+    now: &BTreeMap<&'a str, Applies<'a>>,
+    sts: &BTreeMap<String, Days>,
+) -> Option<(&'a str, NaiveDate)> {
+    // Policy → (latest switch to it, reporters applying it, effect).
+    let mut by_policy: BTreeMap<&str, (Option<NaiveDate>, usize, NaiveDate)> = BTreeMap::new();
+    for a in now.values() {
+        let e = by_policy.entry(a.policy).or_insert((None, 0, a.since));
+        if a.switched {
+            e.0 = e.0.max(Some(a.since));
+        }
+        e.1 += 1;
+        e.2 = e.2.min(a.since);
+    }
+    by_policy
+        .into_iter()
+        .map(|(p, (switch, n, effect))| {
+            let appeared = switch.or_else(|| sts.get(p).and_then(|d| d.keys().next().copied()));
+            (appeared, n, p, effect)
+        })
+        .max_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)))
+        .map(|(_, _, p, effect)| (p, effect))
+}
+
+fn blocking_list(
+    failures: &BTreeMap<(String, String), u64>,
+    domain: &str,
+    policy: Option<&str>,
+) -> Vec<Blocking> {
     let mut list: Vec<Blocking> = failures
         .iter()
         .filter(|(_, n)| **n > 0)
         .map(|((result, mx), n)| {
             let host = (!mx.is_empty()).then(|| mx.clone());
-            let (meaning, fix) = explain(result, host.as_deref(), domain);
+            let (meaning, fix) = explain(result, host.as_deref(), domain, policy);
             Blocking {
                 result_type: result.clone(),
                 receiving_mx_hostname: host,
@@ -346,48 +393,57 @@ fn blocking_list(failures: &BTreeMap<(String, String), u64>, domain: &str) -> Ve
             }
         })
         .collect();
-    list.sort_by_key(|b| std::cmp::Reverse(b.sessions));
+    list.sort_by(|a, b| {
+        b.sessions
+            .cmp(&a.sessions)
+            .then_with(|| a.result_type.cmp(&b.result_type))
+            .then_with(|| a.receiving_mx_hostname.cmp(&b.receiving_mx_hostname))
+    });
     list
 }
 
 fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummary {
-    let current = current_policy(a);
-    // The evidence: results under the current policy, and those whose
-    // reporter did not say (fetch errors, mostly).
-    let mut evidence = StsSeen::default();
-    let mut earlier = StsSeen::default();
-    for (p, seen) in &a.sts {
-        let into = if Some(p.as_str()) == current {
-            &mut evidence
-        } else {
-            &mut earlier
-        };
-        into.reporters.extend(seen.reporters.iter().cloned());
-        into.days.extend(seen.days.iter().copied());
-        add(&mut into.successful, seen.successful);
-        add(&mut into.failed, seen.failed);
-        for (k, n) in &seen.failures {
-            add(into.failures.entry(k.clone()).or_default(), *n);
+    let now: BTreeMap<&str, Applies<'_>> = a
+        .applied
+        .iter()
+        .filter_map(|(r, p)| Some((r.as_str(), applies(p)?)))
+        .collect();
+    let current = current_policy(&now, &a.sts);
+    let since = current.map(|c| c.1);
+    let in_effect = |day: &NaiveDate| since.is_none_or(|s| *day >= s);
+    // The evidence: from the day the current policy took effect, results
+    // under it and those whose reporter did not say (fetch errors, mostly).
+    // Everything else is history.
+    let mut evidence = DayStats::default();
+    let mut evidence_days = BTreeSet::new();
+    let mut earlier = DayStats::default();
+    let mut sort = |policy_is_current: bool, days: &Days| {
+        for (day, stats) in days {
+            if policy_is_current && in_effect(day) {
+                evidence.merge(stats);
+                if !stats.reporters.is_empty() {
+                    evidence_days.insert(*day);
+                }
+            } else {
+                earlier.merge(stats);
+            }
         }
+    };
+    for (p, days) in &a.sts {
+        sort(Some(p.as_str()) == current.map(|c| c.0), days);
     }
-    let u = &a.sts_unstated;
-    evidence.reporters.extend(u.reporters.iter().cloned());
-    evidence.days.extend(u.days.iter().copied());
-    add(&mut evidence.successful, u.successful);
-    add(&mut evidence.failed, u.failed);
-    for (k, n) in &u.failures {
-        add(evidence.failures.entry(k.clone()).or_default(), *n);
-    }
+    sort(true, &a.unstated);
     let sts_reporters = evidence.reporters.len();
-    let sts_days = evidence.days.len();
-    let under = if a.sts.len() > 1 {
+    let sts_days = evidence_days.len();
+    let several = a.sts.len() > 1;
+    let under = if several {
         "the current sts policy"
     } else {
         "the sts policy"
     };
 
     let mut reasons = Vec::new();
-    let mut blocking = blocking_list(&evidence.failures, domain);
+    let mut blocking = blocking_list(&evidence.failures, domain, current.map(|c| c.0));
     if evidence.failed > 0 {
         reasons.push(format!(
             "{} of {} sessions under {under} failed",
@@ -408,7 +464,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
             });
         }
     }
-    if a.sts.is_empty() && a.sts_unstated.reports == 0 {
+    if a.sts.is_empty() && a.unstated.is_empty() {
         let npf = a
             .sessions
             .get("no-policy-found")
@@ -419,54 +475,68 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
             "no report covers an sts policy".to_string()
         });
     } else {
+        let from = match (several, since) {
+            (true, Some(s)) => format!(" (in effect since {s})"),
+            _ => String::new(),
+        };
         if sts_reporters < t.min_reporters {
             reasons.push(format!(
-                "only {sts_reporters} reporting organisation{} reported sessions under {under}; at least {} are needed (--min-reporters)",
+                "only {sts_reporters} reporting organisation{} reported sessions under {under}{from}; at least {} are needed (--min-reporters)",
                 plural(sts_reporters),
                 t.min_reporters
             ));
         }
         if sts_days < t.min_days {
             reasons.push(format!(
-                "reports of sessions under {under} cover {sts_days} day{}; at least {} are needed (--min-days)",
+                "reports of sessions under {under}{from} cover {sts_days} day{}; at least {} are needed (--min-days)",
                 plural(sts_days),
                 t.min_days
             ));
         }
     }
-    let current_first = current.and_then(|p| a.sts.get(p)).and_then(|s| s.first);
-    let stale_reporters: Vec<StaleReporter> = a
-        .latest
-        .iter()
-        .filter_map(|(org, (day, policy))| {
-            let policy = policy.as_deref()?;
-            let since = current_first?;
-            (Some(policy) != current && *day >= since).then(|| StaleReporter {
-                reporter: org.clone(),
-                last_report: day.to_string(),
-                policy: policy.to_string(),
+    let shown = |key: &str| {
+        a.reporters
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| key.to_string())
+    };
+    let stale_reporters: Vec<StaleReporter> = match (current, since) {
+        (Some((current, since)), _) => now
+            .iter()
+            .filter(|(_, x)| x.policy != current && x.last >= since)
+            .map(|(r, x)| StaleReporter {
+                reporter: shown(r),
+                last_report: x.last.to_string(),
+                policy: x.policy.to_string(),
             })
-        })
-        .collect();
+            .collect(),
+        _ => Vec::new(),
+    };
     let ready = reasons.is_empty();
     let fmt = |d: &Option<DateTime<Utc>>| d.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
-    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string());
     let mut policy_strings: Vec<PolicySeen> = a
         .sts
         .iter()
-        .map(|(p, s)| PolicySeen {
-            policy: p.clone(),
-            current: Some(p.as_str()) == current,
-            reports: s.reports,
-            reporters: s.reporters.iter().cloned().collect(),
-            first_seen: day(s.first),
-            last_seen: day(s.last),
+        .map(|(p, days)| {
+            let mut all = DayStats::default();
+            for stats in days.values() {
+                all.merge(stats);
+            }
+            PolicySeen {
+                policy: p.clone(),
+                current: Some(p.as_str()) == current.map(|c| c.0),
+                reports: all.reports,
+                reporters: all.reporters.iter().map(|r| shown(r)).collect(),
+                first_seen: days.keys().next().map(|d| d.to_string()),
+                last_seen: days.keys().next_back().map(|d| d.to_string()),
+            }
         })
         .collect();
     policy_strings.sort_by(|x, y| {
         y.current
             .cmp(&x.current)
-            .then(y.last_seen.cmp(&x.last_seen))
+            .then_with(|| y.last_seen.cmp(&x.last_seen))
+            .then_with(|| x.policy.cmp(&y.policy))
     });
     DomainSummary {
         domain: domain.to_string(),
@@ -479,9 +549,10 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         start: fmt(&a.start),
         end: fmt(&a.end),
         days: a.trend.len(),
-        reporters: a.reporters.iter().cloned().collect(),
+        reporters: a.reporters.values().cloned().collect(),
         sts_reporters,
         sts_days,
+        current_since: since.map(|d| d.to_string()),
         sessions: a
             .sessions
             .iter()
@@ -511,13 +582,37 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         stale_reporters,
         reasons,
         blocking,
-        earlier_failures: blocking_list(&earlier.failures, domain),
+        earlier_failures: blocking_list(&earlier.failures, domain, None),
     }
 }
 
+/// Whether the `mx:` lines of a policy (as reported) match `host`.
+fn policy_lists(policy: &str, host: &str) -> bool {
+    policy
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("mx:"))
+        .filter_map(|m| MxPattern::parse(m.trim()).ok())
+        .any(|m| m.matches(host))
+}
+
 /// What a result type means and what to change (RFC 8460 §4.3).
-fn explain(result: &str, host: Option<&str>, domain: &str) -> (String, String) {
+fn explain(
+    result: &str,
+    host: Option<&str>,
+    domain: &str,
+    policy: Option<&str>,
+) -> (String, String) {
     let h = host.unwrap_or("an MX host (the reports do not say which)");
+    if let (true, Some(host), Some(policy)) = (result == "validation-failure", host, policy)
+        && policy_lists(policy, host)
+    {
+        return (
+            format!("{host} failed validation although the policy lists it"),
+            format!(
+                "check the certificate {host} presents (chain, expiry, a name matching {host}) and its STARTTLS with mtasts check {domain}"
+            ),
+        );
+    }
     if result == "validation-failure" && host.is_none() {
         return (
             format!("{h} failed validation, typically because the policy does not list it"),

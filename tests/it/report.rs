@@ -298,7 +298,7 @@ fn a_policy_change_is_judged_from_the_new_policy_on() {
         dom["reasons"][0]
             .as_str()
             .unwrap()
-            .contains("under the current sts policy cover 7 days"),
+            .contains("under the current sts policy (in effect since 2026-11-04) cover 7 days"),
         "{dom:#}"
     );
     assert!(dom["blocking"].as_array().unwrap().is_empty(), "{dom:#}");
@@ -1040,5 +1040,278 @@ fn progress_only_on_a_terminal_and_for_large_inputs() {
         out.stderr.is_empty(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Writes `report(org, day, …)` under `policy` (None: no policy-string).
+fn put(dir: &Path, org: &str, day: u32, policy: Option<&[&str]>, failures: &[(&str, &str, u64)]) {
+    let mut r = report(org, day, "example.test", 100, failures);
+    match policy {
+        Some(lines) => r["policies"][0]["policy"]["policy-string"] = json!(lines),
+        None => {
+            r["policies"][0]["policy"]
+                .as_object_mut()
+                .unwrap()
+                .remove("policy-string");
+        }
+    }
+    write(dir, &format!("{org}-{day}.json"), r.to_string().as_bytes());
+}
+
+/// The policy reporters switched to last is the current one, however many
+/// reporters keep applying the old one from their cache.
+#[test]
+fn the_newest_policy_is_current_whatever_the_majority() {
+    let (a, b): (&[&str], &[&str]) = (&POLICY_LINES, &NEW_POLICY);
+    for switching in [&["Google"][..], &["Google", "Microsoft"]] {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        for day in 1..=14 {
+            for org in ["Google", "Microsoft", "Yahoo", "Comcast"] {
+                if day >= 8 && switching.contains(&org) {
+                    let failures: &[(&str, &str, u64)] = if org == "Google" {
+                        &[("certificate-expired", "mx2.example.test", 5)]
+                    } else {
+                        &[]
+                    };
+                    put(d, org, day, Some(b), failures);
+                } else {
+                    put(d, org, day, Some(a), &[]);
+                }
+            }
+        }
+        let (code, v) = run_json(&[d.to_str().unwrap()]);
+        assert_eq!(code, Some(1), "{v:#}");
+        let dom = &v["domains"][0];
+        assert_eq!(dom["current_since"], "2026-11-08", "{dom:#}");
+        assert_eq!(dom["policy_strings"][0]["current"], true);
+        assert!(
+            dom["policy_strings"][0]["policy"]
+                .as_str()
+                .unwrap()
+                .contains("mx2")
+        );
+        assert_eq!(
+            dom["blocking"][0]["result_type"], "certificate-expired",
+            "{dom:#}"
+        );
+        let stale: Vec<&str> = dom["stale_reporters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["reporter"].as_str().unwrap())
+            .collect();
+        assert!(
+            stale.contains(&"Yahoo") && !stale.contains(&"Google"),
+            "{stale:?}"
+        );
+    }
+}
+
+/// `"policy-string": []` says nothing about the policy: it is no policy,
+/// not an empty one that could win.
+#[test]
+fn an_empty_policy_string_is_no_policy_string() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=14 {
+        put(
+            d,
+            "Google",
+            day,
+            Some(&NEW_POLICY),
+            &[("certificate-expired", "mx2.example.test", 5)],
+        );
+        put(d, "Microsoft", day, Some(&[]), &[]);
+    }
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{v:#}");
+    let dom = &v["domains"][0];
+    assert_eq!(
+        dom["policy_strings"].as_array().unwrap().len(),
+        1,
+        "{dom:#}"
+    );
+    assert_eq!(dom["blocking"][0]["result_type"], "certificate-expired");
+    assert!(v["oddities"].to_string().contains("policy-string is empty"));
+}
+
+/// Results without a policy-string count from the day the current policy
+/// took effect, not before.
+#[test]
+fn unstated_results_count_from_the_current_policy_on() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=14 {
+        put(d, "Yahoo", day, None, &[]);
+        let policy: &[&str] = if day < 14 { &POLICY_LINES } else { &NEW_POLICY };
+        put(d, "Google", day, Some(policy), &[]);
+    }
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{v:#}");
+    let dom = &v["domains"][0];
+    assert_eq!(dom["current_since"], "2026-11-14");
+    assert_eq!(dom["sts_days"], 1, "{dom:#}");
+}
+
+/// Back to an earlier policy: it is current again from the day reporters
+/// switched back, and a reporter last seen on the policy in between is not
+/// stale.
+#[test]
+fn a_return_to_an_earlier_policy() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=16 {
+        let policy: &[&str] = if (5..=9).contains(&day) {
+            &NEW_POLICY
+        } else {
+            &POLICY_LINES
+        };
+        for org in ["Google", "Microsoft", "Yahoo"] {
+            if org != "Yahoo" || day <= 8 {
+                put(d, org, day, Some(policy), &[]);
+            }
+        }
+    }
+    let (code, v) = run_json(&[d.to_str().unwrap(), "--min-days", "7"]);
+    let dom = &v["domains"][0];
+    assert_eq!(code, Some(0), "{dom:#}");
+    assert_eq!(dom["current_since"], "2026-11-10");
+    assert_eq!(dom["sts_days"], 7);
+    assert_eq!(dom["sts_reporters"], 2);
+    assert!(
+        dom["stale_reporters"].as_array().unwrap().is_empty(),
+        "{dom:#}"
+    );
+}
+
+/// Report ids are unique per reporter (RFC 8460 §4.4), so duplicates are
+/// matched on both; and the output does not depend on which copy of a
+/// duplicate a thread read first.
+#[test]
+fn duplicates_are_per_reporter_and_the_output_is_stable() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let mut google = report("Google", 1, "example.test", 100, &[]);
+    google["report-id"] = json!("2026-11-01T00:00:00Z_example.test");
+    let mut microsoft = report(
+        "Microsoft",
+        1,
+        "example.test",
+        100,
+        &[("certificate-expired", "mx1.example.test", 3)],
+    );
+    microsoft["report-id"] = google["report-id"].clone();
+    write(d, "a/google.json", google.to_string().as_bytes());
+    write(d, "a/microsoft.json", microsoft.to_string().as_bytes());
+    let (_, v) = run_json(&[d.join("a").to_str().unwrap()]);
+    assert_eq!(v["reports"], 2, "{v:#}");
+    assert_eq!(v["duplicates"], 0);
+    assert_eq!(v["domains"][0]["sessions"]["sts"]["failed"], 3);
+
+    for day in 1..=30 {
+        let mut r = report("Google", day % 28 + 1, "example.test", 100, &[]);
+        r["report-id"] = json!(format!("g-{day}"));
+        r["date-range"]["start-datetime"] = json!(format!("2026-11-{:02}T00:00:00", day % 28 + 1));
+        write(d, &format!("b/{day}.json"), r.to_string().as_bytes());
+        write(
+            d,
+            &format!("b/{day}.json.gz"),
+            &gz(r.to_string().as_bytes()),
+        );
+    }
+    let run = || {
+        mtasts()
+            .args(["report", "--color", "never", d.join("b").to_str().unwrap()])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let first = run();
+    let text = String::from_utf8_lossy(&first);
+    assert!(text.contains("30 duplicates ignored"), "{text}");
+    let (_, v) = run_json(&[d.join("b").to_str().unwrap()]);
+    let oddities = v["oddities"].as_array().unwrap();
+    assert!(
+        oddities
+            .iter()
+            .any(|o| o["source"] == "report g-1 from Google"
+                && o["note"] == "read 2 times; counted once"),
+        "{v:#}"
+    );
+    for _ in 0..5 {
+        assert_eq!(run(), first);
+    }
+}
+
+/// A report without an organisation and another spelling of one are not
+/// extra reporters.
+#[test]
+fn reporters_are_counted_once_and_only_when_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=14 {
+        put(
+            d,
+            if day <= 7 { "Google" } else { "google" },
+            day,
+            Some(&POLICY_LINES),
+            &[],
+        );
+    }
+    let mut r = report("X", 3, "example.test", 100, &[]);
+    r.as_object_mut().unwrap().remove("organization-name");
+    write(d, "unnamed.json", r.to_string().as_bytes());
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{v:#}");
+    let dom = &v["domains"][0];
+    assert_eq!(dom["sts_reporters"], 1, "{dom:#}");
+    assert_eq!(dom["reporters"], json!(["(unknown reporter)", "Google"]));
+}
+
+/// A validation failure on a host the policy does list is not fixed by
+/// listing it.
+#[test]
+fn validation_failure_on_a_listed_host() {
+    let tmp = tempfile::tempdir().unwrap();
+    put(
+        tmp.path(),
+        "Google",
+        1,
+        Some(&POLICY_LINES),
+        &[("validation-failure", "mx1.example.test", 4)],
+    );
+    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    let b = &v["domains"][0]["blocking"][0];
+    assert!(
+        b["meaning"]
+            .as_str()
+            .unwrap()
+            .contains("although the policy lists it"),
+        "{b:#}"
+    );
+    assert!(
+        !b["fix"].as_str().unwrap().contains("add the line"),
+        "{b:#}"
+    );
+}
+
+/// Dates in the future are made up: such a report is refused, or it would
+/// make its policy look the newest.
+#[test]
+fn a_report_from_the_future_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut r = report("Google", 1, "example.test", 100, &[]);
+    r["date-range"]["start-datetime"] = json!("2099-12-24T00:00:00Z");
+    r["date-range"]["end-datetime"] = json!("2099-12-24T23:59:59Z");
+    write(tmp.path(), "future.json", r.to_string().as_bytes());
+    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(v["reports"], 0);
+    assert!(
+        v["errors"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("in the future"),
+        "{v:#}"
     );
 }
