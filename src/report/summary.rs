@@ -32,9 +32,9 @@ struct DomainAgg {
     sts: BTreeMap<String, Days>,
     /// `sts` results whose report did not say which policy was applied.
     unstated: Days,
-    /// The days each reporter (key) reported each policy: which policy it
-    /// applies now, and since when.
-    applied: BTreeMap<String, BTreeMap<String, BTreeSet<NaiveDate>>>,
+    /// Each reporter's (key) latest day of `sts` reports, and the policies
+    /// it reported that day.
+    latest: BTreeMap<String, (NaiveDate, BTreeSet<String>)>,
 }
 
 type Days = BTreeMap<NaiveDate, DayStats>;
@@ -235,7 +235,16 @@ impl Aggregates {
                 add(stats.failures.entry(k).or_default(), f.count);
             }
             if let (Some(ps), true) = (policy, counts) {
-                slot(slot(&mut agg.applied, &key), ps).insert(day);
+                let latest = agg
+                    .latest
+                    .entry(key.clone())
+                    .or_insert((day, BTreeSet::new()));
+                if day > latest.0 {
+                    *latest = (day, BTreeSet::new());
+                }
+                if day == latest.0 && !latest.1.contains(ps) {
+                    latest.1.insert(ps.to_string());
+                }
             }
         }
     }
@@ -283,10 +292,14 @@ impl Aggregates {
                 merge_days(a.sts.entry(k).or_default(), days);
             }
             merge_days(&mut a.unstated, o.unstated);
-            for (r, policies) in o.applied {
-                let mine = a.applied.entry(r).or_default();
-                for (p, days) in policies {
-                    mine.entry(p).or_default().extend(days);
+            for (r, (day, policies)) in o.latest {
+                match a.latest.get_mut(&r) {
+                    Some(mine) if mine.0 > day => {}
+                    Some(mine) if mine.0 == day => mine.1.extend(policies),
+                    Some(mine) => *mine = (day, policies),
+                    None => {
+                        a.latest.insert(r, (day, policies));
+                    }
                 }
             }
         }
@@ -304,73 +317,35 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// What one reporter applies now: its latest policy, since when (the
-/// first day after it last reported another one), and its latest day.
-struct Applies<'a> {
-    policy: &'a str,
-    since: NaiveDate,
-    last: NaiveDate,
-    /// Whether it applied another policy before: a switch, which only a
-    /// newly served policy causes.
-    switched: bool,
-}
-
-fn applies(policies: &BTreeMap<String, BTreeSet<NaiveDate>>) -> Option<Applies<'_>> {
-    // The policy of the latest day; on a tie, the larger string, so that
-    // the answer does not depend on reading order.
-    let (policy, days) = policies
-        .iter()
-        .filter_map(|(p, d)| Some((p, d, *d.last()?)))
-        .max_by(|x, y| x.2.cmp(&y.2).then_with(|| x.0.cmp(y.0)))
-        .map(|(p, d, _)| (p, d))?;
-    let last = *days.last()?;
-    let others_last = policies
-        .iter()
-        .filter(|(p, _)| *p != policy)
-        .filter_map(|(_, d)| d.last())
-        .max();
-    let since = match others_last {
-        Some(o) => days.range(o.succ_opt()?..).next().copied().unwrap_or(last),
-        None => *days.first()?,
-    };
-    Some(Applies {
-        policy,
-        since,
-        last,
-        switched: others_last.is_some(),
-    })
-}
-
-/// The policy the verdict is about, and the day it took effect. Among
-/// the policies reporters apply now, the one that appeared last: a policy
-/// appears when a reporter switches to it (only a newly served policy
-/// makes a reporter switch; one that keeps applying an old policy is a
-/// cache that was never told to refetch), or, if none switched to it, on
-/// the first day it was reported. On a tie, the one more reporters apply,
-/// then the larger string. It took effect on the first day a reporter that
-/// applies it now started to.
-fn current_policy<'a>(
-    now: &BTreeMap<&'a str, Applies<'a>>,
-    sts: &BTreeMap<String, Days>,
-) -> Option<(&'a str, NaiveDate)> {
-    // Policy → (latest switch to it, reporters applying it, effect).
-    let mut by_policy: BTreeMap<&str, (Option<NaiveDate>, usize, NaiveDate)> = BTreeMap::new();
-    for a in now.values() {
-        let e = by_policy.entry(a.policy).or_insert((None, 0, a.since));
-        if a.switched {
-            e.0 = e.0.max(Some(a.since));
-        }
-        e.1 += 1;
-        e.2 = e.2.min(a.since);
-    }
-    by_policy
-        .into_iter()
-        .map(|(p, (switch, n, effect))| {
-            let appeared = switch.or_else(|| sts.get(p).and_then(|d| d.keys().next().copied()));
-            (appeared, n, p, effect)
+/// The policy the verdict is about, and the day it first appeared: of
+/// the policies still reported (in the last three days of reports), the
+/// one that appeared last. A newly served policy appears after the old
+/// one, which senders' caches keep reporting for a while (or for good,
+/// when the id did not change); so neither the number of reporters nor
+/// of reports can tell which is served, and the newest one is taken. On a
+/// tie, the one in more reports, then the larger string.
+fn current_policy(sts: &BTreeMap<String, Days>) -> Option<(&str, NaiveDate)> {
+    let latest = sts.values().filter_map(|d| d.keys().next_back()).max()?;
+    let recent = *latest - chrono::Duration::days(2);
+    sts.iter()
+        .filter_map(|(p, days)| {
+            let (first, last) = (*days.keys().next()?, *days.keys().next_back()?);
+            let reports = days
+                .values()
+                .map(|s| s.reports)
+                .fold(0, u64::saturating_add);
+            (last >= recent).then_some((first, reports, p.as_str()))
         })
-        .max_by(|x, y| (x.0, x.1, x.2).cmp(&(y.0, y.1, y.2)))
-        .map(|(_, _, p, effect)| (p, effect))
+        .max()
+        .map(|(first, _, p)| (p, first))
+}
+
+/// Failures that depend on the policy the reporter applied, not on the
+/// hosts: under an earlier policy they say nothing about the current one.
+/// Every other result type is a fault of a host (or an unknown one) and
+/// blocks whatever policy the reporter had.
+fn depends_on_policy(result: &str) -> bool {
+    matches!(result, "validation-failure" | "sts-policy-invalid")
 }
 
 fn blocking_list(
@@ -403,29 +378,37 @@ fn blocking_list(
 }
 
 fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummary {
-    let now: BTreeMap<&str, Applies<'_>> = a
-        .applied
-        .iter()
-        .filter_map(|(r, p)| Some((r.as_str(), applies(p)?)))
-        .collect();
-    let current = current_policy(&now, &a.sts);
-    let since = current.map(|c| c.1);
+    let current = current_policy(&a.sts);
+    let several = a.sts.len() > 1;
+    // With one policy, every day counts; after a change, the days from
+    // the one the current policy appeared.
+    let since = current.filter(|_| several).map(|c| c.1);
     let in_effect = |day: &NaiveDate| since.is_none_or(|s| *day >= s);
-    // The evidence: from the day the current policy took effect, results
-    // under it and those whose reporter did not say (fetch errors, mostly).
-    // Everything else is history.
+    // The evidence for the current policy: from that day, results under
+    // it and those whose reporter did not say (fetch errors, mostly).
+    // Failures of hosts block whatever policy the reporter applied;
+    // failures that depend on the policy only under the current one.
     let mut evidence = DayStats::default();
     let mut evidence_days = BTreeSet::new();
-    let mut earlier = DayStats::default();
-    let mut sort = |policy_is_current: bool, days: &Days| {
+    let mut blocking_failures: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let mut earlier_failures: BTreeMap<(String, String), u64> = BTreeMap::new();
+    let mut sort = |is_current: bool, days: &Days| {
         for (day, stats) in days {
-            if policy_is_current && in_effect(day) {
+            let counts = is_current && in_effect(day);
+            if counts {
                 evidence.merge(stats);
                 if !stats.reporters.is_empty() {
                     evidence_days.insert(*day);
                 }
-            } else {
-                earlier.merge(stats);
+            }
+            for (k, n) in &stats.failures {
+                let blocks = counts || (in_effect(day) && !depends_on_policy(&k.0));
+                let into = if blocks {
+                    &mut blocking_failures
+                } else {
+                    &mut earlier_failures
+                };
+                add(into.entry(k.clone()).or_default(), *n);
             }
         }
     };
@@ -435,7 +418,6 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     sort(true, &a.unstated);
     let sts_reporters = evidence.reporters.len();
     let sts_days = evidence_days.len();
-    let several = a.sts.len() > 1;
     let under = if several {
         "the current sts policy"
     } else {
@@ -443,26 +425,33 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     };
 
     let mut reasons = Vec::new();
-    let mut blocking = blocking_list(&evidence.failures, domain, current.map(|c| c.0));
-    if evidence.failed > 0 {
+    let mut blocking = blocking_list(&blocking_failures, domain, current.map(|c| c.0));
+    let detailed: u64 = evidence
+        .failures
+        .values()
+        .copied()
+        .fold(0, u64::saturating_add);
+    if detailed < evidence.failed {
+        blocking.push(Blocking {
+            result_type: "unspecified".into(),
+            receiving_mx_hostname: None,
+            sessions: evidence.failed - detailed,
+            meaning: "reporters counted failures without details".into(),
+            fix: format!("run mtasts check {domain} and fix what it reports"),
+        });
+    }
+    let failed: u64 = blocking
+        .iter()
+        .map(|b| b.sessions)
+        .fold(0, u64::saturating_add);
+    if failed > 0 {
+        let from = since.map(|s| format!(" since {s}")).unwrap_or_default();
         reasons.push(format!(
-            "{} of {} sessions under {under} failed",
+            "{failed} session{} failed{from} ({} of {} under {under})",
+            if failed == 1 { "" } else { "s" },
             evidence.failed,
             evidence.successful.saturating_add(evidence.failed)
         ));
-        let detailed: u64 = blocking
-            .iter()
-            .map(|b| b.sessions)
-            .fold(0, u64::saturating_add);
-        if detailed < evidence.failed {
-            blocking.push(Blocking {
-                result_type: "unspecified".into(),
-                receiving_mx_hostname: None,
-                sessions: evidence.failed - detailed,
-                meaning: "reporters counted failures without details".into(),
-                fix: format!("run mtasts check {domain} and fix what it reports"),
-            });
-        }
     }
     if a.sts.is_empty() && a.unstated.is_empty() {
         let npf = a
@@ -500,14 +489,24 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
             .cloned()
             .unwrap_or_else(|| key.to_string())
     };
+    // Reporters that, on their latest day and after the current policy
+    // appeared, still applied another one.
     let stale_reporters: Vec<StaleReporter> = match (current, since) {
-        (Some((current, since)), _) => now
+        (Some((current, _)), Some(since)) => a
+            .latest
             .iter()
-            .filter(|(_, x)| x.policy != current && x.last >= since)
-            .map(|(r, x)| StaleReporter {
-                reporter: shown(r),
-                last_report: x.last.to_string(),
-                policy: x.policy.to_string(),
+            .filter(|(_, (day, _))| *day > since)
+            .filter_map(|(r, (day, policies))| {
+                // A policy that appeared before the current one.
+                let other = policies.iter().find(|p| {
+                    p.as_str() != current
+                        && a.sts.get(p.as_str()).and_then(|d| d.keys().next()) < Some(&since)
+                })?;
+                Some(StaleReporter {
+                    reporter: shown(r),
+                    last_report: day.to_string(),
+                    policy: other.clone(),
+                })
             })
             .collect(),
         _ => Vec::new(),
@@ -582,7 +581,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         stale_reporters,
         reasons,
         blocking,
-        earlier_failures: blocking_list(&earlier.failures, domain, None),
+        earlier_failures: blocking_list(&earlier_failures, domain, None),
     }
 }
 

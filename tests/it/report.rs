@@ -1154,9 +1154,9 @@ fn unstated_results_count_from_the_current_policy_on() {
     assert_eq!(dom["sts_days"], 1, "{dom:#}");
 }
 
-/// Back to an earlier policy: it is current again from the day reporters
-/// switched back, and a reporter last seen on the policy in between is not
-/// stale.
+/// Back to an earlier policy: it is current again, its days before the
+/// detour count (same policy), and a reporter last seen on the policy in
+/// between is not stale: that one appeared later.
 #[test]
 fn a_return_to_an_earlier_policy() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1176,9 +1176,9 @@ fn a_return_to_an_earlier_policy() {
     let (code, v) = run_json(&[d.to_str().unwrap(), "--min-days", "7"]);
     let dom = &v["domains"][0];
     assert_eq!(code, Some(0), "{dom:#}");
-    assert_eq!(dom["current_since"], "2026-11-10");
-    assert_eq!(dom["sts_days"], 7);
-    assert_eq!(dom["sts_reporters"], 2);
+    assert_eq!(dom["current_since"], "2026-11-01");
+    assert_eq!(dom["sts_days"], 11);
+    assert_eq!(dom["sts_reporters"], 3);
     assert!(
         dom["stale_reporters"].as_array().unwrap().is_empty(),
         "{dom:#}"
@@ -1314,4 +1314,90 @@ fn a_report_from_the_future_is_refused() {
             .contains("in the future"),
         "{v:#}"
     );
+}
+
+/// A certificate or STARTTLS failure is a fault of the host, whatever
+/// policy the reporter applied: it blocks even from a reporter still on an
+/// earlier policy, and even when the reporters disagree on the policy.
+#[test]
+fn host_failures_block_whatever_policy_the_reporter_applied() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=20 {
+        for org in ["Google", "Microsoft"] {
+            let policy: &[&str] = if day >= 5 { &NEW_POLICY } else { &POLICY_LINES };
+            put(d, org, day, Some(policy), &[]);
+        }
+        // Yahoo never refetched, and mx1's certificate fails for it.
+        put(
+            d,
+            "Yahoo",
+            day,
+            Some(&POLICY_LINES),
+            &[("certificate-expired", "mx1.example.test", 3)],
+        );
+    }
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{v:#}");
+    let dom = &v["domains"][0];
+    assert_eq!(dom["current_since"], "2026-11-05");
+    assert_eq!(
+        dom["blocking"][0]["result_type"], "certificate-expired",
+        "{dom:#}"
+    );
+    assert_eq!(dom["blocking"][0]["sessions"], 48, "days 5 to 20");
+    assert_eq!(dom["earlier_failures"][0]["sessions"], 12, "days 1 to 4");
+    assert_eq!(dom["stale_reporters"][0]["reporter"], "Yahoo");
+}
+
+/// On the day of a switch a reporter's report holds both policies, and
+/// some senders keep a few sessions on the old one for days: the new
+/// policy counts from its first day, with its failures that day.
+#[test]
+fn the_switch_day_counts_and_a_trickle_of_the_old_policy_does_not_block() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=24 {
+        for org in ["Google", "Microsoft"] {
+            let mut r = report(org, day, "example.test", 100, &[]);
+            r["policies"][0]["policy"]["policy-string"] = json!(if day >= 10 {
+                &NEW_POLICY[..]
+            } else {
+                &POLICY_LINES[..]
+            });
+            if day >= 10 {
+                let mut old = r["policies"][0].clone();
+                old["policy"]["policy-string"] = json!(POLICY_LINES);
+                old["summary"]["total-successful-session-count"] = json!(2);
+                r["policies"].as_array_mut().unwrap().push(old);
+            }
+            if day == 10 && org == "Google" {
+                r["policies"][0]["summary"]["total-failure-session-count"] = json!(4);
+                r["policies"][0]["failure-details"] = json!([{"result-type": "validation-failure", "receiving-mx-hostname": "mx2.example.test", "failed-session-count": 4}]);
+            }
+            write(d, &format!("{org}-{day}.json"), r.to_string().as_bytes());
+        }
+    }
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    let dom = &v["domains"][0];
+    assert_eq!(code, Some(1), "{dom:#}");
+    assert_eq!(dom["current_since"], "2026-11-10");
+    assert_eq!(dom["sts_days"], 15);
+    let b = &dom["blocking"][0];
+    assert_eq!(b["result_type"], "validation-failure", "{dom:#}");
+    assert!(
+        b["meaning"]
+            .as_str()
+            .unwrap()
+            .contains("although the policy lists it"),
+        "{b:#}"
+    );
+    // Without that failure: ready, the trickle notwithstanding.
+    let mut r: Value =
+        serde_json::from_slice(&std::fs::read(d.join("Google-10.json")).unwrap()).unwrap();
+    r["policies"][0]["summary"]["total-failure-session-count"] = json!(0);
+    r["policies"][0]["failure-details"] = json!([]);
+    write(d, "Google-10.json", r.to_string().as_bytes());
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{:#}", v["domains"][0]);
 }
