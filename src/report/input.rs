@@ -2,9 +2,10 @@
 //! messages (`.eml`), mbox files, Maildir folders and directories of
 //! these. Containers are recognised by content, not by name.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Display;
 use std::fs::File;
+use std::hash::{BuildHasher, RandomState};
 use std::io::{BufRead, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -94,6 +95,7 @@ impl Collector {
             .map_or(1, |n| n.get())
             .clamp(1, 8);
         let ids = Mutex::new(Seen::default());
+        let hasher = RandomState::new();
         let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PathBuf>>(threads * 4);
         // Only the workers hold the receiver: were they all gone, the walk
         // would get an error from send instead of waiting forever.
@@ -102,9 +104,10 @@ impl Collector {
             let handles: Vec<_> = (0..threads)
                 .map(|_| {
                     let rx = Arc::clone(&rx);
-                    let (ids, only, progress) = (&ids, &self.only, self.progress.as_ref());
+                    let (ids, hasher) = (&ids, &hasher);
+                    let (only, progress) = (&self.only, self.progress.as_ref());
                     scope.spawn(move || {
-                        let mut w = Worker::new(only.clone(), ids, progress);
+                        let mut w = Worker::new(only.clone(), ids, hasher, progress);
                         loop {
                             // The lock is held only while taking a batch.
                             let batch = match rx.lock() {
@@ -198,22 +201,31 @@ fn is_mbox(data: &[u8]) -> bool {
 }
 
 /// Reports seen, by reporter and report-id (RFC 8460 §4.4: the id is
-/// unique per reporter, not across reporters).
+/// unique per reporter, not across reporters), and by content: a copy of
+/// a report already counted is not counted again, but a different report
+/// that reuses its id (a reporter's bug, or a forgery) is, so that which
+/// one counts never depends on which a thread read first.
 #[derive(Default)]
 struct Seen {
-    copies: HashMap<String, u32>,
-    /// Reports seen more than once: (organisation, id) as shown.
+    /// Key → (content of the first copy read, copies read).
+    copies: HashMap<String, (u64, u32)>,
+    /// Further contents under a key already seen.
+    variants: HashSet<(String, u64)>,
+    /// Keys read more than once: (organisation, id) as shown.
     repeated: BTreeMap<String, (String, String)>,
 }
 
 impl Seen {
-    fn count(&mut self, organization: &str, id: &str) -> bool {
+    /// Whether to count this report: the first time its content is seen
+    /// under its key.
+    fn count(&mut self, organization: &str, id: &str, content: u64) -> bool {
         let key = format!("{}\0{id}", reporter_key(organization));
-        let n = self.copies.entry(key.clone()).or_default();
-        *n += 1;
-        if *n == 1 {
+        let entry = self.copies.entry(key.clone()).or_insert((content, 0));
+        entry.1 += 1;
+        if entry.1 == 1 {
             return true;
         }
+        let new = entry.0 != content && self.variants.insert((key.clone(), content));
         // The smallest spelling, whichever copy came first.
         let shown = (organization.to_string(), id.to_string());
         match self.repeated.get_mut(&key) {
@@ -223,20 +235,30 @@ impl Seen {
                 self.repeated.insert(key, shown);
             }
         }
-        false
+        new
     }
 
-    /// One note per report seen more than once.
+    /// One note per report read more than once.
     fn notes(&self) -> Vec<(String, Oddity)> {
+        let mut versions: HashMap<&str, u32> = HashMap::new();
+        for (key, _) in &self.variants {
+            *versions.entry(key.as_str()).or_insert(1) += 1;
+        }
         self.repeated
             .iter()
             .map(|(key, (organization, id))| {
-                let n = self.copies.get(key).copied().unwrap_or(2);
+                let n = self.copies.get(key).map_or(2, |c| c.1);
+                let note = match versions.get(key.as_str()) {
+                    Some(v) => format!(
+                        "read {n} times, in {v} different versions: each version counted (a reporter reusing an id, or a forgery)"
+                    ),
+                    None => format!("read {n} times; counted once"),
+                };
                 (
                     format!("report {id} from {organization}"),
                     Oddity {
                         report_id: Some(id.clone()),
-                        note: format!("read {n} times; counted once"),
+                        note,
                     },
                 )
             })
@@ -372,6 +394,9 @@ struct Worker<'a> {
     only: Option<String>,
     /// Reports seen by any worker, for deduplication.
     ids: &'a Mutex<Seen>,
+    /// How reports' contents are hashed: the same for every worker, with
+    /// a random key, so that a forged report cannot be made to collide.
+    hasher: &'a RandomState,
     /// One decompressor for every report: allocating a fresh one per
     /// report would cost more than most reports take to decompress.
     inflater: Option<Inflater>,
@@ -402,6 +427,7 @@ impl<'a> Worker<'a> {
     fn new(
         only: Option<String>,
         ids: &'a Mutex<Seen>,
+        hasher: &'a RandomState,
         progress: Option<&'a Progress>,
     ) -> Worker<'a> {
         Worker {
@@ -410,6 +436,7 @@ impl<'a> Worker<'a> {
             oddities: Vec::new(),
             only,
             ids,
+            hasher,
             inflater: Inflater::new(),
             buf: Vec::new(),
             unzipped: Vec::new(),
@@ -431,12 +458,14 @@ impl<'a> Worker<'a> {
 
     /// True the first time this organisation's report `id` is seen by
     /// any worker.
-    fn first_time(&self, organization: &str, id: &str) -> bool {
+    fn first_time(&self, report: &parse::Report<'_>, id: &str) -> bool {
+        // Hashed outside the lock; with one key for all workers.
+        let content = self.hasher.hash_one(report);
         let mut seen = match self.ids.lock() {
             Ok(seen) => seen,
             Err(poisoned) => poisoned.into_inner(),
         };
-        seen.count(organization, id)
+        seen.count(&report.organization, id, content)
     }
 
     fn add_file(&mut self, path: &Path) {
@@ -538,7 +567,7 @@ impl<'a> Worker<'a> {
                         .extend(odd.into_iter().map(|o| (label.clone(), o)));
                 }
                 match report.report_id.as_deref() {
-                    Some(id) if !self.first_time(&report.organization, id) => {
+                    Some(id) if !self.first_time(&report, id) => {
                         self.agg.duplicates += 1;
                     }
                     _ => self.agg.add(report, self.only.as_deref()),

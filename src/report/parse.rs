@@ -17,7 +17,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 /// One report, reduced to what the summary needs; text borrows from the
 /// decompressed input where it can.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct Report<'a> {
     pub organization: Cow<'a, str>,
     pub report_id: Option<Cow<'a, str>>,
@@ -26,7 +26,7 @@ pub struct Report<'a> {
     pub policies: Vec<PolicyResult<'a>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct PolicyResult<'a> {
     /// `sts`, `tlsa`, `no-policy-found` (or whatever the reporter wrote).
     pub policy_type: Cow<'a, str>,
@@ -37,7 +37,7 @@ pub struct PolicyResult<'a> {
     pub failures: Vec<FailureDetail<'a>>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Hash)]
 pub struct FailureDetail<'a> {
     pub result_type: Cow<'a, str>,
     pub sending_mta_ip: Option<Cow<'a, str>>,

@@ -1401,3 +1401,45 @@ fn the_switch_day_counts_and_a_trickle_of_the_old_policy_does_not_block() {
     let (code, v) = run_json(&[d.to_str().unwrap()]);
     assert_eq!(code, Some(0), "{:#}", v["domains"][0]);
 }
+
+/// Two different reports under one reporter's id (a reporter's bug, or a
+/// forgery) are both counted, whichever a thread reads first; copies of
+/// one report, even formatted differently, count once.
+#[test]
+fn different_reports_sharing_an_id_both_count() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    clean_fortnight(d);
+    let mut clean = report("Yahoo", 5, "example.test", 100, &[]);
+    clean["report-id"] = json!("yahoo-5");
+    let mut failing = report(
+        "Yahoo",
+        5,
+        "example.test",
+        100,
+        &[("certificate-expired", "mx1.example.test", 5)],
+    );
+    failing["report-id"] = json!("yahoo-5");
+    write(d, "y/clean.json", clean.to_string().as_bytes());
+    write(d, "y/failing.json", failing.to_string().as_bytes());
+    write(
+        d,
+        "y/clean-again.json",
+        serde_json::to_string_pretty(&clean).unwrap().as_bytes(),
+    );
+    for _ in 0..8 {
+        let (code, v) = run_json(&[d.to_str().unwrap()]);
+        assert_eq!(code, Some(1), "{v:#}");
+        assert_eq!(v["reports"], 30);
+        assert_eq!(v["duplicates"], 1);
+        assert!(
+            v["oddities"].as_array().unwrap().iter().any(|o| o["source"]
+                == "report yahoo-5 from Yahoo"
+                && o["note"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("read 3 times, in 2 different versions")),
+            "{v:#}"
+        );
+    }
+}
