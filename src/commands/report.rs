@@ -32,6 +32,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
     let totals = Totals {
         files: c.files,
         reports: c.agg.reports,
+        matched: c.agg.matched,
         duplicates: c.agg.duplicates,
         errors: &c.errors,
         oddities: &c.oddities,

@@ -22,6 +22,9 @@ use super::summary::{Aggregates, reporter_key};
 const MAX_FILE: u64 = 64 * 1024 * 1024;
 /// Largest decompressed report: real ones are kilobytes; a gzip bomb stops here.
 const MAX_REPORT: u64 = 16 * 1024 * 1024;
+/// Most bytes decompressed from one file (one mbox message): a message
+/// of many small gzip parts must not make gigabytes of work either.
+const MAX_OUTPUT: usize = 64 * 1024 * 1024;
 /// Largest single message in an mbox.
 const MAX_MESSAGE: usize = 32 * 1024 * 1024;
 /// Most bytes of one mbox line read at once.
@@ -405,6 +408,8 @@ struct Worker<'a> {
     /// Decompressed reports, reused likewise.
     unzipped: Vec<u8>,
     progress: Option<&'a Progress>,
+    /// What is left of [`MAX_OUTPUT`] for the file being read.
+    left: usize,
 }
 
 /// A buffer to reuse for the next file, unless an outsized input grew it:
@@ -441,6 +446,7 @@ impl<'a> Worker<'a> {
             buf: Vec::new(),
             unzipped: Vec::new(),
             progress,
+            left: MAX_OUTPUT,
         }
     }
 
@@ -469,6 +475,7 @@ impl<'a> Worker<'a> {
     }
 
     fn add_file(&mut self, path: &Path) {
+        self.left = MAX_OUTPUT;
         let label = path.display();
         let mut f = match File::open(path) {
             Ok(f) => f,
@@ -520,12 +527,23 @@ impl<'a> Worker<'a> {
         }
         if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut out = std::mem::take(&mut self.unzipped);
+            let cap = (MAX_REPORT as usize).min(self.left);
             let result = match &mut self.inflater {
-                Some(z) => z.gunzip(bytes, MAX_REPORT as usize, &mut out),
+                Some(z) => z.gunzip(bytes, cap, &mut out),
                 None => Err(Gunzip::Broken("out of memory for a decompressor")),
             };
             match result {
-                Ok(n) => self.add_bytes(label, &out[..n], depth + 1),
+                Ok(n) => {
+                    self.left -= n;
+                    self.add_bytes(label, &out[..n], depth + 1)
+                }
+                Err(Gunzip::TooLarge) if cap < MAX_REPORT as usize => self.error(
+                    label,
+                    format!(
+                        "with the reports before it in the same file, decompresses to more than {} MiB; skipped",
+                        MAX_OUTPUT >> 20
+                    ),
+                ),
                 Err(Gunzip::TooLarge) => self.error(
                     label,
                     format!(
@@ -661,6 +679,11 @@ impl<'a> Worker<'a> {
                         );
                     } else {
                         let body = std::mem::take(&mut message);
+                        // A message of an mbox on disk has the budget of a
+                        // file; one inside a compressed mbox shares its file's.
+                        if depth == 0 {
+                            self.left = MAX_OUTPUT;
+                        }
                         self.add_message(&shown, &body, depth);
                     }
                 }

@@ -332,6 +332,26 @@ fn clean(s: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
+/// Most notes kept about one report.
+const MAX_NOTES: usize = 20;
+
+/// The largest policy RFC 8461 §3.3 lets senders accept.
+const MAX_POLICY: usize = 64 * 1024;
+
+/// Text cut to `max` bytes (at a character boundary), noted: whatever a
+/// report holds becomes keys of the summary, which must stay small.
+fn cut<'a>(t: Cow<'a, str>, max: usize, what: &str, odd: &mut Vec<String>) -> Cow<'a, str> {
+    if t.len() <= max {
+        return t;
+    }
+    let mut end = max;
+    while !t.is_char_boundary(end) {
+        end -= 1;
+    }
+    odd.push(format!("{what} is longer than {max} bytes; cut"));
+    Cow::Owned(format!("{}…", &t[..end]))
+}
+
 /// A member as text: a string (trimmed, escaped) or a number.
 fn text(v: Option<Scalar<'_>>) -> Option<Cow<'_, str>> {
     match v? {
@@ -502,11 +522,12 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
             budget.dropped.get()
         ));
     }
-    let report_id = text(raw.report_id);
+    let report_id = text(raw.report_id).map(|t| cut(t, 256, "report-id", &mut odd));
     if report_id.is_none() {
         odd.push("no report-id; it cannot be deduplicated".into());
     }
     let organization = text(raw.organization)
+        .map(|t| cut(t, 128, "organization-name", &mut odd))
         .filter(|s| !s.is_empty())
         .unwrap_or_else(|| {
             odd.push("no organization-name".into());
@@ -515,6 +536,10 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
     let range = is_object(raw.range).ok_or("no date-range")?;
     let start = text(range.start).ok_or("no date-range.start-datetime")?;
     let end = text(range.end).ok_or("no date-range.end-datetime")?;
+    let (start, end) = (
+        cut(start, 64, "start-datetime", &mut odd),
+        cut(end, 64, "end-datetime", &mut odd),
+    );
     let start = datetime(&start, &mut odd, "start-datetime")
         .ok_or_else(|| format!("start-datetime '{start}' is not a date"))?;
     let end = datetime(&end, &mut odd, "end-datetime")
@@ -524,11 +549,14 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
     }
     // A day of slack for clocks; beyond it, the dates are made up, and
     // would make whatever policy the report shows look the newest.
-    if start > Utc::now() + chrono::Duration::days(1) {
-        return Err(format!(
-            "start-datetime {} is in the future; not a real report",
-            start.format("%Y-%m-%dT%H:%M:%SZ")
-        ));
+    let soon = Utc::now() + chrono::Duration::days(1);
+    for (what, t) in [("start-datetime", start), ("end-datetime", end)] {
+        if t > soon {
+            return Err(format!(
+                "{what} {} is in the future; not a real report",
+                t.format("%Y-%m-%dT%H:%M:%SZ")
+            ));
+        }
     }
     let Some(Arr::Is(list)) = raw.policies else {
         return Err("no policies array".into());
@@ -540,10 +568,12 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
             continue;
         };
         let mut policy = is_object(p.policy).unwrap_or_default();
-        let policy_type = text(policy.policy_type.take()).unwrap_or_else(|| {
-            odd.push(format!("policies[{i}] has no policy-type"));
-            Cow::Borrowed("unknown")
-        });
+        let policy_type = text(policy.policy_type.take())
+            .map(|t| cut(t, 64, "policy-type", &mut odd))
+            .unwrap_or_else(|| {
+                odd.push(format!("policies[{i}] has no policy-type"));
+                Cow::Borrowed("unknown")
+            });
         let Some(policy_domain) = text(policy.domain.take())
             .map(name)
             .filter(|d| !d.is_empty())
@@ -551,9 +581,21 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
             odd.push(format!("policies[{i}] has no policy-domain; skipped"));
             continue;
         };
+        if policy_domain.len() > 253 {
+            odd.push(format!(
+                "policies[{i}].policy-domain is longer than a domain name can be; skipped"
+            ));
+            continue;
+        }
         let policy_string = match policy.string.take() {
             Some(PolicyString::Lines(joined)) if joined.is_empty() => {
                 odd.push(format!("policies[{i}].policy-string is empty"));
+                None
+            }
+            Some(PolicyString::Lines(joined)) if joined.len() > MAX_POLICY => {
+                odd.push(format!(
+                    "policies[{i}].policy-string is longer than a policy may be (64 KiB); ignored"
+                ));
                 None
             }
             Some(PolicyString::Lines(joined)) => Some(Cow::Owned(joined)),
@@ -561,9 +603,9 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
                 odd.push(format!(
                     "policies[{i}].policy-string is a string, not an array"
                 ));
-                let mut joined = String::with_capacity(s.len());
+                let mut joined = String::with_capacity(s.len().min(MAX_POLICY));
                 push_lines(&mut joined, &s);
-                (!joined.is_empty()).then_some(Cow::Owned(joined))
+                (!joined.is_empty() && joined.len() <= MAX_POLICY).then_some(Cow::Owned(joined))
             }
             Some(PolicyString::Other) | None => {
                 if policy_type == "sts" {
@@ -585,19 +627,28 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
         if let Some(Arr::Is(details)) = p.details {
             for d in details {
                 let Obj::Is(d) = d else { continue };
-                let result_type = text(d.result_type).unwrap_or(Cow::Borrowed("unknown"));
+                let result_type = text(d.result_type)
+                    .map(|t| cut(t, 64, "result-type", &mut odd))
+                    .unwrap_or(Cow::Borrowed("unknown"));
                 if !KNOWN_RESULT_TYPES.contains(&result_type.as_ref()) {
                     odd.push(format!("unknown result-type '{result_type}'"));
                 }
                 if matches!(&d.sending_ip, Some(Scalar::Str(s)) if s.trim().is_empty()) {
                     odd.push("an empty sending-mta-ip".into());
                 }
-                let non_empty = |v| text(v).filter(|s: &Cow<'_, str>| !s.is_empty());
+                let mut non_empty = |v, max, what| {
+                    text(v)
+                        .filter(|s: &Cow<'_, str>| !s.is_empty())
+                        .map(|t| cut(t, max, what, &mut odd))
+                };
+                let sending_mta_ip = non_empty(d.sending_ip, 64, "sending-mta-ip");
+                let receiving_mx_hostname = non_empty(d.mx, 253, "receiving-mx-hostname").map(name);
+                let receiving_ip = non_empty(d.receiving_ip, 64, "receiving-ip");
                 failures.push(FailureDetail {
                     result_type,
-                    sending_mta_ip: non_empty(d.sending_ip),
-                    receiving_mx_hostname: non_empty(d.mx).map(name),
-                    receiving_ip: non_empty(d.receiving_ip),
+                    sending_mta_ip,
+                    receiving_mx_hostname,
+                    receiving_ip,
                     count: count(d.count, "failed-session-count", &mut odd),
                 });
             }
@@ -624,6 +675,13 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
             failed,
             failures,
         });
+    }
+    // A report with thousands of odd elements gets a few notes, not
+    // thousands.
+    if odd.len() > MAX_NOTES {
+        let more = odd.len() - MAX_NOTES;
+        odd.truncate(MAX_NOTES);
+        odd.push(format!("… and {more} more oddities in this report"));
     }
     let oddities = odd
         .into_iter()

@@ -14,6 +14,8 @@ struct Doc<'a> {
     domains: &'a [DomainSummary],
     files: usize,
     reports: usize,
+    /// Reports with a policy for `--domain` (all reports without it).
+    matched: usize,
     duplicates: usize,
     errors: &'a [SourceError],
     oddities: Vec<OddityAt<'a>>,
@@ -29,6 +31,7 @@ struct OddityAt<'a> {
 pub struct Totals<'a> {
     pub files: usize,
     pub reports: usize,
+    pub matched: usize,
     pub duplicates: usize,
     pub errors: &'a [SourceError],
     pub oddities: &'a [(String, Oddity)],
@@ -41,6 +44,7 @@ pub fn json(domains: &[DomainSummary], t: &Totals<'_>) -> String {
         domains,
         files: t.files,
         reports: t.reports,
+        matched: t.matched,
         duplicates: t.duplicates,
         errors: t.errors,
         oddities: t
@@ -61,9 +65,13 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
     let green = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     let yellow = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
+    let only = t
+        .only
+        .map(|d| format!(", {} of them for {d}", t.matched))
+        .unwrap_or_default();
     let _ = writeln!(
         out,
-        "{} report{} from {} file{} ({} duplicate{} ignored, {} unreadable)\n",
+        "{} report{} from {} file{}{only} ({} duplicate{} ignored, {} unreadable)\n",
         t.reports,
         plural(t.reports),
         t.files,
@@ -186,6 +194,14 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
             _ => out.push_str("no report covered a policy domain\n"),
         }
     }
+    if !t.errors.is_empty() && domains.iter().any(|d| d.ready) {
+        let _ = writeln!(
+            out,
+            "{} file{} could not be read (below): a report in them could change the verdict\n",
+            t.errors.len(),
+            plural(t.errors.len())
+        );
+    }
     for e in t.errors {
         let _ = writeln!(out, "unreadable: {}: {}", e.path, e.reason);
     }
@@ -218,7 +234,7 @@ fn more(out: &mut String, total: usize, what: &str) {
 }
 
 fn blocking_lines(out: &mut String, list: &[super::summary::Blocking]) {
-    for b in list {
+    for b in list.iter().take(2 * SHOWN) {
         let _ = writeln!(
             out,
             "    {} × {}{}: {}",
@@ -232,6 +248,13 @@ fn blocking_lines(out: &mut String, list: &[super::summary::Blocking]) {
         );
         let _ = writeln!(out, "      fix: {}", b.fix);
     }
+    if list.len() > 2 * SHOWN {
+        let _ = writeln!(
+            out,
+            "    … and {} more (--json lists them all)",
+            list.len() - 2 * SHOWN
+        );
+    }
 }
 
 fn plural(n: usize) -> &'static str {
@@ -241,8 +264,14 @@ fn plural(n: usize) -> &'static str {
 fn join_counts(m: &std::collections::BTreeMap<String, u64>) -> String {
     let mut v: Vec<(&String, &u64)> = m.iter().collect();
     v.sort_by(|a, b| b.1.cmp(a.1));
-    v.iter()
+    let mut shown = v
+        .iter()
+        .take(SHOWN)
         .map(|(k, n)| format!("{k} {n}"))
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(", ");
+    if v.len() > SHOWN {
+        let _ = write!(shown, ", … {} more", v.len() - SHOWN);
+    }
+    shown
 }

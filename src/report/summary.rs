@@ -79,6 +79,8 @@ pub fn reporter_key(name: &str) -> String {
 pub struct Aggregates {
     domains: BTreeMap<String, DomainAgg>,
     pub reports: usize,
+    /// Reports with a policy for the `--domain` asked for (all, without).
+    pub matched: usize,
     pub duplicates: usize,
 }
 
@@ -159,9 +161,31 @@ pub struct DomainSummary {
     pub earlier_failures: Vec<Blocking>,
 }
 
+/// Most distinct keys (result types, MX hosts, IPs, reporters, policy
+/// types…) kept per map of a domain, and domains kept: each comes from
+/// reports anyone can mail in, and a few hostile reports could otherwise
+/// fill memory with millions. What does not fit is counted under
+/// [`OTHERS`].
+const MAX_KEYS: usize = 1000;
+const MAX_DOMAINS: usize = 10_000;
+/// Distinct policy strings kept per domain; results under any further one
+/// are counted as if the report had not said which.
+const MAX_POLICIES: usize = 100;
+pub const OTHERS: &str = "(others: more than mtasts keeps apart)";
+
 /// The entry for `key`, cloning the key only when it is new (most reports
-/// repeat the keys already there).
+/// repeat the keys already there), or the one for [`OTHERS`] when the map
+/// is full.
 fn slot<'m, T: Default>(map: &'m mut BTreeMap<String, T>, key: &str) -> &'m mut T {
+    capped(map, key, MAX_KEYS)
+}
+
+fn capped<'m, T: Default>(map: &'m mut BTreeMap<String, T>, key: &str, max: usize) -> &'m mut T {
+    let key = if map.len() < max || map.contains_key(key) {
+        key
+    } else {
+        OTHERS
+    };
     if !map.contains_key(key) {
         map.insert(key.to_string(), T::default());
     }
@@ -178,22 +202,30 @@ impl Aggregates {
     /// are copied only the first time they are seen.
     pub fn add(&mut self, report: Report<'_>, only: Option<&str>) {
         self.reports += 1;
+        if only.is_none_or(|d| report.policies.iter().any(|p| p.policy_domain == d)) {
+            self.matched += 1;
+        }
         let day = report.start.date_naive();
-        let key = reporter_key(&report.organization);
+        let reporter = reporter_key(&report.organization);
         let counts = report.organization != UNKNOWN_REPORTER;
         for p in report.policies {
             if only.is_some_and(|d| d != p.policy_domain) {
                 continue;
             }
-            let agg = slot(&mut self.domains, &p.policy_domain);
+            let agg = capped(&mut self.domains, &p.policy_domain, MAX_DOMAINS);
             agg.start = Some(agg.start.map_or(report.start, |s| s.min(report.start)));
             agg.end = Some(agg.end.map_or(report.end, |e| e.max(report.end)));
-            match agg.reporters.get_mut(&key) {
+            let key = if agg.reporters.len() < MAX_KEYS || agg.reporters.contains_key(&reporter) {
+                reporter.as_str()
+            } else {
+                OTHERS
+            };
+            match agg.reporters.get_mut(key) {
                 Some(shown) if shown.as_str() <= report.organization.as_ref() => {}
                 Some(shown) => *shown = report.organization.to_string(),
                 None => {
                     agg.reporters
-                        .insert(key.clone(), report.organization.to_string());
+                        .insert(key.to_string(), report.organization.to_string());
                 }
             }
             let s = slot(&mut agg.sessions, &p.policy_type);
@@ -214,31 +246,35 @@ impl Aggregates {
             if p.policy_type != "sts" {
                 continue;
             }
-            let policy = p.policy_string.as_deref();
+            let policy = p
+                .policy_string
+                .as_deref()
+                .filter(|ps| agg.sts.len() < MAX_POLICIES || agg.sts.contains_key(*ps));
             let days = match policy {
                 Some(ps) => slot(&mut agg.sts, ps),
                 None => &mut agg.unstated,
             };
             let stats = days.entry(day).or_default();
             add(&mut stats.reports, 1);
-            if counts
-                && p.successful.saturating_add(p.failed) > 0
-                && !stats.reporters.contains(&key)
+            if counts && p.successful.saturating_add(p.failed) > 0 && !stats.reporters.contains(key)
             {
-                stats.reporters.insert(key.clone());
+                stats.reporters.insert(key.to_string());
             }
             add(&mut stats.successful, p.successful);
             add(&mut stats.failed, p.failed);
             for f in p.failures {
                 let mx = f.receiving_mx_hostname.unwrap_or_default();
-                let k = (f.result_type.into_owned(), mx.into_owned());
+                let mut k = (f.result_type.into_owned(), mx.into_owned());
+                if stats.failures.len() >= MAX_KEYS && !stats.failures.contains_key(&k) {
+                    k = (OTHERS.to_string(), String::new());
+                }
                 add(stats.failures.entry(k).or_default(), f.count);
             }
             if let (Some(ps), true) = (policy, counts) {
-                let latest = agg
-                    .latest
-                    .entry(key.clone())
-                    .or_insert((day, BTreeSet::new()));
+                if !agg.latest.contains_key(key) {
+                    agg.latest.insert(key.to_string(), (day, BTreeSet::new()));
+                }
+                let latest = agg.latest.get_mut(key).expect("inserted just above");
                 if day > latest.0 {
                     *latest = (day, BTreeSet::new());
                 }
@@ -252,6 +288,7 @@ impl Aggregates {
     /// Folds another worker's aggregates into these.
     pub fn merge(&mut self, other: Aggregates) {
         self.reports += other.reports;
+        self.matched += other.matched;
         self.duplicates += other.duplicates;
         for (domain, o) in other.domains {
             let a = self.domains.entry(domain).or_default();

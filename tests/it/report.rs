@@ -888,6 +888,10 @@ fn advice_without_a_host_and_an_unmatched_domain() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("no report covered nomatch.example"), "{text}");
+    assert!(
+        text.starts_with("1 report from 1 file, 0 of them for nomatch.example"),
+        "{text}"
+    );
 }
 
 /// The example in README.md is a real run: these inputs, through the real
@@ -1305,8 +1309,16 @@ fn a_report_from_the_future_is_refused() {
     r["date-range"]["start-datetime"] = json!("2099-12-24T00:00:00Z");
     r["date-range"]["end-datetime"] = json!("2099-12-24T23:59:59Z");
     write(tmp.path(), "future.json", r.to_string().as_bytes());
+    let mut r = report("Yahoo", 1, "example.test", 100, &[]);
+    r["date-range"]["end-datetime"] = json!("2099-12-24T23:59:59Z");
+    write(
+        tmp.path(),
+        "ends-in-the-future.json",
+        r.to_string().as_bytes(),
+    );
     let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
     assert_eq!(v["reports"], 0);
+    assert_eq!(v["errors"].as_array().unwrap().len(), 2, "{v:#}");
     assert!(
         v["errors"][0]["reason"]
             .as_str()
@@ -1442,4 +1454,106 @@ fn different_reports_sharing_an_id_both_count() {
             "{v:#}"
         );
     }
+}
+
+/// Whatever reports hold becomes keys of the summary: hostile ones with
+/// huge or countless distinct strings must leave memory and output small.
+#[test]
+fn hostile_strings_leave_the_summary_small() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for i in 0..5 {
+        let mut r = report(&format!("R{i}"), 1, "example.test", 10, &[]);
+        r["policies"][0]["policy"]["policy-string"] =
+            json!([format!("mx: {}", "x".repeat(100 * 1024 + i))]);
+        write(d, &format!("long-{i}.json"), r.to_string().as_bytes());
+    }
+    let mut r = report("Many", 2, "example.test", 10, &[]);
+    r["policies"][0]["failure-details"] = (0..5000)
+        .map(|i| json!({"result-type": format!("made-up-{i}-{}", "y".repeat(200)), "receiving-mx-hostname": format!("mx{i}.example.test"), "sending-mta-ip": format!("192.0.2.{i}"), "failed-session-count": 1}))
+        .collect();
+    write(d, "many.json", r.to_string().as_bytes());
+    let out = mtasts()
+        .args(["report", "--json", d.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        out.stdout.len() < 2_000_000,
+        "{} bytes of JSON",
+        out.stdout.len()
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let dom = &v["domains"][0];
+    // Only the ordinary policy of the last report: the long ones are not
+    // policies.
+    let policies = dom["policy_strings"].as_array().unwrap();
+    assert_eq!(policies.len(), 1);
+    assert!(!policies[0]["policy"].as_str().unwrap().contains("xxx"));
+    assert!(dom["failures_by_result_type"].as_object().unwrap().len() <= 1001);
+    assert!(dom["failures_by_mx"].as_object().unwrap().len() <= 1001);
+    assert_eq!(
+        dom["sessions"]["sts"]["failed"], 5000,
+        "nothing is lost, only lumped"
+    );
+    let notes = v["oddities"].to_string();
+    assert!(
+        notes.contains("longer than a policy may be")
+            && notes.contains("result-type is longer than 64 bytes")
+    );
+    let text = mtasts()
+        .args(["report", "--color", "never", d.to_str().unwrap()])
+        .output()
+        .unwrap()
+        .stdout;
+    assert!(text.len() < 20_000, "{} bytes of text", text.len());
+}
+
+/// One message of many small gzip parts is bounded like one gzip bomb.
+#[test]
+fn a_message_of_many_gzip_parts_is_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = report("A", 1, "example.test", 10, &[]).to_string();
+    let mut body = vec![b' '; 1 << 20];
+    body.extend_from_slice(r.as_bytes());
+    let part = base64(&gz(&body));
+    let mut mail = String::from(
+        "From: a@b.test\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; boundary=\"b\"\r\n\r\n",
+    );
+    for i in 0..70 {
+        mail.push_str(&format!("--b\r\nContent-Type: application/tlsrpt+gzip\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename=\"{i}.json.gz\"\r\n\r\n{part}\r\n"));
+    }
+    mail.push_str("--b--\r\n");
+    write(tmp.path(), "parts.eml", mail.as_bytes());
+    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(v["reports"], 1, "{v:#}");
+    let errors = v["errors"].as_array().unwrap();
+    assert!(!errors.is_empty() && errors.len() <= 10, "{errors:?}");
+    assert!(
+        errors[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("more than 64 MiB"),
+        "{errors:?}"
+    );
+}
+
+/// Ready, but a file could not be read: the verdict says so.
+#[test]
+fn a_ready_verdict_mentions_unreadable_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    clean_fortnight(tmp.path());
+    write(tmp.path(), "broken.json", b"{\"organization-name\": ");
+    let out = mtasts()
+        .args(["report", "--color", "never", tmp.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            "1 file could not be read (below): a report in them could change the verdict"
+        ) && text.contains("unreadable: ")
+            && text.contains("broken.json"),
+        "{text}"
+    );
 }
