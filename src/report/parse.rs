@@ -412,6 +412,11 @@ fn count_raw(v: Option<Scalar<'_>>, what: &str, odd: &mut Vec<String>) -> u64 {
             odd.push(format!("{what} is negative ({n}); counted as 0"));
             0
         }
+        // 7.0 or 7e0: a count written as a float.
+        Some(Scalar::F64(n)) if n.fract() == 0.0 && (0.0..=MAX_SESSIONS as f64).contains(&n) => {
+            odd.push(format!("{what} is written as a float ({n})"));
+            n as u64
+        }
         Some(Scalar::F64(n)) => {
             odd.push(format!("{what} is not a whole number ({n}); counted as 0"));
             0

@@ -32,9 +32,14 @@ struct DomainAgg {
     sts: BTreeMap<String, Days>,
     /// `sts` results whose report did not say which policy was applied.
     unstated: Days,
-    /// Each reporter's (key) latest day of `sts` reports, and the policies
-    /// it reported that day.
-    latest: BTreeMap<String, (NaiveDate, BTreeSet<String>)>,
+    /// `sts` results under policies past [`MAX_POLICIES`]: never evidence.
+    overflow: Days,
+    /// Results of other policy types (`no-policy-found`, `tlsa`): their
+    /// certificate and STARTTLS failures are faults of the hosts too.
+    other_types: Days,
+    /// The policies each reporter (key) applied, by day: when it switched
+    /// from one to another, and what it applies now.
+    timeline: BTreeMap<String, BTreeMap<NaiveDate, BTreeSet<String>>>,
 }
 
 type Days = BTreeMap<NaiveDate, DayStats>;
@@ -243,17 +248,17 @@ impl Aggregates {
                     add(slot(&mut agg.by_ip, ip), f.count);
                 }
             }
-            if p.policy_type != "sts" {
-                continue;
-            }
-            let policy = p
-                .policy_string
-                .as_deref()
-                .filter(|ps| agg.sts.len() < MAX_POLICIES || agg.sts.contains_key(*ps));
-            let days = match policy {
-                Some(ps) => slot(&mut agg.sts, ps),
-                None => &mut agg.unstated,
+            let sts = p.policy_type == "sts";
+            let policy = p.policy_string.as_deref().filter(|_| sts);
+            let kept =
+                policy.filter(|ps| agg.sts.len() < MAX_POLICIES || agg.sts.contains_key(*ps));
+            let days = match (sts, policy, kept) {
+                (false, _, _) => &mut agg.other_types,
+                (true, Some(_), Some(ps)) => slot(&mut agg.sts, ps),
+                (true, Some(_), None) => &mut agg.overflow,
+                (true, None, _) => &mut agg.unstated,
             };
+            let policy = kept;
             let stats = days.entry(day).or_default();
             add(&mut stats.reports, 1);
             if counts && p.successful.saturating_add(p.failed) > 0 && !stats.reporters.contains(key)
@@ -270,16 +275,10 @@ impl Aggregates {
                 }
                 add(stats.failures.entry(k).or_default(), f.count);
             }
-            if let (Some(ps), true) = (policy, counts) {
-                if !agg.latest.contains_key(key) {
-                    agg.latest.insert(key.to_string(), (day, BTreeSet::new()));
-                }
-                let latest = agg.latest.get_mut(key).expect("inserted just above");
-                if day > latest.0 {
-                    *latest = (day, BTreeSet::new());
-                }
-                if day == latest.0 && !latest.1.contains(ps) {
-                    latest.1.insert(ps.to_string());
+            if let (Some(ps), true, true) = (policy, counts, sts) {
+                let policies = slot(&mut agg.timeline, key).entry(day).or_default();
+                if !policies.contains(ps) {
+                    policies.insert(ps.to_string());
                 }
             }
         }
@@ -329,14 +328,12 @@ impl Aggregates {
                 merge_days(a.sts.entry(k).or_default(), days);
             }
             merge_days(&mut a.unstated, o.unstated);
-            for (r, (day, policies)) in o.latest {
-                match a.latest.get_mut(&r) {
-                    Some(mine) if mine.0 > day => {}
-                    Some(mine) if mine.0 == day => mine.1.extend(policies),
-                    Some(mine) => *mine = (day, policies),
-                    None => {
-                        a.latest.insert(r, (day, policies));
-                    }
+            merge_days(&mut a.overflow, o.overflow);
+            merge_days(&mut a.other_types, o.other_types);
+            for (r, days) in o.timeline {
+                let mine = a.timeline.entry(r).or_default();
+                for (day, policies) in days {
+                    mine.entry(day).or_default().extend(policies);
                 }
             }
         }
@@ -354,27 +351,64 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The policy the verdict is about, and the day it first appeared: of
-/// the policies still reported (in the last three days of reports), the
-/// one that appeared last. A newly served policy appears after the old
-/// one, which senders' caches keep reporting for a while (or for good,
-/// when the id did not change); so neither the number of reporters nor
-/// of reports can tell which is served, and the newest one is taken. On a
-/// tie, the one in more reports, then the larger string.
-fn current_policy(sts: &BTreeMap<String, Days>) -> Option<(&str, NaiveDate)> {
-    let latest = sts.values().filter_map(|d| d.keys().next_back()).max()?;
-    let recent = *latest - chrono::Duration::days(2);
-    sts.iter()
+/// The policy the verdict is about, and the day it took effect: of the
+/// policies still reported (in the last three days of reports), the one
+/// that appeared last. Senders' caches keep reporting an old policy for a
+/// while (or for good, when the id did not change), so neither the number
+/// of reporters nor of reports tells which is served; the newest does. A
+/// policy appears when a reporter switches to it (reports it on a day
+/// after a report without it): only a newly served policy makes reporters
+/// switch, and a policy restored after a detour appears again. A policy
+/// no reporter switched to appears on its first day. On a tie, the one in
+/// more reports, then the larger string.
+fn current_policy(a: &DomainAgg) -> Option<(&str, NaiveDate)> {
+    let latest = a
+        .sts
+        .values()
+        .filter_map(|d| d.keys().next_back())
+        .max()
+        .copied()?;
+    let recent = latest - chrono::Duration::days(2);
+    let mut switched: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+    for days in a.timeline.values() {
+        let mut before: Option<&BTreeSet<String>> = None;
+        for (day, policies) in days {
+            if let Some(before) = before {
+                for p in policies.difference(before) {
+                    let e = switched.entry(p.as_str()).or_insert(*day);
+                    *e = (*e).max(*day);
+                }
+            }
+            before = Some(policies);
+        }
+    }
+    a.sts
+        .iter()
         .filter_map(|(p, days)| {
             let (first, last) = (*days.keys().next()?, *days.keys().next_back()?);
+            if last < recent {
+                return None;
+            }
+            let appeared = switched.get(p.as_str()).copied().unwrap_or(first);
             let reports = days
                 .values()
                 .map(|s| s.reports)
                 .fold(0, u64::saturating_add);
-            (last >= recent).then_some((first, reports, p.as_str()))
+            Some((appeared, reports, p.as_str()))
         })
         .max()
-        .map(|(first, _, p)| (p, first))
+        .map(|(appeared, _, p)| (p, appeared))
+}
+
+/// Whose results a set of days holds, for the verdict.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// The current policy, or an unstated one.
+    Current,
+    /// Another sts policy (or one past the cap).
+    Earlier,
+    /// Another policy type.
+    OtherType,
 }
 
 /// Failures that depend on the policy the reporter applied, not on the
@@ -385,17 +419,37 @@ fn depends_on_policy(result: &str) -> bool {
     matches!(result, "validation-failure" | "sts-policy-invalid")
 }
 
+/// Failures that are faults of the host in results of any policy type.
+fn host_failure(result: &str) -> bool {
+    matches!(
+        result,
+        "starttls-not-supported"
+            | "certificate-host-mismatch"
+            | "certificate-expired"
+            | "certificate-not-trusted"
+    )
+}
+
+/// `earlier`: failures that no longer block (before the current policy,
+/// or fixed by it).
 fn blocking_list(
     failures: &BTreeMap<(String, String), u64>,
     domain: &str,
     policy: Option<&str>,
+    earlier: bool,
 ) -> Vec<Blocking> {
     let mut list: Vec<Blocking> = failures
         .iter()
         .filter(|(_, n)| **n > 0)
         .map(|((result, mx), n)| {
             let host = (!mx.is_empty()).then(|| mx.clone());
-            let (meaning, fix) = explain(result, host.as_deref(), domain, policy);
+            let (meaning, fix) = match (earlier, host.as_deref(), policy) {
+                (true, Some(h), Some(p)) if result == "validation-failure" && policy_lists(p, h) => (
+                    format!("{h} failed validation under an earlier policy that did not list it"),
+                    format!("none: the current policy lists {h}; senders still on the earlier one fetch it when the id in _mta-sts.{domain} changes"),
+                ),
+                _ => explain(result, host.as_deref(), domain, policy),
+            };
             Blocking {
                 result_type: result.clone(),
                 receiving_mx_hostname: host,
@@ -415,7 +469,7 @@ fn blocking_list(
 }
 
 fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummary {
-    let current = current_policy(&a.sts);
+    let current = current_policy(a);
     let several = a.sts.len() > 1;
     // With one policy, every day counts; after a change, the days from
     // the one the current policy appeared.
@@ -429,17 +483,38 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     let mut evidence_days = BTreeSet::new();
     let mut blocking_failures: BTreeMap<(String, String), u64> = BTreeMap::new();
     let mut earlier_failures: BTreeMap<(String, String), u64> = BTreeMap::new();
-    let mut sort = |is_current: bool, days: &Days| {
+    let (mut blocking_unspecified, mut earlier_unspecified) = (0u64, 0u64);
+    let current_policy = current.map(|c| c.0);
+    // `policy`: what the reporter applied (None: not said, or not sts);
+    // `kind`: whose results these are.
+    let mut sort = |kind: Kind, policy: Option<&str>, days: &Days| {
         for (day, stats) in days {
-            let counts = is_current && in_effect(day);
+            let window = in_effect(day);
+            let counts = kind == Kind::Current && window;
             if counts {
                 evidence.merge(stats);
                 if !stats.reporters.is_empty() {
                     evidence_days.insert(*day);
                 }
             }
+            let mut detailed = 0u64;
             for (k, n) in &stats.failures {
-                let blocks = counts || (in_effect(day) && !depends_on_policy(&k.0));
+                detailed = detailed.saturating_add(*n);
+                let (result, host) = (k.0.as_str(), k.1.as_str());
+                let blocks = window
+                    && match kind {
+                        Kind::Current => true,
+                        Kind::OtherType => host_failure(result),
+                        Kind::Earlier if result == "validation-failure" => {
+                            // Blocks unless the current policy fixed it: the
+                            // reporter's policy did not list the host and
+                            // the current one does.
+                            host.is_empty()
+                                || policy.is_none_or(|p| policy_lists(p, host))
+                                || !current_policy.is_some_and(|c| policy_lists(c, host))
+                        }
+                        Kind::Earlier => !depends_on_policy(result),
+                    };
                 let into = if blocks {
                     &mut blocking_failures
                 } else {
@@ -447,12 +522,28 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
                 };
                 add(into.entry(k.clone()).or_default(), *n);
             }
+            // Failures counted without details could be anything.
+            if kind != Kind::OtherType {
+                let undetailed = stats.failed.saturating_sub(detailed);
+                if window {
+                    add(&mut blocking_unspecified, undetailed);
+                } else {
+                    add(&mut earlier_unspecified, undetailed);
+                }
+            }
         }
     };
     for (p, days) in &a.sts {
-        sort(Some(p.as_str()) == current.map(|c| c.0), days);
+        let kind = if Some(p.as_str()) == current_policy {
+            Kind::Current
+        } else {
+            Kind::Earlier
+        };
+        sort(kind, Some(p.as_str()), days);
     }
-    sort(true, &a.unstated);
+    sort(Kind::Current, None, &a.unstated);
+    sort(Kind::Earlier, None, &a.overflow);
+    sort(Kind::OtherType, None, &a.other_types);
     let sts_reporters = evidence.reporters.len();
     let sts_days = evidence_days.len();
     let under = if several {
@@ -462,20 +553,20 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     };
 
     let mut reasons = Vec::new();
-    let mut blocking = blocking_list(&blocking_failures, domain, current.map(|c| c.0));
-    let detailed: u64 = evidence
-        .failures
-        .values()
-        .copied()
-        .fold(0, u64::saturating_add);
-    if detailed < evidence.failed {
-        blocking.push(Blocking {
-            result_type: "unspecified".into(),
-            receiving_mx_hostname: None,
-            sessions: evidence.failed - detailed,
-            meaning: "reporters counted failures without details".into(),
-            fix: format!("run mtasts check {domain} and fix what it reports"),
-        });
+    let mut blocking = blocking_list(&blocking_failures, domain, current_policy, false);
+    let unspecified = |n| Blocking {
+        result_type: "unspecified".into(),
+        receiving_mx_hostname: None,
+        sessions: n,
+        meaning: "reporters counted failures without details".into(),
+        fix: format!("run mtasts check {domain} and fix what it reports"),
+    };
+    if blocking_unspecified > 0 {
+        blocking.push(unspecified(blocking_unspecified));
+    }
+    let mut earlier = blocking_list(&earlier_failures, domain, current_policy, true);
+    if earlier_unspecified > 0 {
+        earlier.push(unspecified(earlier_unspecified));
     }
     let failed: u64 = blocking
         .iter()
@@ -527,14 +618,16 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
             .unwrap_or_else(|| key.to_string())
     };
     // Reporters that, on their latest day and after the current policy
-    // appeared, still applied another one.
+    // appeared, still applied one that appeared before it.
     let stale_reporters: Vec<StaleReporter> = match (current, since) {
         (Some((current, _)), Some(since)) => a
-            .latest
+            .timeline
             .iter()
-            .filter(|(_, (day, _))| *day > since)
-            .filter_map(|(r, (day, policies))| {
-                // A policy that appeared before the current one.
+            .filter_map(|(r, days)| {
+                let (day, policies) = days.iter().next_back()?;
+                if *day <= since {
+                    return None;
+                }
                 let other = policies.iter().find(|p| {
                     p.as_str() != current
                         && a.sts.get(p.as_str()).and_then(|d| d.keys().next()) < Some(&since)
@@ -618,7 +711,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         stale_reporters,
         reasons,
         blocking,
-        earlier_failures: blocking_list(&earlier_failures, domain, None),
+        earlier_failures: earlier,
     }
 }
 

@@ -1158,9 +1158,9 @@ fn unstated_results_count_from_the_current_policy_on() {
     assert_eq!(dom["sts_days"], 1, "{dom:#}");
 }
 
-/// Back to an earlier policy: it is current again, its days before the
-/// detour count (same policy), and a reporter last seen on the policy in
-/// between is not stale: that one appeared later.
+/// Back to an earlier policy: it is current again from the day reporters
+/// switched back, and a reporter last seen on the policy in between, before
+/// that day, is not stale.
 #[test]
 fn a_return_to_an_earlier_policy() {
     let tmp = tempfile::tempdir().unwrap();
@@ -1180,9 +1180,9 @@ fn a_return_to_an_earlier_policy() {
     let (code, v) = run_json(&[d.to_str().unwrap(), "--min-days", "7"]);
     let dom = &v["domains"][0];
     assert_eq!(code, Some(0), "{dom:#}");
-    assert_eq!(dom["current_since"], "2026-11-01");
-    assert_eq!(dom["sts_days"], 11);
-    assert_eq!(dom["sts_reporters"], 3);
+    assert_eq!(dom["current_since"], "2026-11-10");
+    assert_eq!(dom["sts_days"], 7);
+    assert_eq!(dom["sts_reporters"], 2);
     assert!(
         dom["stale_reporters"].as_array().unwrap().is_empty(),
         "{dom:#}"
@@ -1555,5 +1555,132 @@ fn a_ready_verdict_mentions_unreadable_files() {
         ) && text.contains("unreadable: ")
             && text.contains("broken.json"),
         "{text}"
+    );
+}
+
+/// A policy restored after a detour is the current one again, and the
+/// failures under it count.
+#[test]
+fn a_rollback_makes_the_restored_policy_current() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=24 {
+        let policy: &[&str] = if (5..=19).contains(&day) {
+            &NEW_POLICY
+        } else {
+            &POLICY_LINES
+        };
+        for org in ["Google", "Microsoft"] {
+            let failures: &[(&str, &str, u64)] = if day >= 20 {
+                &[("validation-failure", "mx2.example.test", 2)]
+            } else {
+                &[]
+            };
+            put(d, org, day, Some(policy), failures);
+        }
+        // Yahoo keeps the detour's policy from its cache.
+        let policy: &[&str] = if day >= 5 { &NEW_POLICY } else { &POLICY_LINES };
+        put(d, "Yahoo", day, Some(policy), &[]);
+    }
+    let (code, v) = run_json(&[d.to_str().unwrap(), "--min-days", "3"]);
+    let dom = &v["domains"][0];
+    assert_eq!(code, Some(1), "{dom:#}");
+    assert_eq!(dom["current_since"], "2026-11-20");
+    assert!(
+        !dom["policy_strings"][0]["policy"]
+            .as_str()
+            .unwrap()
+            .contains("mx2")
+    );
+    let b = &dom["blocking"][0];
+    assert_eq!(b["result_type"], "validation-failure");
+    assert!(
+        b["fix"]
+            .as_str()
+            .unwrap()
+            .contains("add the line `mx: mx2.example.test`"),
+        "{b:#}"
+    );
+    assert_eq!(dom["stale_reporters"][0]["reporter"], "Yahoo");
+}
+
+/// A validation failure under an earlier policy still blocks when that
+/// policy listed the host (a certificate problem) or when the current one
+/// does not list it either.
+#[test]
+fn earlier_validation_failures_that_the_current_policy_does_not_fix_block() {
+    for (mx, blocks) in [
+        ("mx1.example.test", true),
+        ("mx3.example.test", true),
+        ("mx2.example.test", false),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        for day in 1..=20 {
+            for org in ["Google", "Microsoft"] {
+                let policy: &[&str] = if day >= 3 { &NEW_POLICY } else { &POLICY_LINES };
+                put(d, org, day, Some(policy), &[]);
+            }
+            put(
+                d,
+                "Yahoo",
+                day,
+                Some(&POLICY_LINES),
+                &[("validation-failure", mx, 1)],
+            );
+        }
+        let (code, v) = run_json(&[d.to_str().unwrap()]);
+        let dom = &v["domains"][0];
+        assert_eq!(code, Some(if blocks { 1 } else { 0 }), "{mx}: {dom:#}");
+    }
+}
+
+/// Failures without details, from a reporter on an earlier policy, and
+/// certificate failures in no-policy-found results, block like any other.
+#[test]
+fn failures_without_details_and_under_other_policy_types_block() {
+    for case in ["undetailed", "no-policy-found"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        clean_fortnight(d);
+        let mut r = report(
+            "Yahoo",
+            10,
+            "example.test",
+            100,
+            &[("certificate-expired", "mx2.example.test", 6)],
+        );
+        if case == "undetailed" {
+            r["policies"][0]["policy"]["policy-string"] = json!(NEW_POLICY);
+            r["policies"][0]["failure-details"] = json!([]);
+        } else {
+            r["policies"][0]["policy"] =
+                json!({"policy-type": "no-policy-found", "policy-domain": "example.test"});
+        }
+        write(d, "yahoo.json", r.to_string().as_bytes());
+        let (code, v) = run_json(&[d.to_str().unwrap()]);
+        assert_eq!(code, Some(1), "{case}: {:#}", v["domains"][0]);
+    }
+}
+
+/// Counts written as floats with no fraction are counts.
+#[test]
+fn whole_floats_are_counts() {
+    let tmp = tempfile::tempdir().unwrap();
+    let text = report(
+        "A",
+        1,
+        "example.test",
+        100,
+        &[("certificate-expired", "mx2.example.test", 7)],
+    )
+    .to_string()
+    .replace("\"failed-session-count\":7", "\"failed-session-count\":7e0");
+    assert!(text.contains("7e0"));
+    write(tmp.path(), "a.json", text.as_bytes());
+    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(
+        v["domains"][0]["failures_by_result_type"]["certificate-expired"], 7,
+        "{v:#}"
     );
 }
