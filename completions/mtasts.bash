@@ -657,7 +657,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__report)
-            opts="-h -V --domain --min-reporters --min-days --json --color --help --version"
+            opts="-h -V --domain --min-reporters --min-days --since --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -672,6 +672,10 @@ _mtasts() {
                     return 0
                     ;;
                 --min-days)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --since)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

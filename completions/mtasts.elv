@@ -160,6 +160,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --domain 'Only this policy domain'
             cand --min-reporters 'Reporting organisations that must have seen the policy without failures'
             cand --min-days 'Days the reports must cover'
+            cand --since 'Only reports from this day on (YYYY-MM-DD): judge from the day a problem was fixed'
             cand --color 'Controls when to use color'
             cand --json 'Print one JSON document instead of the summary'
             cand -h 'Print help'

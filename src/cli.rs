@@ -300,6 +300,10 @@ pub struct ReportArgs {
     /// Days the reports must cover.
     #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u16).range(1..))]
     pub min_days: u16,
+    /// Only reports from this day on (YYYY-MM-DD): judge from the day a
+    /// problem was fixed.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<chrono::NaiveDate>,
     /// Print one JSON document instead of the summary.
     #[arg(long)]
     pub json: bool,
@@ -323,6 +327,11 @@ pub struct ConnectTo {
 
 fn mode_parser() -> impl TypedValueParser<Value = Mode> {
     PossibleValuesParser::new(["enforce", "testing", "none"]).try_map(|s| Mode::parse(&s))
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-28"))
 }
 
 fn parse_mx(s: &str) -> Result<MxPattern, String> {

@@ -1,7 +1,7 @@
 use crate::cli::ReportArgs;
 use crate::error::Error;
 use crate::report::render::{self, Totals};
-use crate::report::{Collector, Progress, Thresholds};
+use crate::report::{Collector, Filter, Progress, Thresholds};
 use crate::{Outcome, Result};
 
 pub fn run(args: &ReportArgs) -> Result<Outcome> {
@@ -17,7 +17,10 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         }
     }
     let mut c = Collector::new(
-        args.domain.as_ref().map(|d| d.to_string()),
+        Filter {
+            domain: args.domain.as_ref().map(|d| d.to_string()),
+            since: args.since,
+        },
         Progress::for_stderr(),
     );
     for p in &args.paths {
@@ -33,6 +36,8 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         files: c.files,
         reports: c.agg.reports,
         matched: c.agg.matched,
+        before: c.agg.before,
+        since: args.since,
         duplicates: c.agg.duplicates,
         errors: &c.errors,
         oddities: &c.oddities,

@@ -16,7 +16,7 @@ use serde::Serialize;
 use super::gzip::{Gunzip, Inflater};
 use super::parse::{self, Oddity};
 use super::progress::Progress;
-use super::summary::{Aggregates, reporter_key};
+use super::summary::{Aggregates, Filter, reporter_key};
 
 /// Largest file read whole (an mbox is streamed instead).
 const MAX_FILE: u64 = 64 * 1024 * 1024;
@@ -62,7 +62,7 @@ pub struct Collector {
     pub errors: Vec<SourceError>,
     pub oddities: Vec<(String, Oddity)>,
     pub files: usize,
-    only: Option<String>,
+    filter: Filter,
     progress: Option<Progress>,
     roots: Vec<PathBuf>,
 }
@@ -72,13 +72,13 @@ pub struct Collector {
 const BATCH: usize = 64;
 
 impl Collector {
-    pub fn new(only: Option<String>, progress: Option<Progress>) -> Collector {
+    pub fn new(filter: Filter, progress: Option<Progress>) -> Collector {
         Collector {
             agg: Aggregates::default(),
             errors: Vec::new(),
             oddities: Vec::new(),
             files: 0,
-            only,
+            filter,
             progress,
             roots: Vec::new(),
         }
@@ -108,9 +108,9 @@ impl Collector {
                 .map(|_| {
                     let rx = Arc::clone(&rx);
                     let (ids, hasher) = (&ids, &hasher);
-                    let (only, progress) = (&self.only, self.progress.as_ref());
+                    let (filter, progress) = (&self.filter, self.progress.as_ref());
                     scope.spawn(move || {
-                        let mut w = Worker::new(only.clone(), ids, hasher, progress);
+                        let mut w = Worker::new(filter, ids, hasher, progress);
                         loop {
                             // The lock is held only while taking a batch.
                             let batch = match rx.lock() {
@@ -394,7 +394,7 @@ struct Worker<'a> {
     agg: Aggregates,
     errors: Vec<SourceError>,
     oddities: Vec<(String, Oddity)>,
-    only: Option<String>,
+    filter: &'a Filter,
     /// Reports seen by any worker, for deduplication.
     ids: &'a Mutex<Seen>,
     /// How reports' contents are hashed: the same for every worker, with
@@ -430,7 +430,7 @@ struct Parts {
 
 impl<'a> Worker<'a> {
     fn new(
-        only: Option<String>,
+        filter: &'a Filter,
         ids: &'a Mutex<Seen>,
         hasher: &'a RandomState,
         progress: Option<&'a Progress>,
@@ -439,7 +439,7 @@ impl<'a> Worker<'a> {
             agg: Aggregates::default(),
             errors: Vec::new(),
             oddities: Vec::new(),
-            only,
+            filter,
             ids,
             hasher,
             inflater: Inflater::new(),
@@ -588,7 +588,7 @@ impl<'a> Worker<'a> {
                     Some(id) if !self.first_time(&report, id) => {
                         self.agg.duplicates += 1;
                     }
-                    _ => self.agg.add(report, self.only.as_deref()),
+                    _ => self.agg.add(report, self.filter),
                 }
             }
             Err(reason) => self.error(label, reason),

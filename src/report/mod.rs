@@ -16,4 +16,4 @@ pub mod summary;
 pub use input::{Collector, SourceError};
 pub use parse::{Oddity, Report};
 pub use progress::Progress;
-pub use summary::{Aggregates, DomainSummary, Thresholds};
+pub use summary::{Aggregates, DomainSummary, Filter, Thresholds};

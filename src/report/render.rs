@@ -16,6 +16,8 @@ struct Doc<'a> {
     reports: usize,
     /// Reports with a policy for `--domain` (all reports without it).
     matched: usize,
+    /// Reports from before `--since`, left out.
+    before: usize,
     duplicates: usize,
     errors: &'a [SourceError],
     oddities: Vec<OddityAt<'a>>,
@@ -32,6 +34,9 @@ pub struct Totals<'a> {
     pub files: usize,
     pub reports: usize,
     pub matched: usize,
+    /// Reports left out by `--since`.
+    pub before: usize,
+    pub since: Option<chrono::NaiveDate>,
     pub duplicates: usize,
     pub errors: &'a [SourceError],
     pub oddities: &'a [(String, Oddity)],
@@ -45,6 +50,7 @@ pub fn json(domains: &[DomainSummary], t: &Totals<'_>) -> String {
         files: t.files,
         reports: t.reports,
         matched: t.matched,
+        before: t.before,
         duplicates: t.duplicates,
         errors: t.errors,
         oddities: t
@@ -65,10 +71,13 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
     let green = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
     let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
     let yellow = Style::new().fg_color(Some(AnsiColor::Yellow.into())).bold();
-    let only = t
+    let mut only = t
         .only
         .map(|d| format!(", {} of them for {d}", t.matched))
         .unwrap_or_default();
+    if let Some(since) = t.since {
+        let _ = write!(only, ", {} from before {since} left out", t.before);
+    }
     let _ = writeln!(
         out,
         "{} report{} from {} file{}{only} ({} duplicate{} ignored, {} unreadable)\n",
@@ -169,6 +178,10 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
         if !d.blocking.is_empty() {
             let _ = writeln!(out, "  blocking failures:");
             blocking_lines(&mut out, &d.blocking);
+            let _ = writeln!(
+                out,
+                "  once fixed, judge from the day of the fix on: mtasts report --since YYYY-MM-DD …"
+            );
         }
         if !d.earlier_failures.is_empty() {
             let _ = writeln!(

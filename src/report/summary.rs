@@ -79,6 +79,13 @@ pub fn reporter_key(name: &str) -> String {
     name.to_lowercase()
 }
 
+/// Which reports count: `--domain` and `--since`.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub domain: Option<String>,
+    pub since: Option<NaiveDate>,
+}
+
 /// Everything read so far. Only aggregates are kept, never the reports.
 #[derive(Debug, Default)]
 pub struct Aggregates {
@@ -86,6 +93,8 @@ pub struct Aggregates {
     pub reports: usize,
     /// Reports with a policy for the `--domain` asked for (all, without).
     pub matched: usize,
+    /// Reports from before `--since`, left out.
+    pub before: usize,
     pub duplicates: usize,
 }
 
@@ -205,8 +214,13 @@ fn add(total: &mut u64, n: u64) {
 impl Aggregates {
     /// Adds a report (deduplication is the caller's: see `input`). Keys
     /// are copied only the first time they are seen.
-    pub fn add(&mut self, report: Report<'_>, only: Option<&str>) {
+    pub fn add(&mut self, report: Report<'_>, filter: &Filter) {
+        let only = filter.domain.as_deref();
         self.reports += 1;
+        if filter.since.is_some_and(|s| report.start.date_naive() < s) {
+            self.before += 1;
+            return;
+        }
         if only.is_none_or(|d| report.policies.iter().any(|p| p.policy_domain == d)) {
             self.matched += 1;
         }
@@ -288,6 +302,7 @@ impl Aggregates {
     pub fn merge(&mut self, other: Aggregates) {
         self.reports += other.reports;
         self.matched += other.matched;
+        self.before += other.before;
         self.duplicates += other.duplicates;
         for (domain, o) in other.domains {
             let a = self.domains.entry(domain).or_default();

@@ -1684,3 +1684,35 @@ fn whole_floats_are_counts() {
         "{v:#}"
     );
 }
+
+/// After a fix, --since judges from the day of the fix on.
+#[test]
+fn since_judges_from_the_day_of_the_fix() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=20 {
+        for org in ["Google", "Microsoft"] {
+            let failures: &[(&str, &str, u64)] = if day == 2 {
+                &[("certificate-expired", "mx1.example.test", 4)]
+            } else {
+                &[]
+            };
+            put(d, org, day, Some(&POLICY_LINES), failures);
+        }
+    }
+    let (code, _) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    let out = mtasts()
+        .args(["report", "--color", "never", d.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("mtasts report --since"));
+    let (code, v) = run_json(&[d.to_str().unwrap(), "--since", "2026-11-03"]);
+    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(v["before"], 4);
+    assert_eq!(v["domains"][0]["sts_days"], 18);
+    usage_error(
+        &["report", d.to_str().unwrap(), "--since", "3 Nov"],
+        &["YYYY-MM-DD"],
+    );
+}
