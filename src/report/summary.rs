@@ -39,10 +39,39 @@ struct DomainAgg {
     other_types: Days,
     /// The policies each reporter (key) applied, by day: when it switched
     /// from one to another, and what it applies now.
-    timeline: BTreeMap<String, BTreeMap<NaiveDate, BTreeSet<String>>>,
+    timeline: BTreeMap<String, BTreeMap<NaiveDate, BTreeSet<u64>>>,
 }
 
 type Days = BTreeMap<NaiveDate, DayStats>;
+
+impl DomainAgg {
+    /// Whether results under `policy` are kept apart: the
+    /// [`MAX_POLICIES`] smallest policy strings are; a smaller one than
+    /// those kept pushes the largest out into `overflow`.
+    fn keep_policy(&mut self, policy: &str) -> bool {
+        if self.sts.len() < MAX_POLICIES || self.sts.contains_key(policy) {
+            return true;
+        }
+        match self.sts.keys().next_back() {
+            Some(largest) if policy < largest.as_str() => {
+                if let Some((_, days)) = self.sts.pop_last() {
+                    merge_days(&mut self.overflow, days);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Back to [`MAX_POLICIES`] policies after a merge.
+    fn trim_policies(&mut self) {
+        while self.sts.len() > MAX_POLICIES {
+            if let Some((_, days)) = self.sts.pop_last() {
+                merge_days(&mut self.overflow, days);
+            }
+        }
+    }
+}
 
 /// `sts` results of one day under one policy.
 #[derive(Debug, Default, Clone)]
@@ -65,6 +94,7 @@ impl DayStats {
         for (k, n) in &o.failures {
             add(self.failures.entry(k.clone()).or_default(), *n);
         }
+        trim(&mut self.failures, &failure_others(), MAX_KEYS);
     }
 }
 
@@ -175,25 +205,100 @@ pub struct DomainSummary {
     pub earlier_failures: Vec<Blocking>,
 }
 
-/// Most distinct keys (result types, MX hosts, IPs, reporters, policy
-/// types…) kept per map of a domain, and domains kept: each comes from
-/// reports anyone can mail in, and a few hostile reports could otherwise
-/// fill memory with millions. What does not fit is counted under
-/// [`OTHERS`].
+/// Most distinct keys (result types, MX hosts, IPs, policy types…) kept
+/// per table of a domain: each comes from reports anyone can mail in, and
+/// a few hostile reports could otherwise fill memory with millions. The
+/// smallest keys are kept and the rest counted under [`OTHERS`], which,
+/// unlike keeping the first ones met, gives the same tables whichever
+/// thread reads which report.
 const MAX_KEYS: usize = 1000;
+/// Reporters and domains are kept as met (past these, under [`OTHERS`]).
+const MAX_REPORTERS: usize = 1000;
 const MAX_DOMAINS: usize = 10_000;
-/// Distinct policy strings kept per domain; results under any further one
-/// are counted as if the report had not said which.
+/// Distinct policy strings kept per domain (the smallest); results under
+/// any further one are kept apart and never count as evidence.
 const MAX_POLICIES: usize = 100;
 pub const OTHERS: &str = "(others: more than mtasts keeps apart)";
 
-/// The entry for `key`, cloning the key only when it is new (most reports
-/// repeat the keys already there), or the one for [`OTHERS`] when the map
-/// is full.
-fn slot<'m, T: Default>(map: &'m mut BTreeMap<String, T>, key: &str) -> &'m mut T {
-    capped(map, key, MAX_KEYS)
+/// What the entries of a table of counts can be folded into each other.
+trait Fold {
+    fn fold(&mut self, other: Self);
 }
 
+impl Fold for u64 {
+    fn fold(&mut self, other: u64) {
+        add(self, other);
+    }
+}
+
+impl Fold for (u64, u64) {
+    fn fold(&mut self, other: (u64, u64)) {
+        add(&mut self.0, other.0);
+        add(&mut self.1, other.1);
+    }
+}
+
+/// The entry for `key` in a table that keeps its `max` smallest keys:
+/// a key past them is counted under `others`, and a smaller one that
+/// arrives when the table is full pushes the largest out into `others`.
+fn kept<'m, K, V>(map: &'m mut BTreeMap<K, V>, key: &K, others: &K, max: usize) -> &'m mut V
+where
+    K: Ord + Clone,
+    V: Default + Fold,
+{
+    let room = map.len() - usize::from(map.contains_key(others)) < max;
+    let key = if room || map.contains_key(key) || key == others {
+        key
+    } else {
+        match map.keys().rev().find(|k| *k != others).cloned() {
+            Some(largest) if *key < largest => {
+                let v = map.remove(&largest).unwrap_or_default();
+                map.entry(others.clone()).or_default().fold(v);
+                key
+            }
+            _ => others,
+        }
+    };
+    if !map.contains_key(key) {
+        map.insert(key.clone(), V::default());
+    }
+    map.get_mut(key).expect("inserted just above")
+}
+
+/// A table back to its `max` smallest keys, after a merge.
+fn trim<K: Ord + Clone, V: Default + Fold>(map: &mut BTreeMap<K, V>, others: &K, max: usize) {
+    while map.len() - usize::from(map.contains_key(others)) > max {
+        let Some(largest) = map.keys().rev().find(|k| *k != others).cloned() else {
+            break;
+        };
+        let v = map.remove(&largest).unwrap_or_default();
+        map.entry(others.clone()).or_default().fold(v);
+    }
+}
+
+/// The entry for `key` in a table of counts (see [`kept`]), allocating
+/// only for a key not there yet.
+fn count_of<'m, V: Default + Fold>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+    if map.contains_key(key) {
+        return map.get_mut(key).expect("present");
+    }
+    kept(map, &key.to_string(), &OTHERS.to_string(), MAX_KEYS)
+}
+
+fn failure_others() -> (String, String) {
+    (OTHERS.to_string(), String::new())
+}
+
+/// A policy string as the timeline of reporters keeps it: equality is all
+/// it needs, and a hash keeps it small.
+fn policy_hash(policy: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(policy)
+}
+
+/// The entry for `key`, cloning the key only when it is new (most reports
+/// repeat the keys already there), or the one for [`OTHERS`] when the map
+/// already holds `max` keys: for reporters and domains, kept as met.
 fn capped<'m, T: Default>(map: &'m mut BTreeMap<String, T>, key: &str, max: usize) -> &'m mut T {
     let key = if map.len() < max || map.contains_key(key) {
         key
@@ -234,11 +339,12 @@ impl Aggregates {
             let agg = capped(&mut self.domains, &p.policy_domain, MAX_DOMAINS);
             agg.start = Some(agg.start.map_or(report.start, |s| s.min(report.start)));
             agg.end = Some(agg.end.map_or(report.end, |e| e.max(report.end)));
-            let key = if agg.reporters.len() < MAX_KEYS || agg.reporters.contains_key(&reporter) {
-                reporter.as_str()
-            } else {
-                OTHERS
-            };
+            let key =
+                if agg.reporters.len() < MAX_REPORTERS || agg.reporters.contains_key(&reporter) {
+                    reporter.as_str()
+                } else {
+                    OTHERS
+                };
             match agg.reporters.get_mut(key) {
                 Some(shown) if shown.as_str() <= report.organization.as_ref() => {}
                 Some(shown) => *shown = report.organization.to_string(),
@@ -247,32 +353,31 @@ impl Aggregates {
                         .insert(key.to_string(), report.organization.to_string());
                 }
             }
-            let s = slot(&mut agg.sessions, &p.policy_type);
+            let s = count_of(&mut agg.sessions, &p.policy_type);
             s.0 = s.0.saturating_add(p.successful);
             s.1 = s.1.saturating_add(p.failed);
             let t = agg.trend.entry(day).or_default();
             t.0 = t.0.saturating_add(p.successful);
             t.1 = t.1.saturating_add(p.failed);
             for f in &p.failures {
-                add(slot(&mut agg.by_result, &f.result_type), f.count);
+                add(count_of(&mut agg.by_result, &f.result_type), f.count);
                 if let Some(mx) = f.receiving_mx_hostname.as_deref() {
-                    add(slot(&mut agg.by_mx, mx), f.count);
+                    add(count_of(&mut agg.by_mx, mx), f.count);
                 }
                 if let Some(ip) = &f.sending_mta_ip {
-                    add(slot(&mut agg.by_ip, ip), f.count);
+                    add(count_of(&mut agg.by_ip, ip), f.count);
                 }
             }
             let sts = p.policy_type == "sts";
             let policy = p.policy_string.as_deref().filter(|_| sts);
-            let kept =
-                policy.filter(|ps| agg.sts.len() < MAX_POLICIES || agg.sts.contains_key(*ps));
-            let days = match (sts, policy, kept) {
+            let apart = policy.filter(|ps| agg.keep_policy(ps));
+            let days = match (sts, policy, apart) {
                 (false, _, _) => &mut agg.other_types,
-                (true, Some(_), Some(ps)) => slot(&mut agg.sts, ps),
+                (true, Some(_), Some(ps)) => agg.sts.entry(ps.to_string()).or_default(),
                 (true, Some(_), None) => &mut agg.overflow,
                 (true, None, _) => &mut agg.unstated,
             };
-            let policy = kept;
+            let policy = apart;
             let stats = days.entry(day).or_default();
             add(&mut stats.reports, 1);
             if counts && p.successful.saturating_add(p.failed) > 0 && !stats.reporters.contains(key)
@@ -283,17 +388,17 @@ impl Aggregates {
             add(&mut stats.failed, p.failed);
             for f in p.failures {
                 let mx = f.receiving_mx_hostname.unwrap_or_default();
-                let mut k = (f.result_type.into_owned(), mx.into_owned());
-                if stats.failures.len() >= MAX_KEYS && !stats.failures.contains_key(&k) {
-                    k = (OTHERS.to_string(), String::new());
-                }
-                add(stats.failures.entry(k).or_default(), f.count);
+                let k = (f.result_type.into_owned(), mx.into_owned());
+                add(
+                    kept(&mut stats.failures, &k, &failure_others(), MAX_KEYS),
+                    f.count,
+                );
             }
             if let (Some(ps), true, true) = (policy, counts, sts) {
-                let policies = slot(&mut agg.timeline, key).entry(day).or_default();
-                if !policies.contains(ps) {
-                    policies.insert(ps.to_string());
-                }
+                capped(&mut agg.timeline, key, MAX_REPORTERS)
+                    .entry(day)
+                    .or_default()
+                    .insert(policy_hash(ps));
             }
         }
     }
@@ -338,10 +443,13 @@ impl Aggregates {
                 for (k, n) in source {
                     add(target.entry(k).or_default(), n);
                 }
+                trim(target, &OTHERS.to_string(), MAX_KEYS);
             }
+            trim(&mut a.sessions, &OTHERS.to_string(), MAX_KEYS);
             for (k, days) in o.sts {
                 merge_days(a.sts.entry(k).or_default(), days);
             }
+            a.trim_policies();
             merge_days(&mut a.unstated, o.unstated);
             merge_days(&mut a.overflow, o.overflow);
             merge_days(&mut a.other_types, o.other_types);
@@ -384,13 +492,13 @@ fn current_policy(a: &DomainAgg) -> Option<(&str, NaiveDate)> {
         .max()
         .copied()?;
     let recent = latest - chrono::Duration::days(2);
-    let mut switched: BTreeMap<&str, NaiveDate> = BTreeMap::new();
+    let mut switched: BTreeMap<u64, NaiveDate> = BTreeMap::new();
     for days in a.timeline.values() {
-        let mut before: Option<&BTreeSet<String>> = None;
+        let mut before: Option<&BTreeSet<u64>> = None;
         for (day, policies) in days {
             if let Some(before) = before {
                 for p in policies.difference(before) {
-                    let e = switched.entry(p.as_str()).or_insert(*day);
+                    let e = switched.entry(*p).or_insert(*day);
                     *e = (*e).max(*day);
                 }
             }
@@ -404,7 +512,7 @@ fn current_policy(a: &DomainAgg) -> Option<(&str, NaiveDate)> {
             if last < recent {
                 return None;
             }
-            let appeared = switched.get(p.as_str()).copied().unwrap_or(first);
+            let appeared = switched.get(&policy_hash(p)).copied().unwrap_or(first);
             let reports = days
                 .values()
                 .map(|s| s.reports)
@@ -568,6 +676,8 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     };
 
     let mut reasons = Vec::new();
+    trim(&mut blocking_failures, &failure_others(), MAX_KEYS);
+    trim(&mut earlier_failures, &failure_others(), MAX_KEYS);
     let mut blocking = blocking_list(&blocking_failures, domain, current_policy, false);
     let unspecified = |n| Blocking {
         result_type: "unspecified".into(),
@@ -635,25 +745,30 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     // Reporters that, on their latest day and after the current policy
     // appeared, still applied one that appeared before it.
     let stale_reporters: Vec<StaleReporter> = match (current, since) {
-        (Some((current, _)), Some(since)) => a
-            .timeline
-            .iter()
-            .filter_map(|(r, days)| {
-                let (day, policies) = days.iter().next_back()?;
-                if *day <= since {
-                    return None;
-                }
-                let other = policies.iter().find(|p| {
-                    p.as_str() != current
-                        && a.sts.get(p.as_str()).and_then(|d| d.keys().next()) < Some(&since)
-                })?;
-                Some(StaleReporter {
-                    reporter: shown(r),
-                    last_report: day.to_string(),
-                    policy: other.clone(),
+        (Some((current, _)), Some(since)) => {
+            // The policies that appeared before the current one, by hash.
+            let older: BTreeMap<u64, &str> = a
+                .sts
+                .iter()
+                .filter(|(p, d)| p.as_str() != current && d.keys().next() < Some(&since))
+                .map(|(p, _)| (policy_hash(p), p.as_str()))
+                .collect();
+            a.timeline
+                .iter()
+                .filter_map(|(r, days)| {
+                    let (day, policies) = days.iter().next_back()?;
+                    if *day <= since {
+                        return None;
+                    }
+                    let other = policies.iter().find_map(|h| older.get(h))?;
+                    Some(StaleReporter {
+                        reporter: shown(r),
+                        last_report: day.to_string(),
+                        policy: other.to_string(),
+                    })
                 })
-            })
-            .collect(),
+                .collect()
+        }
         _ => Vec::new(),
     };
     let ready = reasons.is_empty();
