@@ -2,7 +2,7 @@
 //! messages (`.eml`), mbox files, Maildir folders and directories of
 //! these. Containers are recognised by content, not by name.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Display;
 use std::fs::File;
 use std::hash::{BuildHasher, RandomState};
@@ -25,13 +25,15 @@ const MAX_REPORT: u64 = 16 * 1024 * 1024;
 /// Most bytes decompressed from one file (one mbox message): a message
 /// of many small gzip parts must not make gigabytes of work either.
 const MAX_OUTPUT: usize = 64 * 1024 * 1024;
-/// Largest single message in an mbox.
+/// Most MIME boundary lines in one message.
+const MAX_PARTS: usize = 1000;
+/// Largest single message (in an mbox, or a file).
 const MAX_MESSAGE: usize = 32 * 1024 * 1024;
 /// Most bytes of one mbox line read at once.
 const MAX_PIECE: u64 = 64 * 1024;
 
 /// An input that could not be used, and why.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct SourceError {
     pub path: String,
     pub reason: String,
@@ -156,18 +158,43 @@ impl Collector {
             });
         }
         let workers = workers.into_iter().flatten();
+        let mut errors = Bounded::default();
+        let mut oddities = Bounded::default();
+        for e in std::mem::take(&mut self.errors) {
+            errors.push(e);
+        }
         for w in workers {
             self.agg.merge(w.agg);
-            self.errors.extend(w.errors);
-            self.oddities.extend(w.oddities);
+            errors.merge(w.errors);
+            oddities.merge(w.oddities);
         }
-        match ids.lock() {
-            Ok(seen) => self.oddities.extend(seen.notes()),
-            Err(poisoned) => self.oddities.extend(poisoned.into_inner().notes()),
+        let notes = match ids.lock() {
+            Ok(seen) => seen.notes(),
+            Err(poisoned) => poisoned.into_inner().notes(),
+        };
+        for n in notes {
+            oddities.push(n);
         }
-        // Workers interleave: sort for a stable report.
-        self.errors.sort_by(|a, b| a.path.cmp(&b.path));
-        self.oddities.sort_by(|a, b| a.0.cmp(&b.0));
+        // Sorted, whichever worker read what.
+        let (errors, more) = errors.into_sorted();
+        self.errors = errors;
+        if more {
+            self.errors.push(SourceError {
+                path: "…".into(),
+                reason: format!("more unreadable inputs, past the first {MAX_LISTED} listed"),
+            });
+        }
+        let (oddities, more) = oddities.into_sorted();
+        self.oddities = oddities;
+        if more {
+            self.oddities.push((
+                "…".into(),
+                Oddity {
+                    report_id: None,
+                    note: format!("more notes, past the first {MAX_LISTED} listed"),
+                },
+            ));
+        }
     }
 }
 
@@ -389,11 +416,59 @@ impl Walk<'_> {
     }
 }
 
+/// Most errors and notes kept: an archive of a million reports from a
+/// reporter that writes every date without a zone, or a mail of a million
+/// broken parts, must not produce a million lines.
+const MAX_LISTED: usize = 10_000;
+
+/// A set that keeps its [`MAX_LISTED`] smallest entries, and whether it
+/// had to leave any out: the same whichever thread offered what first.
+struct Bounded<T: Ord> {
+    kept: BTreeSet<T>,
+    truncated: bool,
+}
+
+impl<T: Ord> Default for Bounded<T> {
+    fn default() -> Self {
+        Bounded {
+            kept: BTreeSet::new(),
+            truncated: false,
+        }
+    }
+}
+
+impl<T: Ord> Bounded<T> {
+    fn push(&mut self, t: T) {
+        if self.kept.len() < MAX_LISTED {
+            self.kept.insert(t);
+        } else if self.kept.last().is_some_and(|last| t < *last) {
+            if self.kept.insert(t) {
+                self.kept.pop_last();
+                self.truncated = true;
+            }
+        } else if !self.kept.contains(&t) {
+            self.truncated = true;
+        }
+    }
+
+    fn merge(&mut self, other: Bounded<T>) {
+        self.truncated |= other.truncated;
+        for t in other.kept {
+            self.push(t);
+        }
+    }
+
+    /// The entries in order, and whether some were left out.
+    fn into_sorted(self) -> (Vec<T>, bool) {
+        (self.kept.into_iter().collect(), self.truncated)
+    }
+}
+
 /// One thread's share of the reading.
 struct Worker<'a> {
     agg: Aggregates,
-    errors: Vec<SourceError>,
-    oddities: Vec<(String, Oddity)>,
+    errors: Bounded<SourceError>,
+    oddities: Bounded<(String, Oddity)>,
     filter: &'a Filter,
     /// Reports seen by any worker, for deduplication.
     ids: &'a Mutex<Seen>,
@@ -424,8 +499,8 @@ fn keep(mut buf: Vec<u8>) -> Vec<u8> {
 /// What a worker hands back.
 struct Parts {
     agg: Aggregates,
-    errors: Vec<SourceError>,
-    oddities: Vec<(String, Oddity)>,
+    errors: Bounded<SourceError>,
+    oddities: Bounded<(String, Oddity)>,
 }
 
 impl<'a> Worker<'a> {
@@ -437,8 +512,8 @@ impl<'a> Worker<'a> {
     ) -> Worker<'a> {
         Worker {
             agg: Aggregates::default(),
-            errors: Vec::new(),
-            oddities: Vec::new(),
+            errors: Bounded::default(),
+            oddities: Bounded::default(),
             filter,
             ids,
             hasher,
@@ -581,8 +656,9 @@ impl<'a> Worker<'a> {
             Ok((report, odd)) => {
                 if !odd.is_empty() {
                     let label = shown(label);
-                    self.oddities
-                        .extend(odd.into_iter().map(|o| (label.clone(), o)));
+                    for o in odd {
+                        self.oddities.push((label.clone(), o));
+                    }
                 }
                 match report.report_id.as_deref() {
                     Some(id) if !self.first_time(&report, id) => {
@@ -599,6 +675,28 @@ impl<'a> Worker<'a> {
     /// `application/tlsrpt+gzip` or `+json`; reporters also use
     /// `application/gzip` or `application/json` with a report file name).
     fn add_message(&mut self, label: &dyn Display, bytes: &[u8], depth: u8) {
+        // A report mail is kilobytes with a handful of parts: a message of
+        // millions of parts would take gigabytes to parse.
+        if bytes.len() > MAX_MESSAGE {
+            return self.error(
+                label,
+                format!(
+                    "a message larger than {} MiB; not a report mail",
+                    MAX_MESSAGE >> 20
+                ),
+            );
+        }
+        if bytes
+            .split(|&b| b == b'\n')
+            .filter(|line| line.starts_with(b"--"))
+            .nth(MAX_PARTS)
+            .is_some()
+        {
+            return self.error(
+                label,
+                format!("a message of more than {MAX_PARTS} MIME parts; not a report mail"),
+            );
+        }
         let Some(message) = MessageParser::default().parse(bytes) else {
             return self.error(label, "neither a JSON report, gzip data nor a mail message");
         };
@@ -612,10 +710,14 @@ impl<'a> Worker<'a> {
                         .to_ascii_lowercase()
                 })
                 .unwrap_or_default();
-            let name = part
+            // Names label every note about the report: a sensible length.
+            let name: String = part
                 .attachment_name()
                 .unwrap_or_default()
-                .to_ascii_lowercase();
+                .to_ascii_lowercase()
+                .chars()
+                .take(200)
+                .collect();
             let is_report = ctype.starts_with("application/tlsrpt")
                 || ((ctype == "application/gzip"
                     || ctype == "application/x-gzip"

@@ -47,7 +47,7 @@ pub struct FailureDetail<'a> {
 }
 
 /// Something odd about a report that was still used.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
 pub struct Oddity {
     pub report_id: Option<String>,
     pub note: String,

@@ -1749,3 +1749,53 @@ fn capped_tables_are_the_same_on_every_run() {
         assert!(run() == first, "the output changed between runs");
     }
 }
+
+/// A mail of countless parts is refused before it is parsed, and an archive
+/// of countless oddities lists the first ten thousand, the same on every run.
+#[test]
+fn countless_parts_and_notes_are_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let mut mail = String::from(
+        "From: a@b.test\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b\"\r\n\r\n",
+    );
+    for _ in 0..1500 {
+        mail.push_str("--b\r\nContent-Type: text/plain\r\n\r\nx\r\n");
+    }
+    mail.push_str("--b--\r\n");
+    write(d, "parts/many.eml", mail.as_bytes());
+    let (_, v) = run_json(&[d.join("parts").to_str().unwrap()]);
+    assert!(
+        v["errors"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("more than 1000 MIME parts"),
+        "{v:#}"
+    );
+
+    for i in 0..520 {
+        let mut r = report(&format!("R{i}"), 1, "example.test", 10, &[]);
+        r["policies"][0]["failure-details"] = (0..25)
+            .map(|k| json!({"result-type": format!("odd-{k}"), "receiving-mx-hostname": "mx1.example.test", "failed-session-count": 1}))
+            .collect();
+        write(d, &format!("notes/{i:03}.json"), r.to_string().as_bytes());
+    }
+    let run = || {
+        mtasts()
+            .args(["report", "--json", d.join("notes").to_str().unwrap()])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    let first = run();
+    let v: Value = serde_json::from_slice(&first).unwrap();
+    let notes = v["oddities"].as_array().unwrap();
+    assert_eq!(notes.len(), 10_001);
+    assert!(
+        notes[10_000]["note"]
+            .as_str()
+            .unwrap()
+            .contains("past the first 10000")
+    );
+    assert!(run() == first);
+}
