@@ -237,32 +237,39 @@ fn is_mbox(data: &[u8]) -> bool {
 /// one counts never depends on which a thread read first.
 #[derive(Default)]
 struct Seen {
-    /// Key → (content of the first copy read, copies read).
-    copies: HashMap<String, (u64, u32)>,
+    /// Hash of the key (reporter, id) → (content of the first copy read,
+    /// copies read): some bytes per report, whatever its id's length.
+    copies: HashMap<u64, (u64, u32)>,
     /// Further contents under a key already seen.
-    variants: HashSet<(String, u64)>,
-    /// Keys read more than once: (organisation, id) as shown.
-    repeated: BTreeMap<String, (String, String)>,
+    variants: HashSet<(u64, u64)>,
+    /// Keys read more than once: the key as text → its hash and the
+    /// (organisation, id) as shown.
+    repeated: BTreeMap<String, (u64, (String, String))>,
+    /// Keys are hashed with a random key, so that ids cannot be made to
+    /// collide.
+    keys: RandomState,
 }
 
 impl Seen {
     /// Whether to count this report: the first time its content is seen
     /// under its key.
     fn count(&mut self, organization: &str, id: &str, content: u64) -> bool {
-        let key = format!("{}\0{id}", reporter_key(organization));
-        let entry = self.copies.entry(key.clone()).or_insert((content, 0));
+        let reporter = reporter_key(organization);
+        let key = self.keys.hash_one((reporter.as_str(), id));
+        let entry = self.copies.entry(key).or_insert((content, 0));
         entry.1 += 1;
         if entry.1 == 1 {
             return true;
         }
-        let new = entry.0 != content && self.variants.insert((key.clone(), content));
+        let new = entry.0 != content && self.variants.insert((key, content));
         // The smallest spelling, whichever copy came first.
         let shown = (organization.to_string(), id.to_string());
-        match self.repeated.get_mut(&key) {
-            Some(s) if *s <= shown => {}
-            Some(s) => *s = shown,
+        let text = format!("{reporter}\0{id}");
+        match self.repeated.get_mut(&text) {
+            Some((_, s)) if *s <= shown => {}
+            Some((_, s)) => *s = shown,
             None => {
-                self.repeated.insert(key, shown);
+                self.repeated.insert(text, (key, shown));
             }
         }
         new
@@ -270,15 +277,15 @@ impl Seen {
 
     /// One note per report read more than once.
     fn notes(&self) -> Vec<(String, Oddity)> {
-        let mut versions: HashMap<&str, u32> = HashMap::new();
+        let mut versions: HashMap<u64, u32> = HashMap::new();
         for (key, _) in &self.variants {
-            *versions.entry(key.as_str()).or_insert(1) += 1;
+            *versions.entry(*key).or_insert(1) += 1;
         }
         self.repeated
-            .iter()
+            .values()
             .map(|(key, (organization, id))| {
                 let n = self.copies.get(key).map_or(2, |c| c.1);
-                let note = match versions.get(key.as_str()) {
+                let note = match versions.get(key) {
                     Some(v) => format!(
                         "read {n} times, in {v} different versions: each version counted (a reporter reusing an id, or a forgery)"
                     ),
