@@ -171,8 +171,8 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
         }
         'mtasts;report' {
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'Only this policy domain')
-            [CompletionResult]::new('--min-reporters', '--min-reporters', [CompletionResultType]::ParameterName, 'Reporting organisations that must have seen the policy without failures')
-            [CompletionResult]::new('--min-days', '--min-days', [CompletionResultType]::ParameterName, 'Days the reports must cover')
+            [CompletionResult]::new('--min-reporters', '--min-reporters', [CompletionResultType]::ParameterName, 'Reporting organisations that must have reported sessions under the current policy')
+            [CompletionResult]::new('--min-days', '--min-days', [CompletionResultType]::ParameterName, 'Days with sessions under the current policy')
             [CompletionResult]::new('--since', '--since', [CompletionResultType]::ParameterName, 'Only reports from this day on (YYYY-MM-DD): judge from the day a problem was fixed')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of the summary')

@@ -158,8 +158,8 @@ set edit:completion:arg-completer[mtasts] = {|@words|
         }
         &'mtasts;report'= {
             cand --domain 'Only this policy domain'
-            cand --min-reporters 'Reporting organisations that must have seen the policy without failures'
-            cand --min-days 'Days the reports must cover'
+            cand --min-reporters 'Reporting organisations that must have reported sessions under the current policy'
+            cand --min-days 'Days with sessions under the current policy'
             cand --since 'Only reports from this day on (YYYY-MM-DD): judge from the day a problem was fixed'
             cand --color 'Controls when to use color'
             cand --json 'Print one JSON document instead of the summary'

@@ -162,8 +162,8 @@ never\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand retire" -s h -l help -d 'Print help'
 complete -c mtasts -n "__fish_mtasts_using_subcommand retire" -s V -l version -d 'Print version'
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l domain -d 'Only this policy domain' -r
-complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l min-reporters -d 'Reporting organisations that must have seen the policy without failures' -r
-complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l min-days -d 'Days the reports must cover' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l min-reporters -d 'Reporting organisations that must have reported sessions under the current policy' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l min-days -d 'Days with sessions under the current policy' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l since -d 'Only reports from this day on (YYYY-MM-DD): judge from the day a problem was fixed' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l color -d 'Controls when to use color' -r -f -a "auto\t''
 always\t''

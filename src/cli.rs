@@ -294,10 +294,10 @@ pub struct ReportArgs {
     /// Only this policy domain.
     #[arg(long, value_name = "DOMAIN")]
     pub domain: Option<Domain>,
-    /// Reporting organisations that must have seen the policy without failures.
+    /// Reporting organisations that must have reported sessions under the current policy.
     #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
     pub min_reporters: u16,
-    /// Days the reports must cover.
+    /// Days with sessions under the current policy.
     #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u16).range(1..))]
     pub min_days: u16,
     /// Only reports from this day on (YYYY-MM-DD): judge from the day a
