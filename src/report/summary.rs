@@ -474,53 +474,73 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-/// The policy the verdict is about, and the day it took effect: of the
-/// policies still reported (in the last three days of reports), the one
-/// that appeared last. Senders' caches keep reporting an old policy for a
-/// while (or for good, when the id did not change), so neither the number
-/// of reporters nor of reports tells which is served; the newest does. A
-/// policy appears when a reporter switches to it (reports it on a day
-/// after a report without it): only a newly served policy makes reporters
-/// switch, and a policy restored after a detour appears again. A policy
-/// no reporter switched to appears on its first day. On a tie, the one in
-/// more reports, then the larger string.
-fn current_policy(a: &DomainAgg) -> Option<(&str, NaiveDate)> {
-    let latest = a
-        .sts
-        .values()
-        .filter_map(|d| d.keys().next_back())
-        .max()
-        .copied()?;
-    let recent = latest - chrono::Duration::days(2);
-    let mut switched: BTreeMap<u64, NaiveDate> = BTreeMap::new();
-    for days in a.timeline.values() {
-        let mut before: Option<&BTreeSet<u64>> = None;
-        for (day, policies) in days {
-            if let Some(before) = before {
-                for p in policies.difference(before) {
-                    let e = switched.entry(*p).or_insert(*day);
-                    *e = (*e).max(*day);
-                }
-            }
-            before = Some(policies);
+/// The policy the verdict is about, when it took effect, and the
+/// reporters that apply another one.
+struct Current<'a> {
+    policy: &'a str,
+    /// The first day of the current run of days of a reporter that
+    /// applies it now: the count of days starts there.
+    since: NaiveDate,
+    /// Reporters (keys) whose latest report, on or after `since`, does not
+    /// show it: with senders disagreeing, nobody can say which policy
+    /// enforcing would apply.
+    disagree: Vec<&'a str>,
+}
+
+/// The current policy: of the policies reporters apply now (on their
+/// latest day), the newest, that is, the one reporters switched to last
+/// (a policy restored after a detour is new again). On a tie, the one
+/// more reporters apply, then the larger string.
+fn current_policy(a: &DomainAgg) -> Option<Current<'_>> {
+    let names: BTreeMap<u64, &str> = a.sts.keys().map(|p| (policy_hash(p), p.as_str())).collect();
+    // Policy → (when it appeared, earliest start of a run, reporters).
+    let mut now: BTreeMap<&str, (NaiveDate, NaiveDate, usize)> = BTreeMap::new();
+    let mut latest: Vec<(&str, NaiveDate, &BTreeSet<u64>)> = Vec::new();
+    for (reporter, days) in &a.timeline {
+        let Some((last, policies)) = days.iter().next_back() else {
+            continue;
+        };
+        latest.push((reporter.as_str(), *last, policies));
+        let first = days.keys().next().copied();
+        for h in policies {
+            let Some(p) = names.get(h) else { continue };
+            let start = days
+                .iter()
+                .rev()
+                .take_while(|(_, set)| set.contains(h))
+                .last()
+                .map_or(*last, |(d, _)| *d);
+            // A switch, if the reporter applied something else before;
+            // a reporter new to the reports says only that the policy
+            // existed, since its first day.
+            let appeared = if Some(start) == first {
+                a.sts
+                    .get(*p)
+                    .and_then(|d| d.keys().next().copied())
+                    .unwrap_or(start)
+            } else {
+                start
+            };
+            let e = now.entry(p).or_insert((appeared, start, 0));
+            e.0 = e.0.max(appeared);
+            e.1 = e.1.min(start);
+            e.2 += 1;
         }
     }
-    a.sts
-        .iter()
-        .filter_map(|(p, days)| {
-            let (first, last) = (*days.keys().next()?, *days.keys().next_back()?);
-            if last < recent {
-                return None;
-            }
-            let appeared = switched.get(&policy_hash(p)).copied().unwrap_or(first);
-            let reports = days
-                .values()
-                .map(|s| s.reports)
-                .fold(0, u64::saturating_add);
-            Some((appeared, reports, p.as_str()))
-        })
-        .max()
-        .map(|(appeared, _, p)| (p, appeared))
+    let (policy, (_, since, _)) = now
+        .into_iter()
+        .max_by(|x, y| (x.1.0, x.1.2, x.0).cmp(&(y.1.0, y.1.2, y.0)))?;
+    let hash = policy_hash(policy);
+    let disagree = latest
+        .into_iter()
+        .filter(|(_, last, policies)| *last >= since && !policies.contains(&hash))
+        .map(|(r, _, _)| r)
+        .collect();
+    Some(Current {
+        policy,
+        since,
+        disagree,
+    })
 }
 
 /// Whose results a set of days holds, for the verdict.
@@ -592,10 +612,11 @@ fn blocking_list(
 }
 
 fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummary {
-    let current = current_policy(a);
+    let now = current_policy(a);
+    let current = now.as_ref().map(|c| (c.policy, c.since));
     let several = a.sts.len() > 1;
     // With one policy, every day counts; after a change, the days from
-    // the one the current policy appeared.
+    // the one the current policy took effect.
     let since = current.filter(|_| several).map(|c| c.1);
     let in_effect = |day: &NaiveDate| since.is_none_or(|s| *day >= s);
     // The evidence for the current policy: from that day, results under
@@ -742,6 +763,15 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
             .cloned()
             .unwrap_or_else(|| key.to_string())
     };
+    if let Some(now) = now.as_ref().filter(|n| !n.disagree.is_empty()) {
+        let names: Vec<String> = now.disagree.iter().map(|r| shown(r)).collect();
+        reasons.push(format!(
+            "reporters disagree on the policy: {} still appl{} another one than the newest (current) one in {} latest report: nobody can say which policy enforcing would apply; publish a new id so that every sender fetches the policy again (mtasts gen-record), and if they still disagree, check what your policy host serves (mtasts check {domain})",
+            names.join(", "),
+            if names.len() == 1 { "ies" } else { "y" },
+            if names.len() == 1 { "its" } else { "their" },
+        ));
+    }
     // Reporters that, on their latest day and after the current policy
     // appeared, still applied one that appeared before it.
     let stale_reporters: Vec<StaleReporter> = match (current, since) {

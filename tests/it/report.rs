@@ -326,7 +326,8 @@ fn a_policy_change_is_judged_from_the_new_policy_on() {
     );
 
     // A reporter still applying the old policy after the change shows the
-    // id/cache problem; its reports are not evidence for the new policy.
+    // id/cache problem; its reports are not evidence for the new policy,
+    // and with senders disagreeing nobody can say what enforcing applies.
     write(
         d,
         "yahoo-17.json",
@@ -335,7 +336,14 @@ fn a_policy_change_is_judged_from_the_new_policy_on() {
             .as_bytes(),
     );
     let (code, v) = run_json(&[d.to_str().unwrap()]);
-    assert_eq!(code, Some(0), "{v:#}");
+    assert_eq!(code, Some(1), "{v:#}");
+    assert!(
+        v["domains"][0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("reporters disagree on the policy: Yahoo still applies another one"),
+        "{v:#}"
+    );
     let stale = &v["domains"][0]["stale_reporters"];
     assert_eq!(stale[0]["reporter"], "Yahoo", "{v:#}");
     assert_eq!(stale[0]["last_report"], "2026-11-17");
@@ -1604,9 +1612,10 @@ fn a_rollback_makes_the_restored_policy_current() {
     assert_eq!(dom["stale_reporters"][0]["reporter"], "Yahoo");
 }
 
-/// A validation failure under an earlier policy still blocks when that
-/// policy listed the host (a certificate problem) or when the current one
-/// does not list it either.
+/// A validation failure under an earlier policy (here, from senders of a
+/// reporter whose cache still holds it beside the current one) blocks when
+/// that policy listed the host (a certificate problem) or when the current
+/// one does not list it either.
 #[test]
 fn earlier_validation_failures_that_the_current_policy_does_not_fix_block() {
     for (mx, blocks) in [
@@ -1617,17 +1626,24 @@ fn earlier_validation_failures_that_the_current_policy_does_not_fix_block() {
         let tmp = tempfile::tempdir().unwrap();
         let d = tmp.path();
         for day in 1..=20 {
-            for org in ["Google", "Microsoft"] {
+            for org in ["Google", "Microsoft", "Yahoo"] {
                 let policy: &[&str] = if day >= 3 { &NEW_POLICY } else { &POLICY_LINES };
-                put(d, org, day, Some(policy), &[]);
+                let mut r = report(org, day, "example.test", 100, &[]);
+                r["policies"][0]["policy"]["policy-string"] = json!(policy);
+                if org == "Yahoo" && day >= 3 {
+                    let mut old = report(
+                        org,
+                        day,
+                        "example.test",
+                        5,
+                        &[("validation-failure", mx, 1)],
+                    )["policies"][0]
+                        .clone();
+                    old["policy"]["policy-string"] = json!(POLICY_LINES);
+                    r["policies"].as_array_mut().unwrap().push(old);
+                }
+                write(d, &format!("{org}-{day}.json"), r.to_string().as_bytes());
             }
-            put(
-                d,
-                "Yahoo",
-                day,
-                Some(&POLICY_LINES),
-                &[("validation-failure", mx, 1)],
-            );
         }
         let (code, v) = run_json(&[d.to_str().unwrap()]);
         let dom = &v["domains"][0];
@@ -1798,4 +1814,61 @@ fn countless_parts_and_notes_are_bounded() {
             .contains("past the first 10000")
     );
     assert!(run() == first);
+}
+
+/// Reporters that have gone quiet still say which policy they apply, and a
+/// policy's count starts when the first reporter took it up.
+#[test]
+fn quiet_reporters_and_late_switchers() {
+    const TYPO: [&str; 4] = [
+        "version: STSv1",
+        "mode: testing",
+        "mx: mx.exmaple.test",
+        "max_age: 86400",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=28 {
+        put(d, "Yahoo", day, Some(&NEW_POLICY), &[]);
+        put(d, "Microsoft", day, Some(&NEW_POLICY), &[]);
+        if day < 10 {
+            put(d, "Google", day, Some(&NEW_POLICY), &[]);
+        } else if day <= 25 {
+            put(
+                d,
+                "Google",
+                day,
+                Some(&TYPO),
+                &[("validation-failure", "mx1.example.test", 50)],
+            );
+        }
+    }
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{:#}", v["domains"][0]);
+
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=28 {
+        let google: &[&str] = if day >= 5 { &NEW_POLICY } else { &POLICY_LINES };
+        let failures: &[(&str, &str, u64)] = if day == 7 {
+            &[("validation-failure", "backup.example.test", 30)]
+        } else {
+            &[]
+        };
+        put(d, "Google", day, Some(google), failures);
+        let yahoo: &[&str] = if day >= 14 {
+            &NEW_POLICY
+        } else {
+            &POLICY_LINES
+        };
+        put(d, "Yahoo", day, Some(yahoo), &[]);
+    }
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    let dom = &v["domains"][0];
+    assert_eq!(code, Some(1), "{dom:#}");
+    assert_eq!(dom["current_since"], "2026-11-05");
+    assert_eq!(
+        dom["blocking"][0]["receiving_mx_hostname"],
+        "backup.example.test"
+    );
 }
