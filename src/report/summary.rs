@@ -116,6 +116,62 @@ pub struct Filter {
     pub since: Option<NaiveDate>,
 }
 
+impl Fold for DomainAgg {
+    /// Another worker's aggregates of the same domain, or a domain pushed
+    /// out of the table into others.
+    fn fold(&mut self, o: DomainAgg) {
+        let a = self;
+        a.start = match (a.start, o.start) {
+            (Some(x), Some(y)) => Some(x.min(y)),
+            (x, y) => x.or(y),
+        };
+        a.end = match (a.end, o.end) {
+            (Some(x), Some(y)) => Some(x.max(y)),
+            (x, y) => x.or(y),
+        };
+        for (k, shown) in o.reporters {
+            let e = a.reporters.entry(k).or_insert_with(|| shown.clone());
+            if shown < *e {
+                *e = shown;
+            }
+        }
+        for (k, (s, f)) in o.sessions {
+            let e = a.sessions.entry(k).or_default();
+            add(&mut e.0, s);
+            add(&mut e.1, f);
+        }
+        for (k, (s, f)) in o.trend {
+            let e = a.trend.entry(k).or_default();
+            add(&mut e.0, s);
+            add(&mut e.1, f);
+        }
+        for (target, source) in [
+            (&mut a.by_result, o.by_result),
+            (&mut a.by_mx, o.by_mx),
+            (&mut a.by_ip, o.by_ip),
+        ] {
+            for (k, n) in source {
+                add(target.entry(k).or_default(), n);
+            }
+            trim(target, &OTHERS.to_string(), MAX_KEYS);
+        }
+        trim(&mut a.sessions, &OTHERS.to_string(), MAX_KEYS);
+        for (k, days) in o.sts {
+            merge_days(a.sts.entry(k).or_default(), days);
+        }
+        a.trim_policies();
+        merge_days(&mut a.unstated, o.unstated);
+        merge_days(&mut a.overflow, o.overflow);
+        merge_days(&mut a.other_types, o.other_types);
+        for (r, days) in o.timeline {
+            let mine = a.timeline.entry(r).or_default();
+            for (day, policies) in days {
+                mine.entry(day).or_default().extend(policies);
+            }
+        }
+    }
+}
+
 /// Everything read so far. Only aggregates are kept, never the reports.
 #[derive(Debug, Default)]
 pub struct Aggregates {
@@ -212,12 +268,16 @@ pub struct DomainSummary {
 /// unlike keeping the first ones met, gives the same tables whichever
 /// thread reads which report.
 const MAX_KEYS: usize = 1000;
-/// Reporters and domains are kept as met (past these, under [`OTHERS`]).
+/// Reporters per domain, kept as met (past this, under [`OTHERS`]).
 const MAX_REPORTERS: usize = 1000;
-const MAX_DOMAINS: usize = 10_000;
+/// Domains, the smallest names kept like a table's keys: whoever reads
+/// more in one run uses `--domain`.
+const MAX_DOMAINS: usize = 1000;
 /// Distinct policy strings kept per domain (the smallest); results under
 /// any further one are kept apart and never count as evidence.
-const MAX_POLICIES: usize = 100;
+const MAX_POLICIES: usize = 20;
+/// Longer policies are not kept apart (real ones are a few hundred bytes).
+const MAX_KEPT_POLICY: usize = 8 * 1024;
 pub const OTHERS: &str = "(others: more than mtasts keeps apart)";
 
 /// What the entries of a table of counts can be folded into each other.
@@ -298,7 +358,7 @@ fn policy_hash(policy: &str) -> u64 {
 
 /// The entry for `key`, cloning the key only when it is new (most reports
 /// repeat the keys already there), or the one for [`OTHERS`] when the map
-/// already holds `max` keys: for reporters and domains, kept as met.
+/// already holds `max` keys: for reporters, kept as met.
 fn capped<'m, T: Default>(map: &'m mut BTreeMap<String, T>, key: &str, max: usize) -> &'m mut T {
     let key = if map.len() < max || map.contains_key(key) {
         key
@@ -336,7 +396,18 @@ impl Aggregates {
             if only.is_some_and(|d| d != p.policy_domain) {
                 continue;
             }
-            let agg = capped(&mut self.domains, &p.policy_domain, MAX_DOMAINS);
+            let agg = if self.domains.contains_key(p.policy_domain.as_ref()) {
+                self.domains
+                    .get_mut(p.policy_domain.as_ref())
+                    .expect("present")
+            } else {
+                kept(
+                    &mut self.domains,
+                    &p.policy_domain.to_string(),
+                    &OTHERS.to_string(),
+                    MAX_DOMAINS,
+                )
+            };
             agg.start = Some(agg.start.map_or(report.start, |s| s.min(report.start)));
             agg.end = Some(agg.end.map_or(report.end, |e| e.max(report.end)));
             let key =
@@ -370,7 +441,7 @@ impl Aggregates {
             }
             let sts = p.policy_type == "sts";
             let policy = p.policy_string.as_deref().filter(|_| sts);
-            let apart = policy.filter(|ps| agg.keep_policy(ps));
+            let apart = policy.filter(|ps| ps.len() <= MAX_KEPT_POLICY && agg.keep_policy(ps));
             let days = match (sts, policy, apart) {
                 (false, _, _) => &mut agg.other_types,
                 (true, Some(_), Some(ps)) => agg.sts.entry(ps.to_string()).or_default(),
@@ -410,56 +481,9 @@ impl Aggregates {
         self.before += other.before;
         self.duplicates += other.duplicates;
         for (domain, o) in other.domains {
-            let a = self.domains.entry(domain).or_default();
-            a.start = match (a.start, o.start) {
-                (Some(x), Some(y)) => Some(x.min(y)),
-                (x, y) => x.or(y),
-            };
-            a.end = match (a.end, o.end) {
-                (Some(x), Some(y)) => Some(x.max(y)),
-                (x, y) => x.or(y),
-            };
-            for (k, shown) in o.reporters {
-                let e = a.reporters.entry(k).or_insert_with(|| shown.clone());
-                if shown < *e {
-                    *e = shown;
-                }
-            }
-            for (k, (s, f)) in o.sessions {
-                let e = a.sessions.entry(k).or_default();
-                add(&mut e.0, s);
-                add(&mut e.1, f);
-            }
-            for (k, (s, f)) in o.trend {
-                let e = a.trend.entry(k).or_default();
-                add(&mut e.0, s);
-                add(&mut e.1, f);
-            }
-            for (target, source) in [
-                (&mut a.by_result, o.by_result),
-                (&mut a.by_mx, o.by_mx),
-                (&mut a.by_ip, o.by_ip),
-            ] {
-                for (k, n) in source {
-                    add(target.entry(k).or_default(), n);
-                }
-                trim(target, &OTHERS.to_string(), MAX_KEYS);
-            }
-            trim(&mut a.sessions, &OTHERS.to_string(), MAX_KEYS);
-            for (k, days) in o.sts {
-                merge_days(a.sts.entry(k).or_default(), days);
-            }
-            a.trim_policies();
-            merge_days(&mut a.unstated, o.unstated);
-            merge_days(&mut a.overflow, o.overflow);
-            merge_days(&mut a.other_types, o.other_types);
-            for (r, days) in o.timeline {
-                let mine = a.timeline.entry(r).or_default();
-                for (day, policies) in days {
-                    mine.entry(day).or_default().extend(policies);
-                }
-            }
+            self.domains.entry(domain).or_default().fold(o);
         }
+        trim(&mut self.domains, &OTHERS.to_string(), MAX_DOMAINS);
     }
 
     pub fn summarize(&self, t: &Thresholds) -> Vec<DomainSummary> {

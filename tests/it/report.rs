@@ -1872,3 +1872,40 @@ fn quiet_reporters_and_late_switchers() {
         "backup.example.test"
     );
 }
+
+/// Reports naming thousands of domains keep the smallest names, the same
+/// on every run, and lump the rest together as never ready.
+#[test]
+fn thousands_of_domains_are_capped_the_same_on_every_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for f in 0..3 {
+        let mut r = report(&format!("R{f}"), 1, "example.test", 10, &[]);
+        let one = r["policies"][0].clone();
+        r["policies"] = (0..700)
+            .map(|i| {
+                let mut p = one.clone();
+                p["policy"]["policy-domain"] =
+                    json!(format!("d{:04}.example", (f * 700 + i) * 37 % 2100));
+                p
+            })
+            .collect();
+        write(d, &format!("{f}.json"), r.to_string().as_bytes());
+    }
+    let run = || {
+        mtasts()
+            .args(["report", "--json", d.to_str().unwrap()])
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert_eq!(first.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&first.stdout).unwrap();
+    let domains = v["domains"].as_array().unwrap();
+    assert_eq!(domains.len(), 1001);
+    assert!(domains.iter().any(|x| x["domain"] == "d0000.example"));
+    assert!(!domains.iter().any(|x| x["domain"] == "d2099.example"));
+    for _ in 0..4 {
+        assert!(run().stdout == first.stdout);
+    }
+}
