@@ -169,6 +169,45 @@ fn lines<'a>(r: &mut Reader<'a>, budget: &Budget) -> Result<Option<String>, json
     Ok(is.then_some(joined))
 }
 
+/// A policy as the summary keys it: lines `key: value` with one space, in
+/// the order version, mode, mx (sorted), max_age, then the rest (sorted),
+/// so that reporters that reorder or respace the same policy agree on it.
+/// Most reporters send it that way already: then it is returned as is.
+fn canonical(joined: String) -> String {
+    fn rank(line: &str) -> u8 {
+        match line.split(':').next().map(str::trim) {
+            Some("version") => 0,
+            Some("mode") => 1,
+            Some("mx") => 2,
+            Some("max_age") => 3,
+            _ => 4,
+        }
+    }
+    fn tidy(line: &str) -> Cow<'_, str> {
+        match line.split_once(':') {
+            Some((k, v))
+                if line.len() != k.trim().len() + 2 + v.trim().len() || !v.starts_with(' ') =>
+            {
+                Cow::Owned(format!("{}: {}", k.trim(), v.trim()))
+            }
+            _ => Cow::Borrowed(line),
+        }
+    }
+    let mut previous: Option<(u8, &str)> = None;
+    let in_order = joined.split('\n').all(|line| {
+        let here = (rank(line), line);
+        let ok = matches!(tidy(line), Cow::Borrowed(_)) && previous.is_none_or(|p| p <= here);
+        previous = Some(here);
+        ok
+    });
+    if in_order {
+        return joined;
+    }
+    let mut lines: Vec<String> = joined.split('\n').map(|l| tidy(l).into_owned()).collect();
+    lines.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));
+    lines.join("\n")
+}
+
 /// Adds the lines of `text` to a policy being joined: each trimmed and
 /// escaped, blank ones left out. Reporters that send the policy as one
 /// CRLF string and those that send an array of lines then agree on it.
@@ -603,14 +642,15 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
                 ));
                 None
             }
-            Some(PolicyString::Lines(joined)) => Some(Cow::Owned(joined)),
+            Some(PolicyString::Lines(joined)) => Some(Cow::Owned(canonical(joined))),
             Some(PolicyString::Str(s)) => {
                 odd.push(format!(
                     "policies[{i}].policy-string is a string, not an array"
                 ));
                 let mut joined = String::with_capacity(s.len().min(MAX_POLICY));
                 push_lines(&mut joined, &s);
-                (!joined.is_empty() && joined.len() <= MAX_POLICY).then_some(Cow::Owned(joined))
+                (!joined.is_empty() && joined.len() <= MAX_POLICY)
+                    .then(|| Cow::Owned(canonical(joined)))
             }
             Some(PolicyString::Other) | None => {
                 if policy_type == "sts" {

@@ -39,7 +39,7 @@ struct DomainAgg {
     other_types: Days,
     /// The policies each reporter (key) applied, by day: when it switched
     /// from one to another, and what it applies now.
-    timeline: BTreeMap<String, BTreeMap<NaiveDate, BTreeSet<u64>>>,
+    timeline: BTreeMap<String, BTreeMap<NaiveDate, BTreeMap<u64, u64>>>,
 }
 
 type Days = BTreeMap<NaiveDate, DayStats>;
@@ -166,7 +166,10 @@ impl Fold for DomainAgg {
         for (r, days) in o.timeline {
             let mine = a.timeline.entry(r).or_default();
             for (day, policies) in days {
-                mine.entry(day).or_default().extend(policies);
+                let m = mine.entry(day).or_default();
+                for (h, n) in policies {
+                    add(m.entry(h).or_default(), n);
+                }
             }
         }
     }
@@ -465,11 +468,12 @@ impl Aggregates {
                     f.count,
                 );
             }
-            if let (Some(ps), true, true) = (policy, counts, sts) {
-                capped(&mut agg.timeline, key, MAX_REPORTERS)
+            let sessions = p.successful.saturating_add(p.failed);
+            if let (Some(ps), true, true, true) = (policy, counts, sts, sessions > 0) {
+                let on_day = capped(&mut agg.timeline, key, MAX_REPORTERS)
                     .entry(day)
-                    .or_default()
-                    .insert(policy_hash(ps));
+                    .or_default();
+                add(on_day.entry(policy_hash(ps)).or_default(), sessions);
             }
         }
     }
@@ -519,45 +523,52 @@ fn current_policy(a: &DomainAgg) -> Option<Current<'_>> {
     let names: BTreeMap<u64, &str> = a.sts.keys().map(|p| (policy_hash(p), p.as_str())).collect();
     // Policy → (when it appeared, earliest start of a run, reporters).
     let mut now: BTreeMap<&str, (NaiveDate, NaiveDate, usize)> = BTreeMap::new();
-    let mut latest: Vec<(&str, NaiveDate, &BTreeSet<u64>)> = Vec::new();
+    let mut latest: Vec<(&str, NaiveDate, u64)> = Vec::new();
     for (reporter, days) in &a.timeline {
-        let Some((last, policies)) = days.iter().next_back() else {
+        // What the reporter applied each day: the policy of most of its
+        // sessions (a few senders of a big reporter may still hold an old
+        // one from their cache).
+        let applied: Vec<(NaiveDate, u64)> = days
+            .iter()
+            .filter_map(|(d, m)| Some((*d, majority(m)?)))
+            .collect();
+        let Some(&(last, h)) = applied.last() else {
             continue;
         };
-        latest.push((reporter.as_str(), *last, policies));
-        let first = days.keys().next().copied();
-        for h in policies {
-            let Some(p) = names.get(h) else { continue };
-            let start = days
-                .iter()
-                .rev()
-                .take_while(|(_, set)| set.contains(h))
-                .last()
-                .map_or(*last, |(d, _)| *d);
-            // A switch, if the reporter applied something else before;
-            // a reporter new to the reports says only that the policy
-            // existed, since its first day.
-            let appeared = if Some(start) == first {
-                a.sts
-                    .get(*p)
-                    .and_then(|d| d.keys().next().copied())
-                    .unwrap_or(start)
-            } else {
-                start
-            };
-            let e = now.entry(p).or_insert((appeared, start, 0));
-            e.0 = e.0.max(appeared);
-            e.1 = e.1.min(start);
-            e.2 += 1;
-        }
+        latest.push((reporter.as_str(), last, h));
+        let Some(p) = names.get(&h) else { continue };
+        let start = applied
+            .iter()
+            .rev()
+            .take_while(|(_, x)| *x == h)
+            .last()
+            .map_or(last, |(d, _)| *d);
+        // A switch, if the reporter applied something else before; a
+        // reporter new to the reports says only that the policy existed,
+        // since its first day.
+        let appeared = if Some(start) == applied.first().map(|x| x.0) {
+            a.sts
+                .get(*p)
+                .and_then(|d| d.keys().next().copied())
+                .unwrap_or(start)
+        } else {
+            start
+        };
+        let e = now.entry(p).or_insert((appeared, start, 0));
+        e.0 = e.0.max(appeared);
+        e.1 = e.1.min(start);
+        e.2 += 1;
     }
     let (policy, (_, since, _)) = now
         .into_iter()
         .max_by(|x, y| (x.1.0, x.1.2, x.0).cmp(&(y.1.0, y.1.2, y.0)))?;
     let hash = policy_hash(policy);
+    // Caches take a day or two to refresh: a reporter last heard from
+    // then, on the earlier policy, has not disagreed yet.
+    let settled = since + chrono::Duration::days(2);
     let disagree = latest
         .into_iter()
-        .filter(|(_, last, policies)| *last >= since && !policies.contains(&hash))
+        .filter(|(_, last, h)| *last > settled && *h != hash)
         .map(|(r, _, _)| r)
         .collect();
     Some(Current {
@@ -565,6 +576,15 @@ fn current_policy(a: &DomainAgg) -> Option<Current<'_>> {
         since,
         disagree,
     })
+}
+
+/// The policy of most sessions (on a tie, the larger hash: any fixed
+/// choice does).
+fn majority(policies: &BTreeMap<u64, u64>) -> Option<u64> {
+    policies
+        .iter()
+        .max_by(|x, y| (x.1, x.0).cmp(&(y.1, y.0)))
+        .map(|(h, _)| *h)
 }
 
 /// Whose results a set of days holds, for the verdict.
@@ -787,6 +807,14 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
             .cloned()
             .unwrap_or_else(|| key.to_string())
     };
+    // Under mode: none senders apply no policy: their successes say
+    // nothing about what enforcing would do.
+    if current_policy.and_then(policy_mode) == Some("none") {
+        reasons.push(
+            "the current policy has mode: none: senders apply no policy, so these reports do not show that enforcing would work; publish mode: testing with a new id first (mtasts gen-policy --mode testing, mtasts gen-record) and read its reports"
+                .to_string(),
+        );
+    }
     if let Some(now) = now.as_ref().filter(|n| !n.disagree.is_empty()) {
         let names: Vec<String> = now.disagree.iter().map(|r| shown(r)).collect();
         reasons.push(format!(
@@ -814,7 +842,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
                     if *day <= since {
                         return None;
                     }
-                    let other = policies.iter().find_map(|h| older.get(h))?;
+                    let other = policies.keys().find_map(|h| older.get(h))?;
                     Some(StaleReporter {
                         reporter: shown(r),
                         last_report: day.to_string(),
@@ -897,6 +925,14 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         blocking,
         earlier_failures: earlier,
     }
+}
+
+/// The `mode:` of a policy as reported.
+fn policy_mode(policy: &str) -> Option<&str> {
+    policy
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("mode:"))
+        .map(str::trim)
 }
 
 /// Whether the `mx:` lines of a policy (as reported) match `host`.

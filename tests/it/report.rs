@@ -1909,3 +1909,116 @@ fn thousands_of_domains_are_capped_the_same_on_every_run() {
         assert!(run().stdout == first.stdout);
     }
 }
+
+/// Healthy rollouts with the noise real reports carry are ready; a policy
+/// in mode none is not, however clean.
+#[test]
+fn healthy_rollouts_with_real_world_noise() {
+    // Google and Microsoft daily, the policy changed (new id) on day 10.
+    let base = |d: &Path| {
+        for day in 1..=28 {
+            for org in ["Google", "Microsoft"] {
+                let policy: &[&str] = if day >= 10 {
+                    &NEW_POLICY
+                } else {
+                    &POLICY_LINES
+                };
+                put(d, org, day, Some(policy), &[]);
+            }
+        }
+    };
+    let two_policies =
+        |org: &str, day: u32, main: &[&str], old_sessions: u64, failures: &[(&str, &str, u64)]| {
+            let mut r = report(org, day, "example.test", 290, &[]);
+            r["policies"][0]["policy"]["policy-string"] = json!(main);
+            let mut old =
+                report(org, day, "example.test", old_sessions, failures)["policies"][0].clone();
+            old["policy"]["policy-string"] = json!(POLICY_LINES);
+            r["policies"].as_array_mut().unwrap().push(old);
+            r
+        };
+    // A few of Microsoft's senders keep the old policy, failing on mx2.
+    let tmp = tempfile::tempdir().unwrap();
+    base(tmp.path());
+    for day in 12..=28 {
+        let r = two_policies(
+            "Microsoft",
+            day,
+            &NEW_POLICY,
+            10,
+            &[("validation-failure", "mx2.example.test", 2)],
+        );
+        write(
+            tmp.path(),
+            &format!("Microsoft-{day}.json"),
+            r.to_string().as_bytes(),
+        );
+    }
+    let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(
+        code,
+        Some(0),
+        "stale senders within a reporter: {:#}",
+        v["domains"][0]
+    );
+    // A reporter with no session on the old policy, on the last day.
+    let tmp = tempfile::tempdir().unwrap();
+    base(tmp.path());
+    let mut r = report("Yahoo", 28, "example.test", 0, &[]);
+    r["policies"][0]["policy"]["policy-string"] = json!(POLICY_LINES);
+    write(tmp.path(), "Yahoo-28.json", r.to_string().as_bytes());
+    let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(
+        code,
+        Some(0),
+        "a report without sessions: {:#}",
+        v["domains"][0]
+    );
+    // A reporter heard from once, during the refresh, on the old policy.
+    let tmp = tempfile::tempdir().unwrap();
+    base(tmp.path());
+    put(tmp.path(), "SmallCo", 11, Some(&POLICY_LINES), &[]);
+    let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(
+        code,
+        Some(0),
+        "a report during the refresh: {:#}",
+        v["domains"][0]
+    );
+    // A reporter that writes the same policy in another order.
+    let tmp = tempfile::tempdir().unwrap();
+    base(tmp.path());
+    let reordered = [
+        "version: STSv1",
+        "mode:testing",
+        "max_age: 86400",
+        "mx: mx2.example.test",
+        "mx: mx1.example.test",
+    ];
+    for day in 10..=28 {
+        put(tmp.path(), "Microsoft", day, Some(&reordered), &[]);
+    }
+    let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(code, Some(0), "a reordered policy: {:#}", v["domains"][0]);
+    assert_eq!(
+        v["domains"][0]["policy_strings"][0]["policy"],
+        NEW_POLICY.join("\n")
+    );
+    // mode: none, clean for four weeks: not a sign enforcing works.
+    let tmp = tempfile::tempdir().unwrap();
+    let none = ["version: STSv1", "mode: none", "max_age: 86400"];
+    for day in 1..=28 {
+        for org in ["Google", "Microsoft"] {
+            put(tmp.path(), org, day, Some(&none), &[]);
+        }
+    }
+    let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(code, Some(1));
+    assert!(
+        v["domains"][0]["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("mode: none"),
+        "{v:#}"
+    );
+}
