@@ -245,7 +245,7 @@ fn main() {
         );
     }
     println!(
-        "memory should stay flat as the number of reports grows (aggregates only, no report kept)"
+        "memory should grow slowly: no report is kept, only aggregates, per-day results and what deduplication needs (some bytes per report)"
     );
     if !parsedmarc_available() {
         println!("  parsedmarc is not installed (pip install parsedmarc): comparison skipped");
