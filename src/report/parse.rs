@@ -185,6 +185,16 @@ fn canonical(joined: String) -> String {
     }
     fn tidy(line: &str) -> Cow<'_, str> {
         match line.split_once(':') {
+            // Host names: no case, no trailing dot.
+            Some((k, v))
+                if k.trim() == "mx"
+                    && (v.bytes().any(|b| b.is_ascii_uppercase()) || v.trim().ends_with('.')) =>
+            {
+                Cow::Owned(format!(
+                    "mx: {}",
+                    v.trim().trim_end_matches('.').to_ascii_lowercase()
+                ))
+            }
             Some((k, v))
                 if line.len() != k.trim().len() + 2 + v.trim().len() || !v.starts_with(' ') =>
             {

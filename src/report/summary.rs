@@ -451,7 +451,6 @@ impl Aggregates {
                 (true, Some(_), None) => &mut agg.overflow,
                 (true, None, _) => &mut agg.unstated,
             };
-            let policy = apart;
             let stats = days.entry(day).or_default();
             add(&mut stats.reports, 1);
             if counts && p.successful.saturating_add(p.failed) > 0 && !stats.reporters.contains(key)
@@ -543,10 +542,12 @@ fn current_policy(a: &DomainAgg) -> Option<Current<'_>> {
             .take_while(|(_, x)| *x == h)
             .last()
             .map_or(last, |(d, _)| *d);
-        // A switch, if the reporter applied something else before; a
-        // reporter new to the reports says only that the policy existed,
-        // since its first day.
-        let appeared = if Some(start) == applied.first().map(|x| x.0) {
+        // A switch, if the reporter applied something else before and has
+        // kept to it for more than a day (one odd day of a reporter is no
+        // rollback); a reporter new to the reports says only that the
+        // policy existed, since its first day.
+        let run = applied.iter().rev().take_while(|(_, x)| *x == h).count();
+        let appeared = if Some(start) == applied.first().map(|x| x.0) || run < 2 {
             a.sts
                 .get(*p)
                 .and_then(|d| d.keys().next().copied())
@@ -661,7 +662,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     let several = a.sts.len() > 1;
     // With one policy, every day counts; after a change, the days from
     // the one the current policy took effect.
-    let since = current.filter(|_| several).map(|c| c.1);
+    let since = current.map(|c| c.1);
     let in_effect = |day: &NaiveDate| since.is_none_or(|s| *day >= s);
     // The evidence for the current policy: from that day, results under
     // it and those whose reporter did not say (fetch errors, mostly).
@@ -705,6 +706,9 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
                     };
                 let into = if blocks {
                     &mut blocking_failures
+                } else if kind == Kind::OtherType {
+                    // Not about any sts policy: shown in the totals only.
+                    continue;
                 } else {
                     &mut earlier_failures
                 };
@@ -807,6 +811,46 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
             .cloned()
             .unwrap_or_else(|| key.to_string())
     };
+    if domain == OTHERS {
+        reasons.push(format!(
+            "these are the domains past the first {MAX_DOMAINS} (by name), counted together: judge each with --domain"
+        ));
+    }
+    if current.is_none() && !a.unstated.is_empty() {
+        reasons.push(
+            "no report names the policy its senders applied (policy-string): nothing says which policy these results are about"
+                .to_string(),
+        );
+    }
+    // A policy first seen after the current one took effect, in some of
+    // the latest reports: a change under way, not yet what senders apply.
+    if let Some((current, since)) = current {
+        let latest_day = a
+            .timeline
+            .values()
+            .filter_map(|d| d.keys().next_back())
+            .max();
+        let newer: Vec<&str> = a
+            .sts
+            .iter()
+            .filter(|(p, days)| {
+                p.as_str() != current
+                    && days.keys().next().is_some_and(|first| *first > since)
+                    && days.keys().next_back() == latest_day
+            })
+            .map(|(p, _)| p.as_str())
+            .collect();
+        if !newer.is_empty() {
+            reasons.push(format!(
+                "a newer policy than the current one appeared in the latest reports ({}): a change is under way; judge it once reporters apply it",
+                newer
+                    .iter()
+                    .map(|p| p.replace('\n', " | "))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            ));
+        }
+    }
     // Under mode: none senders apply no policy: their successes say
     // nothing about what enforcing would do.
     if current_policy.and_then(policy_mode) == Some("none") {

@@ -2022,3 +2022,118 @@ fn healthy_rollouts_with_real_world_noise() {
         "{v:#}"
     );
 }
+
+/// Seventh review: a change under way, pooled domains, unstated policies,
+/// one reporter's odd last day, and policies past the cap in any order.
+#[test]
+fn changes_under_way_and_other_edge_cases() {
+    const P3: [&str; 4] = [
+        "version: STSv1",
+        "mode: testing",
+        "mx: mx1.example.test",
+        "max_age: 86400",
+    ];
+    // A newer policy for a minority of the last day's sessions.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=28 {
+        for org in ["Google", "Microsoft"] {
+            let mut r = report(org, day, "example.test", 290, &[]);
+            r["policies"][0]["policy"]["policy-string"] = json!(NEW_POLICY);
+            if day == 28 {
+                let mut new = report(
+                    org,
+                    day,
+                    "example.test",
+                    5,
+                    &[("validation-failure", "mx2.example.test", 4)],
+                )["policies"][0]
+                    .clone();
+                new["policy"]["policy-string"] = json!(P3);
+                r["policies"].as_array_mut().unwrap().push(new);
+            }
+            write(d, &format!("{org}-{day}.json"), r.to_string().as_bytes());
+        }
+    }
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{:#}", v["domains"][0]);
+    assert!(
+        v["domains"][0]["reasons"]
+            .to_string()
+            .contains("a newer policy")
+    );
+
+    // Results that never name a policy prove nothing about one.
+    let tmp = tempfile::tempdir().unwrap();
+    for day in 1..=28 {
+        for org in ["Google", "Yahoo"] {
+            put(tmp.path(), org, day, None, &[]);
+        }
+    }
+    let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{:#}", v["domains"][0]);
+    // ... and count for a named one only from its first day.
+    put(tmp.path(), "Google", 27, Some(&POLICY_LINES), &[]);
+    put(tmp.path(), "Google", 28, Some(&POLICY_LINES), &[]);
+    let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{:#}", v["domains"][0]);
+
+    // One small reporter's odd last day does not make the old policy
+    // current; it is named as disagreeing.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=28 {
+        let policy: &[&str] = if day >= 10 {
+            &NEW_POLICY
+        } else {
+            &POLICY_LINES
+        };
+        for org in ["Google", "Microsoft", "Small"] {
+            put(d, org, day, Some(policy), &[]);
+        }
+    }
+    put(d, "Small", 28, Some(&POLICY_LINES), &[]);
+    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    let dom = &v["domains"][0];
+    assert_eq!(dom["current_since"], "2026-11-10", "{dom:#}");
+    assert!(
+        dom["reasons"][0]
+            .as_str()
+            .unwrap()
+            .contains("Small still applies another"),
+        "{dom:#}"
+    );
+}
+
+/// "others" is never ready, even when what it pools would be.
+#[test]
+fn the_others_domain_is_never_ready() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let mut r = report("Google", 1, "example.test", 10, &[]);
+    let one = r["policies"][0].clone();
+    r["policies"] = (0..1002)
+        .map(|i| {
+            let mut p = one.clone();
+            p["policy"]["policy-domain"] = json!(format!("d{i:04}.example"));
+            p
+        })
+        .collect();
+    write(d, "many.json", r.to_string().as_bytes());
+    let (code, v) = run_json(&[
+        d.to_str().unwrap(),
+        "--min-days",
+        "1",
+        "--min-reporters",
+        "1",
+    ]);
+    assert_eq!(code, Some(1));
+    let others = v["domains"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["domain"].as_str().unwrap().starts_with("(others"))
+        .unwrap()
+        .clone();
+    assert_eq!(others["ready"], false, "{others:#}");
+}
