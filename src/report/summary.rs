@@ -825,18 +825,21 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     // A policy first seen after the current one took effect, in some of
     // the latest reports: a change under way, not yet what senders apply.
     if let Some((current, since)) = current {
-        let latest_day = a
+        // The policies in each reporter's latest report, whichever day
+        // that is (reporters lag each other by a day or so).
+        let in_latest: BTreeSet<u64> = a
             .timeline
             .values()
-            .filter_map(|d| d.keys().next_back())
-            .max();
+            .filter_map(|d| d.values().next_back())
+            .flat_map(|m| m.keys().copied())
+            .collect();
         let newer: Vec<&str> = a
             .sts
             .iter()
             .filter(|(p, days)| {
                 p.as_str() != current
                     && days.keys().next().is_some_and(|first| *first > since)
-                    && days.keys().next_back() == latest_day
+                    && in_latest.contains(&policy_hash(p))
             })
             .map(|(p, _)| p.as_str())
             .collect();
@@ -853,11 +856,16 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     }
     // Under mode: none senders apply no policy: their successes say
     // nothing about what enforcing would do.
-    if current_policy.and_then(policy_mode) == Some("none") {
-        reasons.push(
+    match current_policy.map(policy_mode) {
+        Some(Some("testing" | "enforce")) | None => {}
+        Some(Some("none")) => reasons.push(
             "the current policy has mode: none: senders apply no policy, so these reports do not show that enforcing would work; publish mode: testing with a new id first (mtasts gen-policy --mode testing, mtasts gen-record) and read its reports"
                 .to_string(),
-        );
+        ),
+        Some(_) => reasons.push(
+            "the current policy has no valid mode line (mode: testing, enforce or none, in lower case): senders treat it as invalid; fix it (mtasts lint shows each bad line)"
+                .to_string(),
+        ),
     }
     if let Some(now) = now.as_ref().filter(|n| !n.disagree.is_empty()) {
         let names: Vec<String> = now.disagree.iter().map(|r| shown(r)).collect();

@@ -2137,3 +2137,60 @@ fn the_others_domain_is_never_ready() {
         .clone();
     assert_eq!(others["ready"], false, "{others:#}");
 }
+
+/// Eighth review: a change seen in a lagging reporter's latest report, and
+/// a mode that is not one of RFC 8461's.
+#[test]
+fn a_lagging_reporters_change_and_invalid_modes() {
+    const P3: [&str; 6] = [
+        "version: STSv1",
+        "mode: testing",
+        "mx: mx1.example.test",
+        "mx: mx2.example.test",
+        "mx: mx3.example.test",
+        "max_age: 86400",
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 1..=20 {
+        put(d, "Google", day, Some(&NEW_POLICY), &[]);
+        if day <= 19 {
+            let mut r = report("Microsoft", day, "example.test", 500, &[]);
+            r["policies"][0]["policy"]["policy-string"] = json!(NEW_POLICY);
+            if day == 19 {
+                let mut new = r["policies"][0].clone();
+                new["policy"]["policy-string"] = json!(P3);
+                new["summary"]["total-successful-session-count"] = json!(20);
+                r["policies"].as_array_mut().unwrap().push(new);
+            }
+            write(
+                d,
+                &format!("Microsoft-{day}.json"),
+                r.to_string().as_bytes(),
+            );
+        }
+    }
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{:#}", v["domains"][0]);
+    assert!(
+        v["domains"][0]["reasons"]
+            .to_string()
+            .contains("a newer policy")
+    );
+    for mode in ["mode: NONE", "Mode: none"] {
+        let tmp = tempfile::tempdir().unwrap();
+        let policy = [
+            "version: STSv1",
+            mode,
+            "mx: mx1.example.test",
+            "max_age: 86400",
+        ];
+        for day in 1..=16 {
+            for org in ["Google", "Microsoft"] {
+                put(tmp.path(), org, day, Some(&policy), &[]);
+            }
+        }
+        let (code, v) = run_json(&[tmp.path().to_str().unwrap()]);
+        assert_eq!(code, Some(1), "{mode}: {:#}", v["domains"][0]);
+    }
+}
