@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
 
 use super::parse::{Report, UNKNOWN_REPORTER};
-use crate::model::MxPattern;
+use crate::model::{Mode, MxPattern, Policy};
 
 /// When a domain counts as ready to enforce.
 #[derive(Debug, Clone)]
@@ -623,7 +623,7 @@ fn host_failure(result: &str) -> bool {
 fn blocking_list(
     failures: &BTreeMap<(String, String), u64>,
     domain: &str,
-    policy: Option<&str>,
+    policy: Option<&[MxPattern]>,
     earlier: bool,
 ) -> Vec<Blocking> {
     let mut list: Vec<Blocking> = failures
@@ -632,7 +632,7 @@ fn blocking_list(
         .map(|((result, mx), n)| {
             let host = (!mx.is_empty()).then(|| mx.clone());
             let (meaning, fix) = match (earlier, host.as_deref(), policy) {
-                (true, Some(h), Some(p)) if result == "validation-failure" && policy_lists(p, h) => (
+                (true, Some(h), Some(p)) if result == "validation-failure" && lists(p, h) => (
                     format!("{h} failed validation under an earlier policy that did not list it"),
                     format!("none: the current policy lists {h}; senders still on the earlier one fetch it when the id in _mta-sts.{domain} changes"),
                 ),
@@ -674,6 +674,15 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     let mut earlier_failures: BTreeMap<(String, String), u64> = BTreeMap::new();
     let (mut blocking_unspecified, mut earlier_unspecified) = (0u64, 0u64);
     let current_policy = current.map(|c| c.0);
+    // The mx patterns of each policy reported, read once with the policy
+    // model, for the failures that depend on them.
+    let mx_of: BTreeMap<&str, Vec<MxPattern>> = a
+        .sts
+        .keys()
+        .map(|p| (p.as_str(), Policy::parse(p.as_bytes()).fields.mx))
+        .collect();
+    let policy_lists = |p: &str, host: &str| mx_of.get(p).is_some_and(|m| lists(m, host));
+    let current_mx = current_policy.and_then(|c| mx_of.get(c)).map(Vec::as_slice);
     // `policy`: what the reporter applied (None: not said, or not sts);
     // `kind`: whose results these are.
     let mut sort = |kind: Kind, policy: Option<&str>, days: &Days| {
@@ -700,7 +709,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
                             // the current one does.
                             host.is_empty()
                                 || policy.is_none_or(|p| policy_lists(p, host))
-                                || !current_policy.is_some_and(|c| policy_lists(c, host))
+                                || !current_mx.is_some_and(|c| lists(c, host))
                         }
                         Kind::Earlier => !depends_on_policy(result),
                     };
@@ -747,7 +756,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     let mut reasons = Vec::new();
     trim(&mut blocking_failures, &failure_others(), MAX_KEYS);
     trim(&mut earlier_failures, &failure_others(), MAX_KEYS);
-    let mut blocking = blocking_list(&blocking_failures, domain, current_policy, false);
+    let mut blocking = blocking_list(&blocking_failures, domain, current_mx, false);
     let unspecified = |n| Blocking {
         result_type: "unspecified".into(),
         receiving_mx_hostname: None,
@@ -758,7 +767,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     if blocking_unspecified > 0 {
         blocking.push(unspecified(blocking_unspecified));
     }
-    let mut earlier = blocking_list(&earlier_failures, domain, current_policy, true);
+    let mut earlier = blocking_list(&earlier_failures, domain, current_mx, true);
     if earlier_unspecified > 0 {
         earlier.push(unspecified(earlier_unspecified));
     }
@@ -856,9 +865,10 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     }
     // Under mode: none senders apply no policy: their successes say
     // nothing about what enforcing would do.
-    match current_policy.map(policy_mode) {
-        Some(Some("testing" | "enforce")) | None => {}
-        Some(Some("none")) => reasons.push(
+    let mode = current_policy.map(|p| Policy::parse(p.as_bytes()).fields.mode);
+    match mode {
+        Some(Some(Mode::Testing | Mode::Enforce)) | None => {}
+        Some(Some(Mode::None)) => reasons.push(
             "the current policy has mode: none: senders apply no policy, so these reports do not show that enforcing would work; publish mode: testing with a new id first (mtasts gen-policy --mode testing, mtasts gen-record) and read its reports"
                 .to_string(),
         ),
@@ -979,21 +989,9 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     }
 }
 
-/// The `mode:` of a policy as reported.
-fn policy_mode(policy: &str) -> Option<&str> {
-    policy
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("mode:"))
-        .map(str::trim)
-}
-
-/// Whether the `mx:` lines of a policy (as reported) match `host`.
-fn policy_lists(policy: &str, host: &str) -> bool {
-    policy
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("mx:"))
-        .filter_map(|m| MxPattern::parse(m.trim()).ok())
-        .any(|m| m.matches(host))
+/// Whether an `mx:` pattern of a policy matches `host`.
+fn lists(mx: &[MxPattern], host: &str) -> bool {
+    mx.iter().any(|m| m.matches(host))
 }
 
 /// What a result type means and what to change (RFC 8460 §4.3).
@@ -1001,11 +999,11 @@ fn explain(
     result: &str,
     host: Option<&str>,
     domain: &str,
-    policy: Option<&str>,
+    policy: Option<&[MxPattern]>,
 ) -> (String, String) {
     let h = host.unwrap_or("an MX host (the reports do not say which)");
     if let (true, Some(host), Some(policy)) = (result == "validation-failure", host, policy)
-        && policy_lists(policy, host)
+        && lists(policy, host)
     {
         return (
             format!("{host} failed validation although the policy lists it"),
