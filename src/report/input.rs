@@ -253,9 +253,8 @@ struct Seen {
 impl Seen {
     /// Whether to count this report: the first time its content is seen
     /// under its key.
-    fn count(&mut self, organization: &str, id: &str, content: u64) -> bool {
-        let reporter = reporter_key(organization);
-        let key = self.keys.hash_one((reporter.as_str(), id));
+    fn count(&mut self, reporter: &str, organization: &str, id: &str, content: u64) -> bool {
+        let key = self.keys.hash_one((reporter, id));
         let entry = self.copies.entry(key).or_insert((content, 0));
         entry.1 += 1;
         if entry.1 == 1 {
@@ -546,14 +545,14 @@ impl<'a> Worker<'a> {
 
     /// True the first time this organisation's report `id` is seen by
     /// any worker.
-    fn first_time(&self, report: &parse::Report<'_>, id: &str) -> bool {
+    fn first_time(&self, report: &parse::Report<'_>, reporter: &str, id: &str) -> bool {
         // Hashed outside the lock; with one key for all workers.
         let content = self.hasher.hash_one(report);
         let mut seen = match self.ids.lock() {
             Ok(seen) => seen,
             Err(poisoned) => poisoned.into_inner(),
         };
-        seen.count(&report.organization, id, content)
+        seen.count(reporter, &report.organization, id, content)
     }
 
     fn add_file(&mut self, path: &Path) {
@@ -667,11 +666,13 @@ impl<'a> Worker<'a> {
                         self.oddities.push((label.clone(), o));
                     }
                 }
+                // Keyed once, for deduplication and for the summary.
+                let reporter = reporter_key(&report.organization);
                 match report.report_id.as_deref() {
-                    Some(id) if !self.first_time(&report, id) => {
+                    Some(id) if !self.first_time(&report, &reporter, id) => {
                         self.agg.duplicates += 1;
                     }
-                    _ => self.agg.add(report, self.filter),
+                    _ => self.agg.add(report, &reporter, self.filter),
                 }
             }
             Err(reason) => self.error(label, reason),

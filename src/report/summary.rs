@@ -382,7 +382,8 @@ fn add(total: &mut u64, n: u64) {
 impl Aggregates {
     /// Adds a report (deduplication is the caller's: see `input`). Keys
     /// are copied only the first time they are seen.
-    pub fn add(&mut self, report: Report<'_>, filter: &Filter) {
+    /// `reporter`: the organisation's [`reporter_key`].
+    pub fn add(&mut self, report: Report<'_>, reporter: &str, filter: &Filter) {
         let only = filter.domain.as_deref();
         self.reports += 1;
         if filter.since.is_some_and(|s| report.start.date_naive() < s) {
@@ -393,7 +394,6 @@ impl Aggregates {
             self.matched += 1;
         }
         let day = report.start.date_naive();
-        let reporter = reporter_key(&report.organization);
         let counts = report.organization != UNKNOWN_REPORTER;
         for p in report.policies {
             if only.is_some_and(|d| d != p.policy_domain) {
@@ -413,12 +413,12 @@ impl Aggregates {
             };
             agg.start = Some(agg.start.map_or(report.start, |s| s.min(report.start)));
             agg.end = Some(agg.end.map_or(report.end, |e| e.max(report.end)));
-            let key =
-                if agg.reporters.len() < MAX_REPORTERS || agg.reporters.contains_key(&reporter) {
-                    reporter.as_str()
-                } else {
-                    OTHERS
-                };
+            let key = if agg.reporters.len() < MAX_REPORTERS || agg.reporters.contains_key(reporter)
+            {
+                reporter
+            } else {
+                OTHERS
+            };
             match agg.reporters.get_mut(key) {
                 Some(shown) if shown.as_str() <= report.organization.as_ref() => {}
                 Some(shown) => *shown = report.organization.to_string(),
@@ -497,7 +497,7 @@ impl Aggregates {
     }
 }
 
-fn plural(n: usize) -> &'static str {
+pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
