@@ -160,16 +160,21 @@ fn summarize(runs: &[Run]) -> Run {
     }
 }
 
+/// The JSON a command prints (`who` names it when it prints none).
+fn json_of(cmd: &[String], who: &str) -> serde_json::Value {
+    let out = Command::new(&cmd[0]).args(&cmd[1..]).output().unwrap();
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{who} printed no JSON ({e}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
+}
+
 /// A fast run that read nothing would prove nothing: every generated
 /// report must have been read, and no file refused.
 fn verify(cmd: &[String], n: usize) {
-    let out = Command::new(&cmd[0]).args(&cmd[1..]).output().unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "mtasts printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let v = json_of(cmd, "mtasts");
     assert_eq!(v["reports"], n, "mtasts must read every report");
     assert_eq!(
         v["errors"].as_array().map(Vec::len),
@@ -182,13 +187,7 @@ fn verify(cmd: &[String], n: usize) {
 /// The parsedmarc command must have parsed every file as an SMTP TLS
 /// report for its time to mean anything.
 fn verify_parsedmarc(cmd: &[String], n: usize) {
-    let out = Command::new(&cmd[0]).args(&cmd[1..]).output().unwrap();
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "parsedmarc printed no JSON ({e}): {}",
-            String::from_utf8_lossy(&out.stderr)
-        )
-    });
+    let v = json_of(cmd, "parsedmarc");
     assert_eq!(
         v["smtp_tls_reports"].as_array().map(Vec::len),
         Some(n),

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::input::SourceError;
 use super::parse::Oddity;
-use super::summary::DomainSummary;
+use super::summary::{DomainSummary, plural};
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -268,10 +268,6 @@ fn blocking_lines(out: &mut String, list: &[super::summary::Blocking]) {
             list.len() - 2 * SHOWN
         );
     }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 fn join_counts(m: &std::collections::BTreeMap<String, u64>) -> String {
