@@ -212,7 +212,7 @@ pub struct Blocking {
 #[derive(Debug, Clone, Serialize)]
 pub struct PolicySeen {
     pub policy: String,
-    /// The policy the verdict is about: the one seen most recently.
+    /// The policy the verdict is about: the newest reporters apply.
     pub current: bool,
     pub reports: u64,
     pub reporters: Vec<String>,
@@ -220,9 +220,9 @@ pub struct PolicySeen {
     pub last_seen: Option<String>,
 }
 
-/// A reporter whose latest report shows a policy other than the current
-/// one although the current one was already being served: it cached the
-/// old policy, the sign of an id that did not change.
+/// A reporter whose latest report, after the current policy took effect,
+/// still shows one that appeared before it: it cached the old policy, the
+/// sign of an id that did not change.
 #[derive(Debug, Clone, Serialize)]
 pub struct StaleReporter {
     pub reporter: String,
