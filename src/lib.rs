@@ -7,6 +7,7 @@
 
 pub mod check;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod error;
 pub mod fsutil;
@@ -16,6 +17,7 @@ pub mod project;
 pub mod report;
 pub mod text;
 
+pub use clock::Clock;
 pub use error::{Error, Result};
 
 /// How a command that ran to the end went.
@@ -36,20 +38,21 @@ impl Outcome {
     }
 }
 
-/// Runs the command the user asked for.
-pub fn run(cli: cli::Cli) -> Result<Outcome> {
+/// Runs the command the user asked for, with `clock` as the one reading of
+/// the time.
+pub fn run(cli: cli::Cli, clock: Clock) -> Result<Outcome> {
     use cli::Command;
     match cli.command {
-        Command::GenRecord(args) => commands::gen_record::run(&args),
+        Command::GenRecord(args) => commands::gen_record::run(&args, &clock),
         Command::GenTlsRpt(args) => commands::gen_tlsrpt::run(&args),
         Command::GenPolicy(args) => commands::gen_policy::run(&args),
         Command::Lint(args) => commands::lint::run(&args),
-        Command::Check(args) => commands::check::run(&args),
-        Command::Init(args) => commands::init::run(&args),
+        Command::Check(args) => commands::check::run(&args, &clock),
+        Command::Init(args) => commands::init::run(&args, &clock),
         Command::GenHosting(args) => commands::gen_hosting::run(&args),
-        Command::Promote(args) => commands::lifecycle::promote(&args),
-        Command::Retire(args) => commands::lifecycle::retire(&args),
-        Command::Report(args) => commands::report::run(&args),
+        Command::Promote(args) => commands::lifecycle::promote(&args, &clock),
+        Command::Retire(args) => commands::lifecycle::retire(&args, &clock),
+        Command::Report(args) => commands::report::run(&args, &clock),
         Command::Completions(args) => commands::completions::run(&args),
     }
 }

@@ -25,7 +25,7 @@ fn main() -> ExitCode {
         }
     };
     cli.color.write_global();
-    match mtasts::run(cli) {
+    match mtasts::run(cli, mtasts::Clock::from_env()) {
         Ok(outcome) => ExitCode::from(outcome.exit_code()),
         Err(err) if err.is_broken_pipe() => ExitCode::SUCCESS,
         Err(err) => {

@@ -32,6 +32,9 @@ pub struct Project {
     /// policy after it is withdrawn (RFC 8461 §8.3).
     pub longest_max_age: MaxAge,
     pub created: DateTime<Utc>,
+    /// When the deployment last changed (`init`, `promote`, `retire`): the
+    /// dates the checklist names count from it.
+    pub updated: DateTime<Utc>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -227,7 +230,7 @@ impl Project {
             ),
             Mode::None => format!(
                 "- [ ] MTA-STS is being withdrawn: keep this policy and record published until {} (the longest max_age ever served, {} s), then delete the _mta-sts TXT record and the policy host.\n",
-                (Utc::now() + Duration::seconds(i64::from(self.longest_max_age.secs())))
+                (self.updated + Duration::seconds(i64::from(self.longest_max_age.secs())))
                     .format("%Y-%m-%d"),
                 self.longest_max_age
             ),
@@ -284,7 +287,7 @@ impl Project {
     }
 
     /// Reads a directory written by `init`.
-    pub fn load(dir: &Path) -> Result<Project> {
+    pub fn load(dir: &Path, clock: &crate::Clock) -> Result<Project> {
         let state = std::fs::read(dir.join(STATE_FILE))
             .map_err(|e| bad_state(dir, format!("{STATE_FILE}: {e}")))?;
         let saved: Saved = serde_json::from_slice(&state)
@@ -317,7 +320,8 @@ impl Project {
                 .map_err(|e| bad_state(dir, e))?,
             created: DateTime::parse_from_rfc3339(&saved.created)
                 .map(|d| d.with_timezone(&Utc))
-                .unwrap_or_else(|_| Utc::now()),
+                .unwrap_or_else(|_| clock.now()),
+            updated: clock.now(),
         })
     }
 

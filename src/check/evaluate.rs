@@ -3,7 +3,7 @@
 //! what to change.
 
 use crate::model::{
-    Domain, MaxAge, Mode, Policy, PolicyIssue, PolicyParse, StsId, StsRecord, TlsRptRecord,
+    Domain, MaxAge, Mode, Policy, PolicyIssue, PolicyParse, StsRecord, TlsRptRecord,
 };
 
 use std::net::IpAddr;
@@ -14,9 +14,9 @@ use super::https::{BodyError, Fetch};
 use super::smtp::Failure;
 use super::{DomainReport, Gathered, PolicySummary};
 
-pub fn evaluate(domain: &Domain, g: &Gathered, smtp: bool) -> DomainReport {
+pub fn evaluate(domain: &Domain, g: &Gathered, smtp: bool, clock: &crate::Clock) -> DomainReport {
     let mut checks = Vec::new();
-    let record = record_checks(domain, g, &mut checks);
+    let record = record_checks(domain, g, clock, &mut checks);
     policy_host_check(domain, g, &mut checks);
     let parsed = policy_checks(domain, g, &mut checks);
     let record_id = first_record_id(g);
@@ -79,11 +79,16 @@ fn cname_note(chain: &[String]) -> String {
     }
 }
 
-fn record_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Option<String> {
+fn record_checks(
+    domain: &Domain,
+    g: &Gathered,
+    clock: &crate::Clock,
+    out: &mut Vec<Finding>,
+) -> Option<String> {
     let name = domain.sts_record_name();
     let publish = format!(
         "publish {name}. IN TXT \"v=STSv1; id={}\" (mtasts gen-record --domain {domain})",
-        StsId::now()
+        clock.sts_id()
     );
     let answer = match &g.sts_txt {
         Ok(a) => a,
@@ -165,11 +170,11 @@ fn record_checks(domain: &Domain, g: &Gathered, out: &mut Vec<Finding>) -> Optio
         .expected("v=STSv1; id=<1-32 letters or digits>")
         .fix(format!(
             "replace the record with: v=STSv1; id={}",
-            StsId::now()
+            clock.sts_id()
         ))
     } else if !warnings.is_empty() {
         Finding::warn("record.syntax", warnings.join("; "))
-            .fix(format!("write it as: v=STSv1; id={}", StsId::now()))
+            .fix(format!("write it as: v=STSv1; id={}", clock.sts_id()))
     } else {
         Finding::pass("record.syntax", "v=STSv1 first, id valid")
     });

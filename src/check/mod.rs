@@ -24,6 +24,8 @@ use findings::{Finding, Status};
 
 /// How to reach things: built once per run from the flags.
 pub struct Config {
+    /// The run's one reading of the time (fresh ids in fixes).
+    pub clock: crate::Clock,
     pub dns: Dns,
     pub trust: tls::Trust,
     pub timeout: Duration,
@@ -103,7 +105,7 @@ pub struct PolicySummary {
 pub async fn check_domain(cfg: &Config, domain: &Domain) -> DomainReport {
     let started = Instant::now();
     let gathered = gather(cfg, domain).await;
-    let mut report = evaluate::evaluate(domain, &gathered, cfg.smtp);
+    let mut report = evaluate::evaluate(domain, &gathered, cfg.smtp, &cfg.clock);
     report.elapsed_ms = started.elapsed().as_millis() as u64;
     report
 }

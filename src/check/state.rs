@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use super::DomainReport;
 use super::findings::{Finding, verdict};
 use crate::fsutil::write_atomic;
-use crate::model::StsId;
 
 pub const ID: &str = "record.id_rotation";
 
@@ -24,7 +23,7 @@ struct Remembered {
 /// Compares the report with what `dir` remembers, adds the
 /// `record.id_rotation` finding after `record.syntax`, and remembers the
 /// current state. A state file that cannot be written is an error.
-pub fn apply(dir: &Path, report: &mut DomainReport) -> std::io::Result<()> {
+pub fn apply(dir: &Path, report: &mut DomainReport, clock: &crate::Clock) -> std::io::Result<()> {
     let path = dir.join(format!("{}.json", report.domain));
     let previous: Option<Remembered> = std::fs::read(&path)
         .ok()
@@ -43,12 +42,12 @@ pub fn apply(dir: &Path, report: &mut DomainReport) -> std::io::Result<()> {
                     ),
                 )
                 .expected("a new id with every policy change")
-                .fix(format!("replace the record with: v=STSv1; id={}", StsId::now())),
+                .fix(format!("replace the record with: v=STSv1; id={}", clock.sts_id())),
             };
             let now = Remembered {
                 id: id.clone(),
                 policy_sha256: digest.clone(),
-                seen: chrono::Utc::now().to_rfc3339(),
+                seen: clock.now().to_rfc3339(),
             };
             std::fs::create_dir_all(dir)?;
             let bytes = serde_json::to_vec_pretty(&now).map_err(std::io::Error::other)?;

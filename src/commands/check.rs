@@ -9,7 +9,7 @@ use crate::error::Error;
 use crate::model::Domain;
 use crate::{Outcome, Result};
 
-pub fn run(args: &CheckArgs) -> Result<Outcome> {
+pub fn run(args: &CheckArgs, clock: &crate::Clock) -> Result<Outcome> {
     let domains = collect_domains(args)?;
     let trust =
         Trust::new(args.ca_file.as_deref()).map_err(|e| Error::InvalidArgument(e.to_string()))?;
@@ -20,6 +20,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let reports = runtime.block_on(async {
         let dns = Dns::new(args.resolver, args.timeout).map_err(Error::InvalidArgument)?;
         let config = Config {
+            clock: *clock,
             dns,
             trust,
             timeout: args.timeout,
@@ -35,7 +36,7 @@ pub fn run(args: &CheckArgs) -> Result<Outcome> {
     let mut reports = reports;
     if let Some(dir) = &args.state {
         for r in &mut reports {
-            crate::check::state::apply(dir, r).map_err(|e| {
+            crate::check::state::apply(dir, r, clock).map_err(|e| {
                 Error::Runtime(format!(
                     "cannot update the --state directory {}: {e}",
                     dir.display()

@@ -1,10 +1,11 @@
 use std::path::PathBuf;
 
+use crate::Clock;
 use crate::check::dns::{Dns, DnsFailure};
 use crate::cli::InitArgs;
 use crate::error::Error;
 use crate::generate::providers;
-use crate::model::{MxPattern, Policy, RuaUri, StsId};
+use crate::model::{MxPattern, Policy, RuaUri};
 use crate::project::Project;
 use crate::{Outcome, Result};
 
@@ -44,7 +45,7 @@ fn derive(hosts: &[String]) -> Vec<MxPattern> {
     out
 }
 
-pub fn run(args: &InitArgs) -> Result<Outcome> {
+pub fn run(args: &InitArgs, clock: &Clock) -> Result<Outcome> {
     let domain = &args.domain;
     let live = live_mx(args)?;
     let patterns = if !args.mx.is_empty() {
@@ -116,11 +117,12 @@ pub fn run(args: &InitArgs) -> Result<Outcome> {
         domain: domain.clone(),
         longest_max_age: policy.max_age,
         policy,
-        id: StsId::now(),
+        id: clock.sts_id(),
         rua,
         hosts,
         hosting: args.hosting.options(),
-        created: chrono::Utc::now(),
+        created: clock.now(),
+        updated: clock.now(),
     };
     let dir = args
         .out

@@ -1,8 +1,9 @@
 //! `promote` and `retire`: the two policy changes of RFC 8461 §8 that every
 //! deployment goes through, done in the order senders need.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 
+use crate::Clock;
 use crate::cli::{PromoteArgs, RetireArgs};
 use crate::error::Error;
 use crate::model::{MaxAge, Mode, StsId};
@@ -39,8 +40,8 @@ fn steps(project: &Project, old_id: &StsId, what: &str) -> String {
     s
 }
 
-pub fn promote(args: &PromoteArgs) -> Result<Outcome> {
-    let mut project = Project::load(&args.dir)?;
+pub fn promote(args: &PromoteArgs, clock: &Clock) -> Result<Outcome> {
+    let mut project = Project::load(&args.dir, clock)?;
     if project.policy.mode == Mode::Enforce {
         return Err(Error::InvalidArgument(format!(
             "{} is already in enforce mode; nothing to promote",
@@ -56,7 +57,7 @@ pub fn promote(args: &PromoteArgs) -> Result<Outcome> {
     let old_id = project.id.clone();
     project.policy.mode = Mode::Enforce;
     project.policy.max_age = max_age;
-    project.id = StsId::after(&old_id);
+    project.id = clock.sts_id_after(&old_id);
     project.longest_max_age = project.longest_max_age.max(max_age);
     project.write(&args.dir, true)?;
     let mut out = steps(
@@ -74,17 +75,17 @@ pub fn promote(args: &PromoteArgs) -> Result<Outcome> {
     Ok(Outcome::Success)
 }
 
-pub fn retire(args: &RetireArgs) -> Result<Outcome> {
-    let mut project = Project::load(&args.dir)?;
+pub fn retire(args: &RetireArgs, clock: &Clock) -> Result<Outcome> {
+    let mut project = Project::load(&args.dir, clock)?;
     let wait = project.longest_max_age.max(project.policy.max_age);
     let old_id = project.id.clone();
     project.policy.mode = Mode::None;
     project.policy.max_age = RETIRE_MAX_AGE;
-    project.id = StsId::after(&old_id);
+    project.id = clock.sts_id_after(&old_id);
     project.longest_max_age = wait;
     project.write(&args.dir, true)?;
     let until =
-        (Utc::now() + Duration::seconds(i64::from(wait.secs()))).format("%Y-%m-%d %H:%M UTC");
+        (clock.now() + Duration::seconds(i64::from(wait.secs()))).format("%Y-%m-%d %H:%M UTC");
     let mut out = steps(
         &project,
         &old_id,

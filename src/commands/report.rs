@@ -4,7 +4,7 @@ use crate::report::render::{self, Totals};
 use crate::report::{Collector, Filter, Progress, Thresholds};
 use crate::{Outcome, Result};
 
-pub fn run(args: &ReportArgs) -> Result<Outcome> {
+pub fn run(args: &ReportArgs, clock: &crate::Clock) -> Result<Outcome> {
     for p in &args.paths {
         if !p.exists() {
             return Err(Error::Read {
@@ -20,6 +20,7 @@ pub fn run(args: &ReportArgs) -> Result<Outcome> {
         Filter {
             domain: args.domain.as_ref().map(|d| d.to_string()),
             since: args.since,
+            now: clock.now(),
         },
         Progress::for_stderr(),
     );

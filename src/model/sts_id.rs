@@ -43,22 +43,6 @@ impl StsId {
         StsId(t.format("%Y%m%d%H%M%SZ").to_string())
     }
 
-    pub fn now() -> StsId {
-        StsId::from_time(chrono::Utc::now())
-    }
-
-    /// A time-based id that differs from `previous`, even when both fall in
-    /// the same second: a changed policy needs a changed id.
-    pub fn after(previous: &StsId) -> StsId {
-        let now = chrono::Utc::now();
-        let id = StsId::from_time(now);
-        if id == *previous {
-            StsId::from_time(now + chrono::Duration::seconds(1))
-        } else {
-            id
-        }
-    }
-
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -117,6 +101,5 @@ mod tests {
             .with_ymd_and_hms(2026, 11, 28, 19, 53, 0)
             .unwrap();
         assert_eq!(StsId::from_time(t).as_str(), "20261128195300Z");
-        assert_eq!(StsId::now().as_str().len(), 15);
     }
 }

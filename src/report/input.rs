@@ -658,7 +658,7 @@ impl<'a> Worker<'a> {
     /// same id was already counted. What is odd about it is noted either
     /// way, so that the notes do not depend on which copy came first.
     fn add_json(&mut self, label: &dyn Display, bytes: &[u8]) {
-        match parse::parse(bytes) {
+        match parse::parse(bytes, self.filter.now) {
             Ok((report, odd)) => {
                 if !odd.is_empty() {
                     let label = shown(label);

@@ -554,7 +554,7 @@ pub fn datetime(s: &str, odd: &mut Vec<String>, what: &str) -> Option<DateTime<U
 }
 
 /// Parses one report. `Err` says why it is unusable.
-pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
+pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<(Report<'_>, Vec<Oddity>), String> {
     let utf8 = std::str::from_utf8(bytes).map_err(|e| {
         format!(
             "not valid JSON: not UTF-8 (byte {} is invalid)",
@@ -603,7 +603,7 @@ pub fn parse(bytes: &[u8]) -> Result<(Report<'_>, Vec<Oddity>), String> {
     }
     // A day of slack for clocks; beyond it, the dates are made up, and
     // would make whatever policy the report shows look the newest.
-    let soon = Utc::now() + chrono::Duration::days(1);
+    let soon = now + chrono::Duration::days(1);
     for (what, t) in [("start-datetime", start), ("end-datetime", end)] {
         if t > soon {
             return Err(format!(
@@ -781,7 +781,7 @@ mod tests {
 
     #[test]
     fn reads_the_rfc_example() {
-        let (r, odd) = parse(RFC_EXAMPLE.as_bytes()).unwrap();
+        let (r, odd) = parse(RFC_EXAMPLE.as_bytes(), Utc::now()).unwrap();
         assert!(odd.is_empty(), "{odd:?}");
         assert_eq!(r.organization, "Company-X");
         assert_eq!(r.policies[0].successful, 5326);
@@ -800,7 +800,7 @@ mod tests {
             .replace("\"policy-string\": [\"version: STSv1\", \"mode: testing\", \"mx: *.mail.company-y.example\", \"max_age: 86400\"],", "")
             .replace("certificate-expired", "certificate-revoked")
             .replace("5326", "\"5326\"");
-        let (r, odd) = parse(body.as_bytes()).unwrap();
+        let (r, odd) = parse(body.as_bytes(), Utc::now()).unwrap();
         let notes: Vec<&str> = odd.iter().map(|o| o.note.as_str()).collect();
         assert!(
             notes.iter().any(|n| n.contains("no time zone")),
@@ -845,7 +845,7 @@ mod tests {
             {"policy": "sts", "summary": []}
           ]
         }"#;
-        let (r, odd) = parse(body.as_bytes()).unwrap();
+        let (r, odd) = parse(body.as_bytes(), Utc::now()).unwrap();
         let notes: Vec<&str> = odd.iter().map(|o| o.note.as_str()).collect();
         assert_eq!(r.organization, "(unknown reporter)");
         assert_eq!(r.report_id.as_deref(), Some("42"));
@@ -886,7 +886,7 @@ mod tests {
         let body = RFC_EXAMPLE
             .replace("Company-X", "Company\\u0058\\u001b[31m")
             .replace("\"mode: testing\"", "\"mode: \\u0074esting\"");
-        let (r, odd) = parse(body.as_bytes()).unwrap();
+        let (r, odd) = parse(body.as_bytes(), Utc::now()).unwrap();
         assert!(odd.is_empty(), "{odd:?}");
         assert_eq!(r.organization, "CompanyX\\x1b[31m");
         assert!(
@@ -907,7 +907,7 @@ mod tests {
             &format!("\"failure-details\": [{details},"),
             1,
         );
-        let (r, odd) = parse(body.as_bytes()).unwrap();
+        let (r, odd) = parse(body.as_bytes(), Utc::now()).unwrap();
         let kept: usize = r.policies.iter().map(|p| p.failures.len()).sum();
         // The policy lines (4) count too.
         assert_eq!(kept + 4, MAX_ELEMENTS - 1, "{kept}");
@@ -919,15 +919,15 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_report() {
-        assert!(parse(b"[]").is_err());
+        assert!(parse(b"[]", Utc::now()).is_err());
         assert!(
-            parse(b"{\"policies\": []}")
+            parse(b"{\"policies\": []}", Utc::now())
                 .unwrap_err()
                 .contains("date-range")
         );
-        assert!(parse(b"{\"organization-name\": \"x\", \"date-range\": {\"start-datetime\": \"yesterday\", \"end-datetime\": \"now\"}, \"policies\": []}").is_err());
+        assert!(parse(b"{\"organization-name\": \"x\", \"date-range\": {\"start-datetime\": \"yesterday\", \"end-datetime\": \"now\"}, \"policies\": []}", Utc::now()).is_err());
         assert!(
-            parse(&RFC_EXAMPLE.as_bytes()[..200])
+            parse(&RFC_EXAMPLE.as_bytes()[..200], Utc::now())
                 .unwrap_err()
                 .contains("JSON")
         );

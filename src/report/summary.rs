@@ -110,10 +110,13 @@ pub fn reporter_key(name: &str) -> String {
 }
 
 /// Which reports count: `--domain` and `--since`.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Filter {
     pub domain: Option<String>,
     pub since: Option<NaiveDate>,
+    /// The run's clock: reports dated after it (with a day of slack) are
+    /// refused as made up.
+    pub now: DateTime<Utc>,
 }
 
 impl Fold for DomainAgg {

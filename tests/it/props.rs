@@ -126,6 +126,6 @@ proptest! {
 
 #[test]
 fn time_based_ids_are_valid_ids() {
-    let id = StsId::now();
+    let id = mtasts::Clock::system().sts_id();
     assert_eq!(StsId::parse(id.as_str()), Ok(id));
 }

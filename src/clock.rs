@@ -1,0 +1,78 @@
+//! The one reading of the time a run uses.
+//!
+//! Everything that needs "now" (a fresh record id, the date a checklist
+//! names, whether a report is dated in the future, when a `--state` file was
+//! written) takes it from a [`Clock`] handed down from the binary's edge,
+//! never from the wall clock itself. A run therefore sees one consistent
+//! instant, and tests pin it: through the library with [`Clock::fixed`],
+//! and for the binary with the environment variable [`Clock::ENV`], which is
+//! not part of the documented interface.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::model::StsId;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    now: DateTime<Utc>,
+}
+
+impl Clock {
+    /// Read by [`Clock::from_env`]: an RFC 3339 instant that replaces the
+    /// wall clock, so that end-to-end tests get ids and dates they can name.
+    pub const ENV: &'static str = "MTASTS_NOW";
+
+    /// The wall clock, read once.
+    pub fn system() -> Clock {
+        Clock { now: Utc::now() }
+    }
+
+    /// A clock stopped at `now`.
+    pub fn fixed(now: DateTime<Utc>) -> Clock {
+        Clock { now }
+    }
+
+    /// [`Clock::ENV`] when it holds an RFC 3339 instant, else the wall clock.
+    pub fn from_env() -> Clock {
+        std::env::var(Self::ENV)
+            .ok()
+            .and_then(|v| DateTime::parse_from_rfc3339(v.trim()).ok())
+            .map_or_else(Clock::system, |t| Clock::fixed(t.with_timezone(&Utc)))
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The habitual record id for this instant (`%Y%m%d%H%M%SZ`).
+    pub fn sts_id(&self) -> StsId {
+        StsId::from_time(self.now)
+    }
+
+    /// A time-based id that differs from `previous`, even when both fall in
+    /// the same second: a changed policy needs a changed id.
+    pub fn sts_id_after(&self, previous: &StsId) -> StsId {
+        let id = self.sts_id();
+        if id == *previous {
+            StsId::from_time(self.now + Duration::seconds(1))
+        } else {
+            id
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn ids_come_from_the_clock() {
+        let c = Clock::fixed(Utc.with_ymd_and_hms(2026, 11, 28, 19, 53, 0).unwrap());
+        assert_eq!(c.sts_id().as_str(), "20261128195300Z");
+        let same = c.sts_id();
+        assert_eq!(c.sts_id_after(&same).as_str(), "20261128195301Z");
+        let older = StsId::parse("20240101000000Z").unwrap();
+        assert_eq!(c.sts_id_after(&older), same);
+    }
+}
