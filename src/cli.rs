@@ -11,6 +11,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::generate::hosting::Target;
 use crate::model::{Domain, MaxAge, Mode, MxPattern, RuaUri, StsId};
+use crate::probe::ConnectTo;
 
 /// Generate, verify and monitor MTA-STS (RFC 8461) and TLS-RPT (RFC 8460).
 #[derive(Debug, Parser)]
@@ -273,7 +274,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
     /// Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl's convention; repeatable).
-    #[arg(long, value_name = "HOST:PORT:ADDR:PORT", value_parser = parse_connect_to)]
+    #[arg(long, value_name = "HOST:PORT:ADDR:PORT", value_parser = ConnectTo::parse)]
     pub connect_to: Vec<ConnectTo>,
     /// Remember each domain's id and policy digest in DIR, and fail when the policy changed but the id did not.
     #[arg(long, value_name = "DIR")]
@@ -314,15 +315,6 @@ pub struct CompletionsArgs {
     /// The shell to generate for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
-}
-
-/// One `--connect-to` rule.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectTo {
-    pub host: String,
-    pub port: u16,
-    pub addr: IpAddr,
-    pub addr_port: u16,
 }
 
 fn mode_parser() -> impl TypedValueParser<Value = Mode> {
@@ -369,33 +361,6 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
     }
 }
 
-/// `HOST:PORT:ADDR:PORT`, ADDR an IP address (IPv6 in brackets).
-pub fn parse_connect_to(s: &str) -> Result<ConnectTo, String> {
-    let bad = || {
-        format!(
-            "'{}' is not HOST:PORT:ADDR:PORT, such as mta-sts.contoso.com:443:127.0.0.1:8443",
-            crate::text::escape(s)
-        )
-    };
-    let (host, rest) = s.split_once(':').ok_or_else(bad)?;
-    let (port, rest) = rest.split_once(':').ok_or_else(bad)?;
-    let (addr, addr_port) = rest.rsplit_once(':').ok_or_else(bad)?;
-    let addr = addr
-        .strip_prefix('[')
-        .and_then(|a| a.strip_suffix(']'))
-        .unwrap_or(addr);
-    let host = host.strip_suffix('.').unwrap_or(host).to_ascii_lowercase();
-    if host.is_empty() {
-        return Err(bad());
-    }
-    Ok(ConnectTo {
-        host,
-        port: port.parse().map_err(|_| bad())?,
-        addr: addr.parse().map_err(|_| bad())?,
-        addr_port: addr_port.parse().map_err(|_| bad())?,
-    })
-}
-
 /// Turns a clap error into the one line this tool prints for bad input:
 /// the message and any tip, without the usage block.
 pub fn one_line_error(err: &clap::Error) -> String {
@@ -438,20 +403,6 @@ mod tests {
         );
         assert!(parse_resolver("dns.example").is_err());
         assert!(parse_resolver("1.2.3.4:99999").is_err());
-    }
-
-    #[test]
-    fn connect_to_forms() {
-        let c = parse_connect_to("mta-sts.Example.com.:443:127.0.0.1:8443").unwrap();
-        assert_eq!(
-            (c.host.as_str(), c.port, c.addr_port),
-            ("mta-sts.example.com", 443, 8443)
-        );
-        let c = parse_connect_to("mx.example.com:25:[::1]:2525").unwrap();
-        assert_eq!(c.addr, "::1".parse::<IpAddr>().unwrap());
-        assert!(parse_connect_to("mx.example.com:25:mx2.example.com:25").is_err());
-        assert!(parse_connect_to("mx.example.com:25").is_err());
-        assert!(parse_connect_to(":25:127.0.0.1:25").is_err());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod fsutil;
 pub mod generate;
 pub mod model;
 pub mod printer;
+pub mod probe;
 pub mod project;
 pub mod report;
 pub mod text;

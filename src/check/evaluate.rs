@@ -8,11 +8,11 @@ use crate::model::{
 
 use std::net::IpAddr;
 
-use super::dns::{DnsFailure, Lookup, merge_addresses};
 use super::findings::{Finding, verdict};
-use super::https::{BodyError, Fetch};
-use super::smtp::Failure;
 use super::{DomainReport, Gathered, PolicySummary};
+use crate::probe::dns::{DnsFailure, Lookup, merge_addresses};
+use crate::probe::https::{BodyError, Fetch};
+use crate::probe::smtp::Failure;
 
 pub fn evaluate(domain: &Domain, g: &Gathered, smtp: bool, clock: &crate::Clock) -> DomainReport {
     let mut checks = Vec::new();
@@ -589,7 +589,7 @@ fn family_failure(a: &Lookup<IpAddr>, aaaa: &Lookup<IpAddr>, host: &str) -> Opti
 }
 
 /// What a rejected certificate names, for the message.
-fn cert_names(c: &super::tls::CertDetails) -> String {
+fn cert_names(c: &crate::probe::tls::CertDetails) -> String {
     if c.dns_names.is_empty() {
         format!(
             " (it has no DNS subjectAltName, and senders ignore the subject {}; expires {})",

@@ -2,14 +2,10 @@
 //! deployment, done concurrently, turned into findings. Nothing here
 //! prints; [`render`] does.
 
-pub mod dns;
 mod evaluate;
 pub mod findings;
-pub mod https;
 pub mod render;
-pub mod smtp;
 pub mod state;
-pub mod tls;
 
 use std::net::{IpAddr, SocketAddr};
 use std::time::{Duration, Instant};
@@ -17,8 +13,8 @@ use std::time::{Duration, Instant};
 use futures::future::join_all;
 use serde::Serialize;
 
-use crate::cli::ConnectTo;
 use crate::model::Domain;
+use crate::probe::{ConnectTo, dns, https, smtp, tls};
 use dns::{Dns, Lookup, Mx};
 use findings::{Finding, Status};
 
@@ -39,10 +35,7 @@ pub struct Config {
 impl Config {
     /// The `--connect-to` target for `host:port`, if any.
     fn redirect(&self, host: &str, port: u16) -> Option<SocketAddr> {
-        self.connect_to
-            .iter()
-            .find(|c| c.host == host && c.port == port)
-            .map(|c| SocketAddr::new(c.addr, c.addr_port))
+        ConnectTo::find(&self.connect_to, host, port)
     }
 }
 

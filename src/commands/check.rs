@@ -3,10 +3,11 @@ use std::io::{BufRead, IsTerminal};
 use futures::StreamExt;
 
 use crate::check::findings::Status;
-use crate::check::{Config, DomainReport, check_domain, dns::Dns, render, tls::Trust};
+use crate::check::{Config, DomainReport, check_domain, render};
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::model::Domain;
+use crate::probe::{dns::Dns, tls::Trust};
 use crate::{Outcome, Result};
 
 pub fn run(args: &CheckArgs, clock: &crate::Clock) -> Result<Outcome> {

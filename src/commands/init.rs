@@ -1,11 +1,11 @@
 use std::path::PathBuf;
 
 use crate::Clock;
-use crate::check::dns::{Dns, DnsFailure};
 use crate::cli::InitArgs;
 use crate::error::Error;
 use crate::generate::providers;
 use crate::model::{MxPattern, Policy, RuaUri};
+use crate::probe::dns::{Dns, DnsFailure};
 use crate::project::Project;
 use crate::{Outcome, Result};
 
