@@ -1,10 +1,16 @@
 //! `check`: everything a sending MTA does with a domain's MTA-STS
-//! deployment, done concurrently, turned into findings. Nothing here
-//! prints; [`render`] does.
+//! deployment, turned into findings.
+//!
+//! The engine here gathers [facts](facts) with the [probes](crate::probe)
+//! (the TXT lookups, the policy fetch and the MX chain concurrently, and
+//! all MX hosts and all their addresses too), then hands them to the
+//! [rules], which judge them against the [catalogue]. Nothing here prints;
+//! [`crate::printer::check`] does.
 
-mod evaluate;
-pub mod findings;
-pub mod render;
+pub mod catalogue;
+pub mod facts;
+pub mod finding;
+pub mod rules;
 pub mod state;
 
 use std::net::{IpAddr, SocketAddr};
@@ -13,54 +19,144 @@ use std::time::{Duration, Instant};
 use futures::future::join_all;
 use serde::Serialize;
 
+use crate::Clock;
+use crate::config::check::ProbeConfig;
 use crate::model::Domain;
-use crate::probe::{ConnectTo, dns, https, smtp, tls};
-use dns::{Dns, Lookup, Mx};
-use findings::{Finding, Status};
+use crate::probe::dns::{self, Dns, Mx};
+use crate::probe::{ConnectTo, https, smtp, tls};
+pub use catalogue::CheckId;
+use facts::{Gathered, HostData};
+pub use finding::{Finding, Status};
+use state::Memory;
 
-/// How to reach things: built once per run from the flags.
-pub struct Config {
-    /// The run's one reading of the time (fresh ids in fixes).
-    pub clock: crate::Clock,
-    pub dns: Dns,
-    pub trust: tls::Trust,
-    pub timeout: Duration,
-    pub smtp: bool,
-    /// 443 and 25 in production; tests use ephemeral ports.
-    pub https_port: u16,
-    pub smtp_port: u16,
-    pub connect_to: Vec<ConnectTo>,
+/// The probes, ready to run: built once per run from the configuration.
+pub struct Engine {
+    dns: Dns,
+    trust: tls::Trust,
+    timeout: Duration,
+    probing: rules::smtp::Probing,
+    https_port: u16,
+    smtp_port: u16,
+    connect_to: Vec<ConnectTo>,
+    clock: Clock,
 }
 
-impl Config {
-    /// The `--connect-to` target for `host:port`, if any.
-    fn redirect(&self, host: &str, port: u16) -> Option<SocketAddr> {
-        ConnectTo::find(&self.connect_to, host, port)
+impl Engine {
+    /// Builds the resolver and the TLS clients. Must run inside the async
+    /// runtime the checks will run on.
+    pub fn new(cfg: &ProbeConfig, clock: Clock) -> Result<Engine, String> {
+        Ok(Engine {
+            dns: Dns::new(cfg.resolver, cfg.timeout)?,
+            trust: cfg.trust.clone(),
+            timeout: cfg.timeout,
+            probing: if cfg.smtp {
+                rules::smtp::Probing::Done
+            } else {
+                rules::smtp::Probing::Skipped
+            },
+            https_port: cfg.https_port,
+            smtp_port: cfg.smtp_port,
+            connect_to: cfg.connect_to.clone(),
+            clock,
+        })
     }
-}
 
-/// Everything gathered about one MX host.
-#[derive(Debug, Clone, Serialize)]
-pub struct HostData {
-    pub preference: u16,
-    pub host: String,
-    #[serde(skip)]
-    pub a: Lookup<IpAddr>,
-    #[serde(skip)]
-    pub aaaa: Lookup<IpAddr>,
-    pub addresses: Vec<IpAddr>,
-    pub probes: Vec<smtp::Probe>,
-}
+    /// Checks one domain; `memory` is what `--state` remembered of it.
+    pub async fn check(&self, domain: &Domain, memory: Option<&Memory>) -> DomainReport {
+        let started = Instant::now();
+        let gathered = self.gather(domain).await;
+        let cx = rules::Context {
+            probing: self.probing,
+            memory,
+            clock: &self.clock,
+        };
+        let mut report = rules::judge(domain, &gathered, &cx);
+        report.elapsed_ms = started.elapsed().as_millis() as u64;
+        report
+    }
 
-/// Everything gathered about one domain, before judgement.
-pub struct Gathered {
-    pub sts_txt: Lookup<Vec<Vec<u8>>>,
-    pub tlsrpt_txt: Lookup<Vec<Vec<u8>>>,
-    pub policy_a: Lookup<IpAddr>,
-    pub policy_aaaa: Lookup<IpAddr>,
-    pub fetch: https::Fetch,
-    pub mx: Lookup<Mx>,
-    pub hosts: Vec<HostData>,
+    async fn gather(&self, domain: &Domain) -> Gathered {
+        let sts_name = domain.sts_record_name();
+        let tlsrpt_name = domain.tlsrpt_record_name();
+        let sts = self.dns.txt(&sts_name);
+        let tlsrpt = self.dns.txt(&tlsrpt_name);
+        let policy = async {
+            let host = domain.policy_host();
+            let (a, aaaa) = self.dns.addresses(&host).await;
+            let addrs: Vec<SocketAddr> =
+                match ConnectTo::find(&self.connect_to, &host, self.https_port) {
+                    Some(target) => vec![target],
+                    None => dns::merge_addresses(&a, &aaaa)
+                        .map(|m| m.records)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(|ip| SocketAddr::new(ip, self.https_port))
+                        .collect(),
+                };
+            let fetch = https::fetch(&self.trust, &host, &addrs, self.timeout).await;
+            (a, aaaa, fetch)
+        };
+        let mx_chain = async {
+            let mx = self.dns.mx(domain.as_str()).await;
+            // Records come sorted by preference: keep each host once, at its
+            // most preferred entry.
+            let mut hosts: Vec<Mx> = Vec::new();
+            if let Ok(answer) = &mx {
+                for m in answer.records.iter().filter(|m| !m.host.is_empty()) {
+                    if !hosts.iter().any(|h| h.host == m.host) {
+                        hosts.push(m.clone());
+                    }
+                }
+            }
+            let data = join_all(hosts.into_iter().map(|m| self.host_data(m))).await;
+            (mx, data)
+        };
+        let (sts_txt, tlsrpt_txt, (policy_a, policy_aaaa, fetch), (mx, hosts)) =
+            tokio::join!(sts, tlsrpt, policy, mx_chain);
+        Gathered {
+            sts_txt,
+            tlsrpt_txt,
+            policy_a,
+            policy_aaaa,
+            fetch,
+            mx,
+            hosts,
+        }
+    }
+
+    async fn host_data(&self, mx: Mx) -> HostData {
+        let (a, aaaa) = self.dns.addresses(&mx.host).await;
+        let addresses: Vec<IpAddr> = dns::merge_addresses(&a, &aaaa)
+            .map(|m| m.records)
+            .unwrap_or_default();
+        let targets: Vec<SocketAddr> =
+            match ConnectTo::find(&self.connect_to, &mx.host, self.smtp_port) {
+                Some(target) => vec![target],
+                None => addresses
+                    .iter()
+                    .map(|ip| SocketAddr::new(*ip, self.smtp_port))
+                    .collect(),
+            };
+        let probes = match self.probing {
+            rules::smtp::Probing::Done => {
+                join_all(
+                    targets
+                        .into_iter()
+                        .map(|t| smtp::probe(&self.trust, &mx.host, t, self.timeout)),
+                )
+                .await
+            }
+            rules::smtp::Probing::Skipped => Vec::new(),
+        };
+        HostData {
+            preference: mx.preference,
+            host: mx.host,
+            a,
+            aaaa,
+            addresses,
+            probes,
+        }
+    }
 }
 
 /// The result for one domain, as the JSON output carries it.
@@ -91,99 +187,4 @@ pub struct PolicySummary {
     pub max_age: Option<u32>,
     pub mx: Vec<String>,
     pub valid: bool,
-}
-
-/// Checks one domain: the TXT lookups, the policy fetch and the MX chain run
-/// concurrently, and so do all MX hosts and all their addresses.
-pub async fn check_domain(cfg: &Config, domain: &Domain) -> DomainReport {
-    let started = Instant::now();
-    let gathered = gather(cfg, domain).await;
-    let mut report = evaluate::evaluate(domain, &gathered, cfg.smtp, &cfg.clock);
-    report.elapsed_ms = started.elapsed().as_millis() as u64;
-    report
-}
-
-async fn gather(cfg: &Config, domain: &Domain) -> Gathered {
-    let sts_name = domain.sts_record_name();
-    let tlsrpt_name = domain.tlsrpt_record_name();
-    let sts = cfg.dns.txt(&sts_name);
-    let tlsrpt = cfg.dns.txt(&tlsrpt_name);
-    let policy = async {
-        let host = domain.policy_host();
-        let (a, aaaa) = cfg.dns.addresses(&host).await;
-        let addrs: Vec<SocketAddr> = match cfg.redirect(&host, cfg.https_port) {
-            Some(target) => vec![target],
-            None => {
-                let merged = dns::merge_addresses(&a, &aaaa);
-                merged
-                    .map(|m| m.records)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|ip| SocketAddr::new(ip, cfg.https_port))
-                    .collect()
-            }
-        };
-        let fetch = https::fetch(&cfg.trust, &host, &addrs, cfg.timeout).await;
-        (a, aaaa, fetch)
-    };
-    let mx_chain = async {
-        let mx = cfg.dns.mx(domain.as_str()).await;
-        // Records come sorted by preference: keep each host once, at its
-        // most preferred entry.
-        let mut hosts: Vec<Mx> = Vec::new();
-        if let Ok(answer) = &mx {
-            for m in answer.records.iter().filter(|m| !m.host.is_empty()) {
-                if !hosts.iter().any(|h| h.host == m.host) {
-                    hosts.push(m.clone());
-                }
-            }
-        }
-        let data = join_all(hosts.into_iter().map(|m| host_data(cfg, m))).await;
-        (mx, data)
-    };
-    let (sts_txt, tlsrpt_txt, (policy_a, policy_aaaa, fetch), (mx, hosts)) =
-        tokio::join!(sts, tlsrpt, policy, mx_chain);
-    Gathered {
-        sts_txt,
-        tlsrpt_txt,
-        policy_a,
-        policy_aaaa,
-        fetch,
-        mx,
-        hosts,
-    }
-}
-
-async fn host_data(cfg: &Config, mx: Mx) -> HostData {
-    let (a, aaaa) = cfg.dns.addresses(&mx.host).await;
-    let merged = dns::merge_addresses(&a, &aaaa);
-    let addresses: Vec<IpAddr> = merged
-        .as_ref()
-        .map(|m| m.records.clone())
-        .unwrap_or_default();
-    let targets: Vec<SocketAddr> = match cfg.redirect(&mx.host, cfg.smtp_port) {
-        Some(target) => vec![target],
-        None => addresses
-            .iter()
-            .map(|ip| SocketAddr::new(*ip, cfg.smtp_port))
-            .collect(),
-    };
-    let probes = if cfg.smtp {
-        join_all(
-            targets
-                .into_iter()
-                .map(|t| smtp::probe(&cfg.trust, &mx.host, t, cfg.timeout)),
-        )
-        .await
-    } else {
-        Vec::new()
-    };
-    HostData {
-        preference: mx.preference,
-        host: mx.host,
-        a,
-        aaaa,
-        addresses,
-        probes,
-    }
 }

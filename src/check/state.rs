@@ -1,67 +1,76 @@
-//! `check --state DIR`: remembers each domain's record id and policy digest
-//! between runs, to catch the classic mistake of changing the policy
-//! without a new id — senders then keep the old policy until its max_age
-//! runs out.
+//! `check --state DIR`: what an earlier run saw of each domain, kept in
+//! `DIR/<domain>.json`, to catch the classic mistake of changing the policy
+//! without a new id. The state is read before judging and written after the
+//! report is printed; the rule itself is [`super::rules::state`].
 
-use std::path::Path;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 use super::DomainReport;
-use super::findings::{Finding, verdict};
+use crate::Clock;
 use crate::fsutil::write_atomic;
+use crate::model::Domain;
 
-pub const ID: &str = "record.id_rotation";
-
-#[derive(Debug, Serialize, Deserialize)]
-struct Remembered {
-    id: String,
-    policy_sha256: String,
-    seen: String,
+/// What one run saw of a domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Remembered {
+    pub id: String,
+    pub policy_sha256: String,
+    /// When it was seen (RFC 3339).
+    pub seen: String,
 }
 
-/// Compares the report with what `dir` remembers, adds the
-/// `record.id_rotation` finding after `record.syntax`, and remembers the
-/// current state. A state file that cannot be written is an error.
-pub fn apply(dir: &Path, report: &mut DomainReport, clock: &crate::Clock) -> std::io::Result<()> {
-    let path = dir.join(format!("{}.json", report.domain));
-    let previous: Option<Remembered> = std::fs::read(&path)
-        .ok()
-        .and_then(|b| serde_json::from_slice(&b).ok());
-    let finding = match (&report.record_id, &report.policy_sha256) {
-        (Some(id), Some(digest)) => {
-            let f = match &previous {
-                None => Finding::new(ID, super::findings::Status::Info, format!("first check with this state: remembered id {id}")),
-                Some(p) if p.id != *id => Finding::pass(ID, format!("the id changed from {} to {id} since {}", p.id, p.seen)),
-                Some(p) if p.policy_sha256 == *digest => Finding::pass(ID, format!("policy and id {id} unchanged since {}", p.seen)),
-                Some(p) => Finding::fail(
-                    ID,
-                    format!(
-                        "the policy changed since {} but the id is still {id}: senders that cached the old policy keep using it until its max_age runs out",
-                        p.seen
-                    ),
-                )
-                .expected("a new id with every policy change")
-                .fix(format!("replace the record with: v=STSv1; id={}", clock.sts_id())),
-            };
-            let now = Remembered {
-                id: id.clone(),
-                policy_sha256: digest.clone(),
-                seen: clock.now().to_rfc3339(),
-            };
-            std::fs::create_dir_all(dir)?;
-            let bytes = serde_json::to_vec_pretty(&now).map_err(std::io::Error::other)?;
-            write_atomic(&path, &bytes, true).map_err(|e| std::io::Error::other(e.to_string()))?;
-            f
-        }
-        _ => Finding::skip(ID, "no valid record id and policy to compare"),
-    };
-    let at = report
-        .checks
-        .iter()
-        .position(|c| c.id == "record.syntax")
-        .map_or(report.checks.len(), |i| i + 1);
-    report.checks.insert(at, finding);
-    report.verdict = verdict(&report.checks);
-    Ok(())
+/// What the state directory holds for a domain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Memory {
+    /// Nothing yet (or a file that is not ours: it is replaced).
+    Empty,
+    Seen(Remembered),
+}
+
+/// The `--state` directory.
+#[derive(Debug, Clone)]
+pub struct StateDir {
+    dir: PathBuf,
+}
+
+impl StateDir {
+    pub fn new(dir: PathBuf) -> StateDir {
+        StateDir { dir }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.dir
+    }
+
+    fn file(&self, domain: &str) -> PathBuf {
+        self.dir.join(format!("{domain}.json"))
+    }
+
+    /// What the directory remembers of `domain`.
+    pub fn recall(&self, domain: &Domain) -> Memory {
+        std::fs::read(self.file(domain.as_str()))
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+            .map_or(Memory::Empty, Memory::Seen)
+    }
+
+    /// Remembers what `report` saw, when it saw a valid id and policy.
+    pub fn remember(&self, report: &DomainReport, clock: &Clock) -> io::Result<()> {
+        let (Some(id), Some(digest)) = (&report.record_id, &report.policy_sha256) else {
+            return Ok(());
+        };
+        let now = Remembered {
+            id: id.clone(),
+            policy_sha256: digest.clone(),
+            seen: clock.now().to_rfc3339(),
+        };
+        std::fs::create_dir_all(&self.dir)?;
+        let bytes = serde_json::to_vec_pretty(&now).map_err(io::Error::other)?;
+        write_atomic(&self.file(&report.domain), &bytes, true)
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        Ok(())
+    }
 }

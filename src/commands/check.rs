@@ -1,56 +1,47 @@
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 
 use futures::StreamExt;
 
-use crate::check::findings::Status;
-use crate::check::{Config, DomainReport, check_domain, render};
-use crate::cli::CheckArgs;
+use crate::check::state::Memory;
+use crate::check::{DomainReport, Engine, Status};
+use crate::config::check::{CheckConfig, Format};
 use crate::error::Error;
-use crate::model::Domain;
-use crate::probe::{dns::Dns, tls::Trust};
-use crate::{Outcome, Result};
+use crate::printer;
+use crate::{Clock, Outcome, Result};
 
-pub fn run(args: &CheckArgs, clock: &crate::Clock) -> Result<Outcome> {
-    let domains = collect_domains(args)?;
-    let trust =
-        Trust::new(args.ca_file.as_deref()).map_err(|e| Error::InvalidArgument(e.to_string()))?;
+pub fn run(args: &crate::cli::CheckArgs, clock: &Clock) -> Result<Outcome> {
+    let config = CheckConfig::from_args(args)?;
+    // What --state remembers is read before judging, and written only
+    // after the report is out.
+    let memories: Option<Vec<Memory>> = config
+        .state
+        .as_ref()
+        .map(|s| config.domains.iter().map(|d| s.recall(d)).collect());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
     let reports = runtime.block_on(async {
-        let dns = Dns::new(args.resolver, args.timeout).map_err(Error::InvalidArgument)?;
-        let config = Config {
-            clock: *clock,
-            dns,
-            trust,
-            timeout: args.timeout,
-            smtp: !args.no_smtp,
-            https_port: args.policy_port,
-            smtp_port: args.smtp_port,
-            connect_to: args.connect_to.clone(),
-        };
-        Ok::<_, Error>(check_all(&config, &domains, usize::from(args.concurrency)).await)
+        let engine = Engine::new(&config.probe, *clock).map_err(Error::InvalidArgument)?;
+        Ok::<_, Error>(check_all(&engine, &config, memories.as_deref()).await)
     })?;
     // Outstanding probes (a QUIT nobody answers) must not hold up the exit.
     runtime.shutdown_background();
-    let mut reports = reports;
-    if let Some(dir) = &args.state {
-        for r in &mut reports {
-            crate::check::state::apply(dir, r, clock).map_err(|e| {
+    let text = match config.format {
+        Format::Json => printer::check::json(&reports),
+        Format::Human => printer::check::human(&reports),
+    };
+    printer::print_stdout(&text)?;
+    if let Some(state) = &config.state {
+        for r in &reports {
+            state.remember(r, clock).map_err(|e| {
                 Error::Runtime(format!(
                     "cannot update the --state directory {}: {e}",
-                    dir.display()
+                    state.path().display()
                 ))
             })?;
         }
     }
-    let text = if args.json {
-        render::json(&reports)
-    } else {
-        render::human(&reports)
-    };
-    super::print_stdout(&text)?;
     Ok(if reports.iter().any(|r| r.verdict == Status::Fail) {
         Outcome::Failed
     } else {
@@ -58,7 +49,12 @@ pub fn run(args: &CheckArgs, clock: &crate::Clock) -> Result<Outcome> {
     })
 }
 
-async fn check_all(config: &Config, domains: &[Domain], concurrency: usize) -> Vec<DomainReport> {
+async fn check_all(
+    engine: &Engine,
+    config: &CheckConfig,
+    memories: Option<&[Memory]>,
+) -> Vec<DomainReport> {
+    let domains = &config.domains;
     let bar = (domains.len() > 1 && std::io::stderr().is_terminal()).then(|| {
         let bar = indicatif::ProgressBar::new(domains.len() as u64);
         bar.set_style(
@@ -67,57 +63,20 @@ async fn check_all(config: &Config, domains: &[Domain], concurrency: usize) -> V
         );
         bar
     });
-    let reports = futures::stream::iter(domains)
-        .map(|d| async {
-            let r = check_domain(config, d).await;
-            if let Some(b) = &bar {
+    let bar_ref = bar.as_ref();
+    let reports = futures::stream::iter(domains.iter().enumerate())
+        .map(|(i, d)| async move {
+            let r = engine.check(d, memories.and_then(|m| m.get(i))).await;
+            if let Some(b) = bar_ref {
                 b.inc(1);
             }
             r
         })
-        .buffered(concurrency)
+        .buffered(config.concurrency)
         .collect()
         .await;
     if let Some(b) = bar {
         b.finish_and_clear();
     }
     reports
-}
-
-/// Domains from the arguments, then from `--file`, deduplicated in order.
-fn collect_domains(args: &CheckArgs) -> Result<Vec<Domain>> {
-    let mut domains = args.domains.clone();
-    if let Some(path) = &args.file {
-        let (name, reader): (String, Box<dyn BufRead>) = if path.as_os_str() == "-" {
-            ("<stdin>".into(), Box::new(std::io::stdin().lock()))
-        } else {
-            let f = std::fs::File::open(path).map_err(|source| Error::Read {
-                path: path.display().to_string(),
-                source,
-            })?;
-            (
-                path.display().to_string(),
-                Box::new(std::io::BufReader::new(f)),
-            )
-        };
-        for (i, line) in reader.lines().enumerate() {
-            let line = line.map_err(|source| Error::Read {
-                path: name.clone(),
-                source,
-            })?;
-            let text = line.split('#').next().unwrap_or_default().trim();
-            if text.is_empty() {
-                continue;
-            }
-            let d = Domain::parse(text)
-                .map_err(|e| Error::InvalidArgument(format!("{name}:{}: {e}", i + 1)))?;
-            domains.push(d);
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    domains.retain(|d| seen.insert(d.clone()));
-    if domains.is_empty() {
-        return Err(Error::NoDomains);
-    }
-    Ok(domains)
 }

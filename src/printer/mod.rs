@@ -20,3 +20,5 @@ pub fn print_stdout(text: &str) -> crate::Result<()> {
 pub fn eprint_line(text: &str) {
     let _ = writeln!(anstream::stderr(), "{text}");
 }
+
+pub mod check;

@@ -1,6 +1,8 @@
-//! Findings: the stable check ids of the contract and what each run found.
+//! Findings: what one check found, in the terms of the [catalogue](super::catalogue).
 
 use serde::Serialize;
+
+use super::catalogue::CheckId;
 
 /// Outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -25,38 +27,11 @@ impl Status {
     }
 }
 
-/// Domain-level check ids, in report order.
-pub const DOMAIN_CHECKS: [&str; 15] = [
-    "record.present",
-    "record.unique",
-    "record.syntax",
-    "policy_host.dns",
-    "policy.tls",
-    "policy.http",
-    "policy.content_type",
-    "policy.size",
-    "policy.syntax",
-    "policy.mode",
-    "policy.max_age",
-    "mx.present",
-    "policy.mx_unused",
-    "tlsrpt.present",
-    "tlsrpt.syntax",
-];
-
-/// Per-MX-host check ids, reported once per host.
-pub const HOST_CHECKS: [&str; 4] = [
-    "mx.match",
-    "smtp.starttls",
-    "smtp.certificate",
-    "smtp.tls_version",
-];
-
 /// One check's result: what was found, and for a problem what was expected
 /// and the change that fixes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
-    pub id: &'static str,
+    pub id: CheckId,
     pub status: Status,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
@@ -68,7 +43,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(id: &'static str, status: Status, message: impl Into<String>) -> Finding {
+    pub fn new(id: CheckId, status: Status, message: impl Into<String>) -> Finding {
         Finding {
             id,
             status,
@@ -79,20 +54,24 @@ impl Finding {
         }
     }
 
-    pub fn pass(id: &'static str, message: impl Into<String>) -> Finding {
+    pub fn pass(id: CheckId, message: impl Into<String>) -> Finding {
         Finding::new(id, Status::Pass, message)
     }
 
-    pub fn warn(id: &'static str, message: impl Into<String>) -> Finding {
+    pub fn warn(id: CheckId, message: impl Into<String>) -> Finding {
         Finding::new(id, Status::Warn, message)
     }
 
-    pub fn fail(id: &'static str, message: impl Into<String>) -> Finding {
+    pub fn fail(id: CheckId, message: impl Into<String>) -> Finding {
         Finding::new(id, Status::Fail, message)
     }
 
-    pub fn skip(id: &'static str, message: impl Into<String>) -> Finding {
+    pub fn skip(id: CheckId, message: impl Into<String>) -> Finding {
         Finding::new(id, Status::Skip, message)
+    }
+
+    pub fn info(id: CheckId, message: impl Into<String>) -> Finding {
+        Finding::new(id, Status::Info, message)
     }
 
     pub fn expected(mut self, e: impl Into<String>) -> Finding {
@@ -119,5 +98,20 @@ pub fn verdict(checks: &[Finding]) -> Status {
         Status::Warn
     } else {
         Status::Pass
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_verdict_is_the_worst_of_fail_warn_pass() {
+        let f = |s| Finding::new(CheckId::PolicyMode, s, "");
+        assert_eq!(verdict(&[]), Status::Pass);
+        assert_eq!(verdict(&[f(Status::Skip), f(Status::Info)]), Status::Pass);
+        assert_eq!(verdict(&[f(Status::Pass), f(Status::Warn)]), Status::Warn);
+        assert_eq!(verdict(&[f(Status::Fail), f(Status::Warn)]), Status::Fail);
+        assert_eq!(verdict(&[f(Status::Pass), f(Status::Fail)]), Status::Fail);
     }
 }

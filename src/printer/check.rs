@@ -1,4 +1,4 @@
-//! Renderers of check reports: one for people, one for machines. Neither
+//! The printers of `check`: one for people, one for machines. Neither
 //! does I/O; remote text was escaped when it was gathered.
 
 use std::fmt::Write as _;
@@ -6,8 +6,7 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use super::DomainReport;
-use super::findings::{Finding, Status};
+use crate::check::{DomainReport, Finding, Status};
 
 #[derive(Serialize)]
 struct JsonDoc<'a> {

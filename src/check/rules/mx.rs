@@ -1,0 +1,154 @@
+//! `mx.present` (the domain's MX records) and `mx.match` (each MX host
+//! against the policy's mx patterns, RFC 8461 §4.1).
+
+use super::consequence;
+use crate::check::catalogue::CheckId::{MxMatch, MxPresent};
+use crate::check::finding::Finding;
+use crate::model::{Domain, PolicyParse};
+use crate::probe::dns::{DnsFailure, Lookup, Mx};
+
+/// Judges the MX answer of the domain.
+pub fn present(domain: &Domain, mx: &Lookup<Mx>) -> Finding {
+    match mx {
+        Err(e) => {
+            let msg = match e {
+                DnsFailure::NoData => format!("{domain} has no MX records"),
+                other => other.describe(domain.as_str(), "MX"),
+            };
+            Finding::fail(MxPresent, msg)
+                .expected("one or more MX records")
+                .fix("publish the MX records of the domain")
+        }
+        Ok(answer) if answer.records.iter().all(|m| m.host.is_empty()) => Finding::fail(
+            MxPresent,
+            format!(
+                "{domain} has a null MX (RFC 7505): it accepts no mail, so MTA-STS protects nothing"
+            ),
+        )
+        .expected("MX records naming mail servers"),
+        Ok(answer) => {
+            let list: Vec<String> = answer
+                .records
+                .iter()
+                .map(|m| format!("{} {}", m.preference, m.host))
+                .collect();
+            Finding::pass(MxPresent, list.join(", "))
+        }
+    }
+}
+
+/// Judges whether the policy covers the MX host `host`.
+pub fn matching(domain: &Domain, host: &str, parsed: Option<&PolicyParse>) -> Finding {
+    let Some(parsed) = parsed else {
+        return Finding::skip(MxMatch, "no policy was fetched").subject(host);
+    };
+    let patterns = &parsed.fields.mx;
+    if patterns.is_empty() {
+        return Finding::skip(MxMatch, "the policy has no valid mx line").subject(host);
+    }
+    match patterns.iter().find(|p| p.matches(host)) {
+        Some(p) => Finding::pass(
+            MxMatch,
+            format!(
+                "matched by mx: {p}{}",
+                if parsed.policy.is_some() {
+                    ""
+                } else {
+                    " (in an invalid policy)"
+                }
+            ),
+        )
+        .subject(host),
+        None => Finding::fail(
+            MxMatch,
+            format!(
+                "{host} is not covered by the policy (it lists: {}){}",
+                patterns
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                consequence(parsed.fields.mode)
+            ),
+        )
+        .subject(host)
+        .expected(format!(
+            "an mx: line matching {host} (a *. wildcard covers exactly one leftmost label)"
+        ))
+        .fix(format!(
+            "add the line `mx: {host}` to the policy, then publish a new id in _mta-sts.{domain}"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::finding::Status;
+    use crate::check::rules::fixtures::{domain, failed, mx};
+    use crate::model::Policy;
+
+    #[test]
+    fn mx_records_null_mx_and_failures() {
+        let f = present(
+            &domain(),
+            &mx(&[(10, "mx1.example.test"), (20, "mx2.example.test")]),
+        );
+        assert_eq!(f.status, Status::Pass);
+        assert_eq!(f.message, "10 mx1.example.test, 20 mx2.example.test");
+        let f = present(&domain(), &mx(&[(0, "")]));
+        assert_eq!(f.status, Status::Fail);
+        assert!(f.message.contains("null MX"));
+        let f = present(&domain(), &failed(DnsFailure::NoData));
+        assert_eq!(f.message, "example.test has no MX records");
+        let f = present(&domain(), &failed(DnsFailure::ServFail));
+        assert!(f.message.contains("SERVFAIL"));
+    }
+
+    #[test]
+    fn wildcards_cover_exactly_one_label() {
+        let p =
+            Policy::parse(b"version: STSv1\nmode: enforce\nmx: *.example.test\nmax_age: 604800\n");
+        let m = |h| matching(&domain(), h, Some(&p));
+        assert_eq!(m("mx1.example.test").status, Status::Pass);
+        assert_eq!(
+            m("mx1.example.test").subject.as_deref(),
+            Some("mx1.example.test")
+        );
+        let f = m("a.b.example.test");
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.message
+                .contains("senders enforcing the policy will not deliver"),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.fix
+                .as_deref()
+                .unwrap_or_default()
+                .contains("mx: a.b.example.test")
+        );
+    }
+
+    #[test]
+    fn without_a_policy_or_mx_lines_matching_is_skipped() {
+        assert_eq!(
+            matching(&domain(), "mx1.example.test", None).status,
+            Status::Skip
+        );
+        let p = Policy::parse(b"version: STSv1\nmode: none\nmax_age: 86400\n");
+        assert_eq!(
+            matching(&domain(), "mx1.example.test", Some(&p)).status,
+            Status::Skip
+        );
+    }
+
+    #[test]
+    fn a_match_in_an_invalid_policy_says_so() {
+        let p = Policy::parse(b"version: STSv1\nmode: enforce\nmx: mx1.example.test\n");
+        let f = matching(&domain(), "mx1.example.test", Some(&p));
+        assert_eq!(f.status, Status::Pass);
+        assert!(f.message.ends_with("(in an invalid policy)"));
+    }
+}

@@ -1,0 +1,574 @@
+//! `policy.tls`, `policy.http`, `policy.content_type`, `policy.size`,
+//! `policy.syntax`, `policy.mode`, `policy.max_age` (the HTTPS fetch and
+//! the policy file, RFC 8461 §3.2–3.3) and `policy.mx_unused` (the policy
+//! against the MX hosts).
+
+use std::net::IpAddr;
+
+use super::cert_names;
+use crate::check::catalogue::CheckId::{
+    self, PolicyContentType, PolicyHttp, PolicyMaxAge, PolicyMode, PolicyMxUnused, PolicySize,
+    PolicySyntax, PolicyTls,
+};
+use crate::check::facts::HostData;
+use crate::check::finding::Finding;
+use crate::model::{Diagnostic, Domain, MaxAge, Mode, Policy, PolicyIssue, PolicyParse};
+use crate::probe::dns::{Lookup, merge_addresses};
+use crate::probe::https::{BodyError, Fetch};
+use crate::probe::tls::CertDetails;
+
+/// The fetch checks, in the order they are reported; when one step fails,
+/// the checks after it are skipped.
+const SEQUENCE: [CheckId; 7] = [
+    PolicyTls,
+    PolicyHttp,
+    PolicyContentType,
+    PolicySize,
+    PolicySyntax,
+    PolicyMode,
+    PolicyMaxAge,
+];
+
+/// What the policy rules found.
+pub struct Judged {
+    /// One finding per check of [`SEQUENCE`], in its order.
+    pub findings: Vec<Finding>,
+    /// The policy as fetched and parsed, when a complete body was served.
+    pub parsed: Option<PolicyParse>,
+}
+
+/// Skips every check of the sequence after `last`.
+fn skip_after(out: &mut Vec<Finding>, last: CheckId, why: &str) {
+    let rest = SEQUENCE.iter().skip_while(|id| **id != last).skip(1);
+    out.extend(rest.map(|id| Finding::skip(*id, why)));
+}
+
+/// Judges the fetch of the policy (and the addresses of its host, which
+/// explain a fetch that was not attempted).
+pub fn judge(domain: &Domain, a: &Lookup<IpAddr>, aaaa: &Lookup<IpAddr>, fetch: &Fetch) -> Judged {
+    let mut out = Vec::with_capacity(SEQUENCE.len());
+    let parsed = fetched(domain, a, aaaa, fetch, &mut out);
+    debug_assert!(out.iter().map(|f| f.id).eq(SEQUENCE));
+    Judged {
+        findings: out,
+        parsed,
+    }
+}
+
+fn issued(cert: Option<&CertDetails>) -> String {
+    cert.map(|c| format!(", issued by {}, expires {}", c.issuer, c.not_after))
+        .unwrap_or_default()
+}
+
+fn fetched(
+    domain: &Domain,
+    a: &Lookup<IpAddr>,
+    aaaa: &Lookup<IpAddr>,
+    fetch: &Fetch,
+    out: &mut Vec<Finding>,
+) -> Option<PolicyParse> {
+    let host = domain.policy_host();
+    let url = domain.policy_url();
+    let resp = match fetch {
+        Fetch::NoAddress => {
+            let why = match merge_addresses(a, aaaa) {
+                Err(e) => e.describe(&host, "A/AAAA"),
+                Ok(_) => format!("{host} has no address"),
+            };
+            out.push(
+                Finding::fail(PolicyTls, format!("not attempted: {why}"))
+                    .expected(format!("an HTTPS server at {host}"))
+                    .fix(format!(
+                        "create A/AAAA records for {host} and serve {url} there"
+                    )),
+            );
+            skip_after(out, PolicyTls, "the policy host could not be reached");
+            return None;
+        }
+        Fetch::Connect { error } => {
+            out.push(
+                Finding::fail(PolicyTls, format!("cannot reach {host}: {error}"))
+                    .expected("an HTTPS server on port 443")
+                    .fix(format!("serve {url} over HTTPS")),
+            );
+            skip_after(out, PolicyTls, "the policy host could not be reached");
+            return None;
+        }
+        Fetch::Certificate { problem, cert } => {
+            let names = cert.as_ref().map(cert_names).unwrap_or_default();
+            out.push(
+                Finding::fail(PolicyTls, format!("{problem}{names}"))
+                    .expected(format!("a certificate valid for {host} from a trusted CA"))
+                    .fix(problem.fix(&host)),
+            );
+            skip_after(out, PolicyTls, "no trusted HTTPS connection");
+            return None;
+        }
+        Fetch::Tls { error } => {
+            out.push(
+                Finding::fail(PolicyTls, format!("TLS with {host} failed: {error}"))
+                    .fix(format!("serve {url} over HTTPS with TLS 1.2 or newer")),
+            );
+            skip_after(out, PolicyTls, "no HTTPS connection");
+            return None;
+        }
+        Fetch::Http { error, cert } => {
+            out.push(Finding::pass(
+                PolicyTls,
+                format!("certificate valid for {host}{}", issued(cert.as_ref())),
+            ));
+            out.push(
+                Finding::fail(
+                    PolicyHttp,
+                    format!("no usable HTTP response for {url}: {error}; senders get no policy"),
+                )
+                .expected("200 with the policy")
+                .fix(format!(
+                    "make the web server answer GET {url} promptly with status 200"
+                )),
+            );
+            skip_after(out, PolicyHttp, "no policy was served");
+            return None;
+        }
+        Fetch::Response(r) => r,
+    };
+    out.push(Finding::pass(
+        PolicyTls,
+        format!("certificate valid for {host}{}", issued(resp.cert.as_ref())),
+    ));
+    if resp.status != 200 {
+        let f = if (300..400).contains(&resp.status) {
+            Finding::fail(
+                PolicyHttp,
+                format!(
+                    "HTTP {} redirect to {}: senders do not follow redirects (RFC 8461 §3.3), so they get no policy",
+                    resp.status,
+                    resp.location.as_deref().unwrap_or("(no Location)")
+                ),
+            )
+            .fix(format!("serve the policy itself at {url} with status 200"))
+        } else {
+            Finding::fail(PolicyHttp, format!("HTTP {} for {url}", resp.status))
+                .fix(format!("serve the policy file at {url}"))
+        };
+        out.push(f.expected("200"));
+        skip_after(out, PolicyHttp, "no policy was served");
+        return None;
+    }
+    out.push(Finding::pass(
+        PolicyHttp,
+        format!("200 in {} ms", resp.elapsed_ms),
+    ));
+    out.push(content_type(resp.content_type.as_deref()));
+    let body = match (&resp.body_error, &resp.body) {
+        (Some(error), _) => {
+            out.push(size_failure(error, resp.body_bytes));
+            skip_after(out, PolicySize, "the body was not read in full");
+            return None;
+        }
+        (None, Some(body)) => body,
+        (None, None) => {
+            skip_after(out, PolicyContentType, "no body");
+            return None;
+        }
+    };
+    out.push(Finding::pass(PolicySize, format!("{} bytes", body.len())));
+    let parsed = Policy::parse(body);
+    out.push(syntax(domain, &parsed));
+    out.push(mode(&parsed));
+    out.push(max_age(&parsed));
+    Some(parsed)
+}
+
+/// `type/subtype` of a Content-Type value, lower case, parameters dropped.
+fn media_type(ct: &str) -> String {
+    ct.split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+}
+
+fn content_type(ct: Option<&str>) -> Finding {
+    match ct {
+        None => Finding::fail(
+            PolicyContentType,
+            "no Content-Type header; senders that check the type reject the policy",
+        )
+        .expected("text/plain")
+        .fix("serve it with Content-Type: text/plain"),
+        Some(ct) if media_type(ct) == "text/plain" => Finding::pass(PolicyContentType, ct),
+        Some(ct) => Finding::fail(
+            PolicyContentType,
+            format!("served as {ct}; senders that check the type (RFC 8461 §3.3 says they should) reject the policy"),
+        )
+        .expected("text/plain (parameters such as charset=utf-8 allowed)")
+        .fix("serve it with Content-Type: text/plain"),
+    }
+}
+
+fn size_failure(error: &BodyError, read: usize) -> Finding {
+    const CAP: &str = "at most 65536 bytes";
+    const SMALL: &str = "serve the policy file itself, a few hundred bytes";
+    match error {
+        BodyError::TooLargeAnnounced { length } => Finding::fail(
+            PolicySize,
+            format!("Content-Length is {length} bytes; not downloaded"),
+        )
+        .expected(CAP)
+        .fix(SMALL),
+        BodyError::TooLarge => Finding::fail(PolicySize, "more than 65536 bytes; stopped reading")
+            .expected(CAP)
+            .fix(SMALL),
+        BodyError::Timeout => {
+            Finding::fail(PolicySize, format!("the body stalled after {read} bytes"))
+                .fix("make the server send the whole policy promptly")
+        }
+        BodyError::Broken { detail } => Finding::fail(
+            PolicySize,
+            format!("the body broke off after {read} bytes: {detail}"),
+        )
+        .fix("make the server send the whole policy"),
+    }
+}
+
+fn syntax(domain: &Domain, parsed: &PolicyParse) -> Finding {
+    let line = |d: &Diagnostic<PolicyIssue>| {
+        if d.line == 0 {
+            d.issue.to_string()
+        } else {
+            format!("line {}: {}", d.line, d.issue)
+        }
+    };
+    let errors: Vec<String> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(line)
+        .collect();
+    let mut warnings: Vec<String> = parsed
+        .diagnostics
+        .iter()
+        .filter(|d| !d.is_error())
+        .map(line)
+        .collect();
+    if let Some(p) = &parsed.policy {
+        warnings.extend(
+            p.advice(Some(domain))
+                .into_iter()
+                .filter(|a| {
+                    matches!(
+                        a,
+                        PolicyIssue::WildcardOwnDomain { .. } | PolicyIssue::BroadPattern(_)
+                    )
+                })
+                .map(|a| a.to_string()),
+        );
+    }
+    if !errors.is_empty() {
+        Finding::fail(PolicySyntax, errors.join("; "))
+            .expected("version: STSv1, mode, one mx: line per MX pattern, max_age (RFC 8461 §3.2)")
+            .fix("correct the lines named (mtasts lint shows each one; mtasts gen-policy writes a valid file)")
+    } else if !warnings.is_empty() {
+        Finding::warn(PolicySyntax, warnings.join("; "))
+    } else {
+        Finding::pass(PolicySyntax, "valid RFC 8461 policy")
+    }
+}
+
+fn mode(parsed: &PolicyParse) -> Finding {
+    match parsed.fields.mode {
+        Some(Mode::Enforce) => Finding::pass(PolicyMode, "enforce"),
+        Some(Mode::Testing) => Finding::warn(PolicyMode, "testing: senders report failures but still deliver without TLS")
+            .expected("enforce")
+            .fix("after reading TLS-RPT reports without failures for a couple of weeks, set mode: enforce, raise max_age and publish a new id"),
+        Some(Mode::None) => Finding::warn(PolicyMode, "none: MTA-STS is being withdrawn; senders do not enforce")
+            .expected("enforce"),
+        None => Finding::fail(PolicyMode, "no valid mode line")
+            .expected("mode: enforce")
+            .fix("add the line mode: enforce (or testing)"),
+    }
+}
+
+fn max_age(parsed: &PolicyParse) -> Finding {
+    let invalid = parsed
+        .diagnostics
+        .iter()
+        .find(|d| matches!(d.issue, PolicyIssue::MaxAge(_) | PolicyIssue::MissingMaxAge));
+    match (parsed.fields.max_age, invalid) {
+        (_, Some(d)) => Finding::fail(PolicyMaxAge, d.issue.to_string())
+            .expected("max_age between 0 and 31557600")
+            .fix("set max_age: 604800 (a week) or more in enforce mode"),
+        (Some(age), None) if age.secs() == 0 => Finding::warn(
+            PolicyMaxAge,
+            "0: senders drop the policy at once, so it protects nothing",
+        )
+        .expected("86400 or more")
+        .fix("set max_age: 604800"),
+        (Some(age), None)
+            if parsed.fields.mode == Some(Mode::Enforce) && age < MaxAge::ONE_WEEK =>
+        {
+            Finding::warn(
+                PolicyMaxAge,
+                format!(
+                    "{age} seconds is short for enforce mode (RFC 8461 §3.2: weeks or greater)"
+                ),
+            )
+            .expected("604800 or more")
+            .fix("set max_age: 604800 or more, then publish a new id")
+        }
+        (Some(age), None) => Finding::pass(PolicyMaxAge, format!("{age} seconds")),
+        (None, None) => Finding::fail(PolicyMaxAge, "no max_age").fix("add max_age: 604800"),
+    }
+}
+
+/// `policy.mx_unused`: every mx pattern of the policy matches an MX host.
+pub fn mx_unused(parsed: Option<&PolicyParse>, hosts: &[HostData]) -> Finding {
+    let Some(parsed) = parsed else {
+        return Finding::skip(PolicyMxUnused, "no policy was fetched");
+    };
+    if hosts.is_empty() {
+        return Finding::skip(PolicyMxUnused, "no MX hosts to compare with");
+    }
+    let unused: Vec<String> = parsed
+        .fields
+        .mx
+        .iter()
+        .filter(|p| !hosts.iter().any(|h| p.matches(&h.host)))
+        .map(ToString::to_string)
+        .collect();
+    if unused.is_empty() {
+        Finding::pass(PolicyMxUnused, "every mx pattern matches an MX host")
+    } else {
+        Finding::warn(
+            PolicyMxUnused,
+            format!("no MX host matches: {}", unused.join(", ")),
+        )
+        .fix("remove stale mx: lines (after the MX change is complete), then publish a new id")
+    }
+}
+
+/// SHA-256 of the policy as senders understand it: the canonical rendering
+/// when it parses (so that reordered lines are no change), else the raw
+/// body. What `--state` compares between runs.
+pub fn digest(fetch: &Fetch, parsed: Option<&PolicyParse>) -> Option<String> {
+    use sha2::{Digest, Sha256};
+    let Fetch::Response(resp) = fetch else {
+        return None;
+    };
+    let body = resp.body.as_ref()?;
+    let canonical = match parsed.and_then(|p| p.policy.as_ref()) {
+        Some(policy) => policy.render().into_bytes(),
+        None => body.clone(),
+    };
+    Some(
+        Sha256::digest(&canonical)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::finding::Status;
+    use crate::check::rules::fixtures::{addrs, domain, failed, host, response, served};
+    use crate::probe::dns::DnsFailure;
+    use crate::probe::tls::CertProblem;
+
+    const GOOD: &str =
+        "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.test\r\nmax_age: 604800\r\n";
+
+    fn run(fetch: &Fetch) -> Judged {
+        judge(
+            &domain(),
+            &addrs(&["192.0.2.1"]),
+            &failed(DnsFailure::NoData),
+            fetch,
+        )
+    }
+
+    fn statuses(j: &Judged) -> Vec<Status> {
+        j.findings.iter().map(|f| f.status).collect()
+    }
+
+    #[test]
+    fn a_good_policy_passes_every_check() {
+        let j = run(&served(GOOD));
+        assert!(j.findings.iter().map(|f| f.id).eq(SEQUENCE));
+        assert_eq!(statuses(&j), [Status::Pass; 7], "{:?}", j.findings);
+        assert!(j.parsed.is_some_and(|p| p.policy.is_some()));
+    }
+
+    #[test]
+    fn each_failing_step_skips_the_rest_and_keeps_the_order() {
+        let cases = [
+            (Fetch::NoAddress, 1),
+            (
+                Fetch::Connect {
+                    error: "refused".into(),
+                },
+                1,
+            ),
+            (
+                Fetch::Certificate {
+                    problem: CertProblem::Expired,
+                    cert: None,
+                },
+                1,
+            ),
+            (
+                Fetch::Tls {
+                    error: "alert".into(),
+                },
+                1,
+            ),
+            (
+                Fetch::Http {
+                    error: "stalled".into(),
+                    cert: None,
+                },
+                2,
+            ),
+        ];
+        for (fetch, failed_at) in cases {
+            let j = run(&fetch);
+            assert!(j.findings.iter().map(|f| f.id).eq(SEQUENCE), "{fetch:?}");
+            let s = statuses(&j);
+            assert_eq!(s[failed_at - 1], Status::Fail, "{fetch:?}");
+            assert!(
+                s[failed_at..].iter().all(|s| *s == Status::Skip),
+                "{fetch:?}"
+            );
+            assert!(j.parsed.is_none());
+        }
+    }
+
+    #[test]
+    fn a_redirect_fails_and_names_its_target() {
+        let mut r = response(GOOD);
+        r.status = 301;
+        r.location = Some("https://example.test/".into());
+        let j = run(&Fetch::Response(r));
+        assert_eq!(j.findings[1].status, Status::Fail);
+        assert!(
+            j.findings[1]
+                .message
+                .contains("redirect to https://example.test/")
+        );
+        let mut r = response(GOOD);
+        r.status = 404;
+        let j = run(&Fetch::Response(r));
+        assert_eq!(
+            j.findings[1].message,
+            "HTTP 404 for https://mta-sts.example.test/.well-known/mta-sts.txt"
+        );
+    }
+
+    #[test]
+    fn the_media_type_must_be_text_plain() {
+        for (ct, status) in [
+            (Some("text/plain"), Status::Pass),
+            (Some("Text/Plain; charset=utf-8"), Status::Pass),
+            (Some("text/plain+x"), Status::Fail),
+            (Some("text/html"), Status::Fail),
+            (None, Status::Fail),
+        ] {
+            let mut r = response(GOOD);
+            r.content_type = ct.map(str::to_string);
+            let j = run(&Fetch::Response(r));
+            assert_eq!(j.findings[2].status, status, "{ct:?}");
+            // The type alone does not stop senders from reading the policy.
+            assert_eq!(j.findings[4].status, Status::Pass);
+        }
+    }
+
+    #[test]
+    fn an_incomplete_body_fails_size_and_skips_the_policy_checks() {
+        for error in [
+            BodyError::TooLargeAnnounced { length: 1 << 30 },
+            BodyError::TooLarge,
+            BodyError::Timeout,
+            BodyError::Broken {
+                detail: "reset".into(),
+            },
+        ] {
+            let mut r = response(GOOD);
+            r.body = None;
+            r.body_error = Some(error.clone());
+            let j = run(&Fetch::Response(r));
+            assert_eq!(
+                &statuses(&j)[3..],
+                [Status::Fail, Status::Skip, Status::Skip, Status::Skip],
+                "{error:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn syntax_mode_and_max_age() {
+        let j = run(&served(&GOOD.replace("enforce", "testing")));
+        assert_eq!(j.findings[5].status, Status::Warn);
+        let j = run(&served(&GOOD.replace("604800", "86400")));
+        assert_eq!(
+            j.findings[6].status,
+            Status::Warn,
+            "{}",
+            j.findings[6].message
+        );
+        let j = run(&served(&GOOD.replace("604800", "0")));
+        assert_eq!(j.findings[6].status, Status::Warn);
+        let j = run(&served(&GOOD.replace("604800", "31557601")));
+        assert_eq!(j.findings[6].status, Status::Fail);
+        assert_eq!(j.findings[4].status, Status::Fail);
+        let j = run(&served(&GOOD.replace("mode: enforce\r\n", "")));
+        assert_eq!(j.findings[5].status, Status::Fail);
+        let j = run(&served(&GOOD.replace("\r\n", "\n")));
+        assert_eq!(statuses(&j), [Status::Pass; 7], "LF-only lines are valid");
+        let j = run(&served(&GOOD.replace("mx1.example.test", "*.example.test")));
+        assert_eq!(
+            j.findings[4].status,
+            Status::Warn,
+            "a wildcard over the whole domain"
+        );
+    }
+
+    #[test]
+    fn unused_patterns_warn() {
+        let parsed = Policy::parse(
+            GOOD.replace("mx: mx1", "mx: mx9.example.test\r\nmx: mx1")
+                .as_bytes(),
+        );
+        let f = mx_unused(Some(&parsed), &[host("mx1.example.test")]);
+        assert_eq!(f.status, Status::Warn);
+        assert_eq!(f.message, "no MX host matches: mx9.example.test");
+        let parsed = Policy::parse(GOOD.as_bytes());
+        assert_eq!(
+            mx_unused(Some(&parsed), &[host("mx1.example.test")]).status,
+            Status::Pass
+        );
+        assert_eq!(mx_unused(Some(&parsed), &[]).status, Status::Skip);
+        assert_eq!(
+            mx_unused(None, &[host("mx1.example.test")]).status,
+            Status::Skip
+        );
+    }
+
+    #[test]
+    fn the_digest_ignores_line_order_but_not_content() {
+        let d = |body: &str| {
+            let fetch = served(body);
+            let parsed = match &fetch {
+                Fetch::Response(r) => r.body.as_deref().map(Policy::parse),
+                _ => None,
+            };
+            digest(&fetch, parsed.as_ref())
+        };
+        let reordered = "version: STSv1\nmax_age: 604800\nmx: mx1.example.test\nmode: enforce\n";
+        assert_eq!(d(GOOD), d(reordered));
+        assert_ne!(d(GOOD), d(&GOOD.replace("enforce", "testing")));
+        assert_eq!(d(GOOD).map(|s| s.len()), Some(64));
+        assert_eq!(digest(&Fetch::NoAddress, None), None);
+    }
+}

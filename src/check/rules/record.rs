@@ -1,0 +1,234 @@
+//! `record.present`, `record.unique`, `record.syntax`: the `_mta-sts` TXT
+//! record (RFC 8461 §3.1).
+
+use super::cname_note;
+use crate::Clock;
+use crate::check::catalogue::CheckId::{RecordPresent, RecordSyntax, RecordUnique};
+use crate::check::finding::Finding;
+use crate::model::{Domain, StsRecord};
+use crate::probe::dns::Lookup;
+
+/// What the record rules found, and what the rest of the report shows of
+/// the record.
+pub struct Judged {
+    /// One finding per record check, in catalogue order.
+    pub findings: [Finding; 3],
+    /// The first `v=STSv1` record, escaped for display.
+    pub shown: Option<String>,
+    /// The id of the first valid record: what `--state` remembers.
+    pub id: Option<String>,
+}
+
+/// Judges the TXT answer at `_mta-sts.<domain>`.
+pub fn judge(domain: &Domain, txt: &Lookup<Vec<Vec<u8>>>, clock: &Clock) -> Judged {
+    let name = domain.sts_record_name();
+    let publish = format!(
+        "publish {name}. IN TXT \"v=STSv1; id={}\" (mtasts gen-record --domain {domain})",
+        clock.sts_id()
+    );
+    let none = |present: Finding| Judged {
+        findings: [
+            present,
+            Finding::skip(RecordUnique, "no record to count"),
+            Finding::skip(RecordSyntax, "no record to parse"),
+        ],
+        shown: None,
+        id: None,
+    };
+    let answer = match txt {
+        Ok(a) => a,
+        Err(e) => {
+            let f = Finding::fail(RecordPresent, e.describe(&name, "TXT"))
+                .expected(format!("a TXT record v=STSv1; id=… at {name}"));
+            return none(if e.is_absent() {
+                f.fix(publish)
+            } else {
+                f.fix("make the DNS servers of the domain answer this query")
+            });
+        }
+    };
+    let candidates: Vec<Vec<u8>> = answer
+        .records
+        .iter()
+        .map(|strings| strings.concat())
+        .filter(|joined| StsRecord::is_candidate(joined))
+        .collect();
+    let via = cname_note(&answer.cname_chain);
+    let shown = |joined: &[u8]| crate::text::escape_bytes(joined);
+    if candidates.is_empty() {
+        let others: Vec<String> = answer.records.iter().map(|s| shown(&s.concat())).collect();
+        return none(
+            Finding::fail(
+                RecordPresent,
+                format!(
+                    "{name}{via} has TXT records, but none begins with v=STSv1: {}",
+                    others.join(" | ")
+                ),
+            )
+            .expected("a TXT record beginning v=STSv1")
+            .fix(publish),
+        );
+    }
+    let first = shown(&candidates[0]);
+    let present = Finding::pass(RecordPresent, format!("{name}{via}: {first}"));
+    let unique = if candidates.len() == 1 {
+        Finding::pass(RecordUnique, "exactly one v=STSv1 record")
+    } else {
+        let all: Vec<String> = candidates.iter().map(|c| shown(c)).collect();
+        Finding::fail(
+            RecordUnique,
+            format!(
+                "{} records begin with v=STSv1: {}; senders treat this as no policy at all (RFC 8461 §3.1)",
+                candidates.len(),
+                all.join(" | ")
+            ),
+        )
+        .expected("exactly one")
+        .fix("delete all but one _mta-sts TXT record (replace the record when the id changes, never add a second)")
+    };
+    let mut errors = Vec::new();
+    let mut warnings = Vec::new();
+    let mut id = None;
+    for c in &candidates {
+        let parsed = StsRecord::parse_strings(&[c]);
+        let text = shown(c);
+        match &parsed.record {
+            Err(e) => errors.push(format!("{text}: {e}")),
+            Ok(r) => {
+                id.get_or_insert_with(|| r.id.to_string());
+            }
+        }
+        warnings.extend(parsed.warnings.iter().map(|w| format!("{text}: {w}")));
+    }
+    let syntax = if !errors.is_empty() {
+        Finding::fail(
+            RecordSyntax,
+            format!(
+                "{}; senders discard an invalid record and see no policy",
+                errors.join("; ")
+            ),
+        )
+        .expected("v=STSv1; id=<1-32 letters or digits>")
+        .fix(format!(
+            "replace the record with: v=STSv1; id={}",
+            clock.sts_id()
+        ))
+    } else if !warnings.is_empty() {
+        Finding::warn(RecordSyntax, warnings.join("; "))
+            .fix(format!("write it as: v=STSv1; id={}", clock.sts_id()))
+    } else {
+        Finding::pass(RecordSyntax, "v=STSv1 first, id valid")
+    };
+    Judged {
+        findings: [present, unique, syntax],
+        shown: Some(first),
+        id,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::finding::Status;
+    use crate::check::rules::fixtures::{clock, domain, failed, txt};
+    use crate::probe::dns::DnsFailure;
+
+    fn statuses(j: &Judged) -> [Status; 3] {
+        j.findings.each_ref().map(|f| f.status)
+    }
+
+    #[test]
+    fn one_valid_record_passes_and_gives_its_id() {
+        let j = judge(
+            &domain(),
+            &txt(&[&["v=STSv1; id=20261128195300Z"]]),
+            &clock(),
+        );
+        assert_eq!(statuses(&j), [Status::Pass; 3]);
+        assert_eq!(j.id.as_deref(), Some("20261128195300Z"));
+        assert_eq!(j.shown.as_deref(), Some("v=STSv1; id=20261128195300Z"));
+        assert!(j.findings[0].message.starts_with("_mta-sts.example.test: "));
+    }
+
+    #[test]
+    fn strings_are_joined_without_a_space() {
+        let j = judge(
+            &domain(),
+            &txt(&[&["v=STSv1; id=2026", "1128195300Z"]]),
+            &clock(),
+        );
+        assert_eq!(j.id.as_deref(), Some("20261128195300Z"));
+    }
+
+    #[test]
+    fn absence_and_dns_errors_are_told_apart() {
+        let j = judge(&domain(), &failed(DnsFailure::NxDomain), &clock());
+        assert_eq!(statuses(&j), [Status::Fail, Status::Skip, Status::Skip]);
+        let fix = j.findings[0].fix.as_deref().unwrap_or_default();
+        assert!(fix.contains("v=STSv1; id=20261202120000Z"), "{fix}");
+        let j = judge(&domain(), &failed(DnsFailure::ServFail), &clock());
+        assert!(
+            j.findings[0].message.contains("SERVFAIL"),
+            "{}",
+            j.findings[0].message
+        );
+        assert!(
+            j.findings[0]
+                .fix
+                .as_deref()
+                .unwrap_or_default()
+                .contains("answer this query")
+        );
+        assert_eq!(j.id, None);
+    }
+
+    #[test]
+    fn other_txt_records_are_not_a_record() {
+        let j = judge(
+            &domain(),
+            &txt(&[&["google-site-verification=x"]]),
+            &clock(),
+        );
+        assert_eq!(statuses(&j), [Status::Fail, Status::Skip, Status::Skip]);
+        assert!(j.findings[0].message.contains("none begins with v=STSv1"));
+    }
+
+    #[test]
+    fn two_records_fail_uniqueness() {
+        let j = judge(
+            &domain(),
+            &txt(&[&["v=STSv1; id=1"], &["v=STSv1; id=2"]]),
+            &clock(),
+        );
+        assert_eq!(statuses(&j), [Status::Pass, Status::Fail, Status::Pass]);
+        assert_eq!(j.id.as_deref(), Some("1"));
+    }
+
+    #[test]
+    fn an_invalid_id_fails_and_a_space_before_the_semicolon_warns() {
+        let j = judge(&domain(), &txt(&[&["v=STSv1; id=2024-01-01"]]), &clock());
+        assert_eq!(j.findings[2].status, Status::Fail);
+        assert_eq!(j.id, None);
+        assert!(
+            j.findings[2]
+                .fix
+                .as_deref()
+                .unwrap_or_default()
+                .contains("id=20261202120000Z")
+        );
+        let j = judge(&domain(), &txt(&[&["v=STSv1 ; id=1"]]), &clock());
+        assert_eq!(
+            j.findings[2].status,
+            Status::Warn,
+            "{}",
+            j.findings[2].message
+        );
+    }
+
+    #[test]
+    fn hostile_text_is_escaped() {
+        let j = judge(&domain(), &txt(&[&["v=STSv1; id=1\x1b[31m"]]), &clock());
+        assert!(!j.findings[0].message.contains('\x1b'));
+        assert!(!j.findings[2].message.contains('\x1b'));
+    }
+}

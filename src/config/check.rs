@@ -1,0 +1,166 @@
+//! The configuration of `check`.
+
+use std::io::BufRead;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use crate::check::state::StateDir;
+use crate::cli::CheckArgs;
+use crate::error::Error;
+use crate::model::Domain;
+use crate::probe::ConnectTo;
+use crate::probe::tls::Trust;
+use crate::{Result, text};
+
+/// How to reach things: what the probes need.
+#[derive(Debug, Clone)]
+pub struct ProbeConfig {
+    /// Send every DNS query to this server; `None`: the system resolver.
+    pub resolver: Option<SocketAddr>,
+    /// The roots certificates must chain to (the web PKI, plus `--ca-file`).
+    pub trust: Trust,
+    /// Bound of each network operation.
+    pub timeout: Duration,
+    /// Probe the MX hosts over SMTP (`--no-smtp` turns it off).
+    pub smtp: bool,
+    /// 443 and 25 for real; tests use ephemeral ports.
+    pub https_port: u16,
+    pub smtp_port: u16,
+    /// `--connect-to` rules.
+    pub connect_to: Vec<ConnectTo>,
+}
+
+/// How `check` prints its results.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Human,
+    /// One JSON document (`--json`).
+    Json,
+}
+
+/// Everything `check` needs, validated.
+#[derive(Debug, Clone)]
+pub struct CheckConfig {
+    /// The domains from the arguments, then from `--file`, each once, in
+    /// order; never empty.
+    pub domains: Vec<Domain>,
+    pub probe: ProbeConfig,
+    /// How many domains are checked at once.
+    pub concurrency: usize,
+    /// `--state`: where each domain's id and policy digest are remembered.
+    pub state: Option<StateDir>,
+    pub format: Format,
+}
+
+impl CheckConfig {
+    /// Reads `--file` and `--ca-file`; every problem is a usage error.
+    pub fn from_args(args: &CheckArgs) -> Result<CheckConfig> {
+        let domains = collect_domains(&args.domains, args.file.as_deref())?;
+        let trust = Trust::new(args.ca_file.as_deref())
+            .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        if let Some(dir) = &args.state
+            && dir.exists()
+            && !dir.is_dir()
+        {
+            return Err(Error::InvalidArgument(format!(
+                "--state {} is not a directory; name a directory (it is created if missing)",
+                text::escape(&dir.display().to_string())
+            )));
+        }
+        Ok(CheckConfig {
+            domains,
+            probe: ProbeConfig {
+                resolver: args.resolver,
+                trust,
+                timeout: args.timeout,
+                smtp: !args.no_smtp,
+                https_port: args.policy_port,
+                smtp_port: args.smtp_port,
+                connect_to: args.connect_to.clone(),
+            },
+            concurrency: usize::from(args.concurrency),
+            state: args.state.clone().map(StateDir::new),
+            format: if args.json {
+                Format::Json
+            } else {
+                Format::Human
+            },
+        })
+    }
+}
+
+/// Domains from the arguments, then from `file` (one per line, `#`
+/// comments, `-` for standard input), deduplicated in order.
+fn collect_domains(given: &[Domain], file: Option<&Path>) -> Result<Vec<Domain>> {
+    let mut domains = given.to_vec();
+    if let Some(path) = file {
+        let (name, reader): (String, Box<dyn BufRead>) = if path.as_os_str() == "-" {
+            ("<stdin>".into(), Box::new(std::io::stdin().lock()))
+        } else {
+            let f = std::fs::File::open(path).map_err(|source| Error::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
+            (
+                path.display().to_string(),
+                Box::new(std::io::BufReader::new(f)),
+            )
+        };
+        domains.extend(parse_domain_list(&name, reader)?);
+    }
+    let mut seen = std::collections::HashSet::new();
+    domains.retain(|d| seen.insert(d.clone()));
+    if domains.is_empty() {
+        return Err(Error::NoDomains);
+    }
+    Ok(domains)
+}
+
+/// One domain per line; `#` starts a comment; blank lines are skipped. A
+/// bad name is an error naming its line.
+fn parse_domain_list(name: &str, reader: impl BufRead) -> Result<Vec<Domain>> {
+    let mut domains = Vec::new();
+    for (i, line) in reader.lines().enumerate() {
+        let line = line.map_err(|source| Error::Read {
+            path: name.to_string(),
+            source,
+        })?;
+        let text = line.split('#').next().unwrap_or_default().trim();
+        if text.is_empty() {
+            continue;
+        }
+        let d = Domain::parse(text)
+            .map_err(|e| Error::InvalidArgument(format!("{name}:{}: {e}", i + 1)))?;
+        domains.push(d);
+    }
+    Ok(domains)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_lists_skip_comments_and_name_the_bad_line() {
+        let list = "# hosted\nexample.test\n\n  Example.ORG.  # a customer\n";
+        let d = parse_domain_list("list", list.as_bytes()).unwrap();
+        assert_eq!(
+            d.iter().map(Domain::as_str).collect::<Vec<_>>(),
+            ["example.test", "example.org"]
+        );
+        let err = parse_domain_list("list", "example.test\nnot a domain\n".as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("list:2: "), "{err}");
+    }
+
+    #[test]
+    fn domains_are_deduplicated_in_order_and_required() {
+        let a = Domain::parse("a.test").unwrap();
+        let b = Domain::parse("b.test").unwrap();
+        let d = collect_domains(&[b.clone(), a.clone(), b.clone()], None).unwrap();
+        assert_eq!(d, [b, a]);
+        assert!(matches!(collect_domains(&[], None), Err(Error::NoDomains)));
+    }
+}
