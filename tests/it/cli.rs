@@ -4,40 +4,9 @@
 
 use std::path::Path;
 
-use assert_cmd::Command;
 use predicates::prelude::*;
 
-pub fn mtasts() -> Command {
-    let mut cmd = Command::cargo_bin("mtasts").expect("binary built");
-    cmd.env_remove("NO_COLOR").env_remove("CLICOLOR_FORCE");
-    cmd
-}
-
-/// Runs `args`, expects a usage error: exit 2, exactly one line on stderr
-/// containing each of `needles`, nothing on stdout.
-#[track_caller]
-pub fn usage_error(args: &[&str], needles: &[&str]) {
-    let out = mtasts().args(args).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
-    assert!(
-        out.stdout.is_empty(),
-        "{args:?} wrote to stdout: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert_eq!(
-        stderr.trim_end().lines().count(),
-        1,
-        "{args:?}: not one line: {stderr}"
-    );
-    assert!(stderr.starts_with("error: "), "{stderr}");
-    for needle in needles {
-        assert!(
-            stderr.contains(needle),
-            "{args:?}: {stderr:?} lacks {needle:?}"
-        );
-    }
-}
+pub use crate::support::{mtasts, usage_error};
 
 fn stdout_of(args: &[&str]) -> String {
     let out = mtasts().args(args).output().unwrap();

@@ -7,9 +7,9 @@ use assert_cmd::Command;
 use predicates::prelude::*;
 use serde_json::Value;
 
-use crate::check::{POLICY, Spec, run, zone};
-use crate::cli::{mtasts, usage_error};
 use crate::support::DnsServer;
+use crate::support::world::{POLICY, Spec, run, zone};
+use crate::support::{mtasts, usage_error};
 
 fn read(p: &Path) -> String {
     std::fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))

@@ -8,4 +8,6 @@ mod props;
 mod report;
 mod runtimes;
 mod support;
+/// The test world's own smoke tests, beside it.
+#[path = "support/smoke.rs"]
 mod support_smoke;

@@ -9,7 +9,7 @@ use flate2::Compression;
 use flate2::write::GzEncoder;
 use serde_json::{Value, json};
 
-use crate::cli::{mtasts, usage_error};
+use crate::support::{mtasts, usage_error};
 
 const POLICY_LINES: [&str; 4] = [
     "version: STSv1",

@@ -20,9 +20,9 @@ use std::time::{Duration, Instant};
 use rustls_pki_types::ServerName;
 use serde_json::Value;
 
-use crate::check::{POLICY, ca, zone};
-use crate::cli::mtasts;
 use crate::support::DnsServer;
+use crate::support::mtasts;
+use crate::support::world::{POLICY, ca, zone};
 
 const DOMAIN: &str = "example.test";
 const HOST: &str = "mta-sts.example.test";

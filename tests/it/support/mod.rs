@@ -9,16 +9,20 @@
 //! server handle stops it (its tasks are aborted).
 #![allow(dead_code)]
 
+pub mod cmd;
 pub mod dns;
 pub mod https;
 pub mod pki;
 pub mod smtp;
+pub mod world;
 
 use std::future::Future;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::OnceLock;
 
 // Re-exported for tests; not every test uses every name.
+#[allow(unused_imports)]
+pub use cmd::{mtasts, usage_error};
 #[allow(unused_imports)]
 pub use dns::{DnsServer, DnsServerBuilder, Fault};
 pub use https::{HttpBehaviour, HttpsServer};

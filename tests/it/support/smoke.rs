@@ -1,4 +1,5 @@
-//! Smoke tests for the in-process test world in `support/`.
+//! Smoke tests of the test world itself: each server answers, and
+//! misbehaves, as the tests of `mtasts` rely on.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
