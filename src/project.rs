@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
-use crate::generate::dns::TxtRecord;
+use crate::generate::dns::{RecordFormat, TxtRecord};
 use crate::generate::hosting::{self, Options, Target};
 use crate::model::{
     Domain, MaxAge, Mode, POLICY_MAX_BYTES, Policy, RuaUri, StsId, StsRecord, TlsRptRecord,
@@ -159,7 +159,7 @@ impl Project {
             self.domain
         );
         for r in self.records() {
-            out.push_str(&r.render(crate::cli::RecordFormat::Zone).unwrap_or_default());
+            out.push_str(&r.render(RecordFormat::Zone).unwrap_or_default());
         }
         out
     }
@@ -177,10 +177,7 @@ impl Project {
             out.push_str(&format!(
                 "Get-DnsServerResourceRecord -ZoneName \"{d}\" -Name \"{name}\" -RRType Txt -ErrorAction SilentlyContinue | Remove-DnsServerResourceRecord -ZoneName \"{d}\" -Force\n"
             ));
-            out.push_str(
-                &r.render(crate::cli::RecordFormat::Powershell)
-                    .unwrap_or_default(),
-            );
+            out.push_str(&r.render(RecordFormat::Powershell).unwrap_or_default());
         }
         out
     }

@@ -1,8 +1,21 @@
 //! One TXT record rendered for the tool the admin pastes it into.
 
-use crate::cli::RecordFormat;
 use crate::error::{Error, Result};
 use crate::model::Domain;
+
+/// Output layout of a DNS record. A clap value enum, so that the flag and
+/// the renderer share one definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RecordFormat {
+    /// The TXT value alone (plus the owner name on its own line with --domain).
+    Txt,
+    /// A BIND zone-file line.
+    Zone,
+    /// The Windows DNS Server PowerShell command.
+    Powershell,
+    /// A JSON object with name, type and value.
+    Json,
+}
 
 /// A TXT record to publish: which record it is (`_mta-sts` or `_smtp._tls`)
 /// for which domain, and its value.
