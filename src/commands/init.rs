@@ -120,7 +120,7 @@ pub fn run(args: &InitArgs, clock: &Clock) -> Result<Outcome> {
         id: clock.sts_id(),
         rua,
         hosts,
-        hosting: args.hosting.options(),
+        hosting: crate::config::hosting::options(&args.hosting),
         created: clock.now(),
         updated: clock.now(),
     };
