@@ -8,5 +8,6 @@
 //! bundle, a list of domains) but never touches the network.
 
 pub mod hosting;
+pub mod init;
 pub mod policy;
 pub mod record;
