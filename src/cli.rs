@@ -7,9 +7,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::{PossibleValuesParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 
+use crate::generate::dns::RecordFormat;
 use crate::generate::hosting::Target;
+use crate::generate::providers::Provider;
 use crate::model::{Domain, MaxAge, Mode, MxPattern, RuaUri, StsId};
 use crate::probe::ConnectTo;
 
@@ -55,19 +57,6 @@ pub enum Command {
     Completions(CompletionsArgs),
 }
 
-/// Output layout of a DNS record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum RecordFormat {
-    /// The TXT value alone (plus the owner name on its own line with --domain).
-    Txt,
-    /// A BIND zone-file line.
-    Zone,
-    /// The Windows DNS Server PowerShell command.
-    Powershell,
-    /// A JSON object with name, type and value.
-    Json,
-}
-
 #[derive(Debug, Args)]
 pub struct GenRecordArgs {
     /// The mail domain the record is for (shows the owner name _mta-sts.DOMAIN).
@@ -96,14 +85,6 @@ pub struct GenTlsRptArgs {
     /// TTL for --format zone.
     #[arg(long, value_name = "SECS", default_value_t = 3600)]
     pub ttl: u32,
-}
-
-/// Hosted mail services whose MX patterns the provider documents.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Provider {
-    /// Microsoft 365 / Exchange Online: *.mail.protection.outlook.com.
-    #[value(alias = "m365", alias = "office365", alias = "exchange-online")]
-    Microsoft365,
 }
 
 /// What goes into a policy; shared by the commands that write one.

@@ -39,6 +39,17 @@ pub enum Error {
     NoLintInput,
     #[error("no domain given: name one or more domains, or use --file FILE")]
     NoDomains,
+    #[error("cannot derive mx patterns: {why}; name them with --mx HOST (repeatable)")]
+    CannotDeriveMx { why: String },
+    #[error(
+        "the policy would not cover the live MX host{} {}: add --mx {} (or --allow-uncovered to write it anyway); nothing was written",
+        if .hosts.len() == 1 { "" } else { "s" },
+        .hosts.join(", "),
+        .hosts.join(" --mx ")
+    )]
+    UncoveredMx { hosts: Vec<String> },
+    #[error("{path} is already in enforce mode; nothing to promote")]
+    AlreadyEnforcing { path: PathBuf },
     #[error("{0}")]
     InvalidArgument(String),
     #[error("writing output: {0}")]

@@ -8,12 +8,17 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::Clock;
+use crate::config::init::{InitConfig, MxSource};
+use crate::config::policy::{PolicyConfig, require_mx};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
-use crate::generate::dns::TxtRecord;
+use crate::generate::dns::{RecordFormat, TxtRecord};
 use crate::generate::hosting::{self, Options, Target};
+use crate::generate::providers;
 use crate::model::{
-    Domain, MaxAge, Mode, POLICY_MAX_BYTES, Policy, RuaUri, StsId, StsRecord, TlsRptRecord,
+    Domain, MaxAge, Mode, MxPattern, POLICY_MAX_BYTES, Policy, PolicyIssue, RuaUri, StsId,
+    StsRecord, TlsRptRecord,
 };
 
 /// The file that lets `promote` and `retire` pick up where `init` left off.
@@ -35,6 +40,161 @@ pub struct Project {
     /// When the deployment last changed (`init`, `promote`, `retire`): the
     /// dates the checklist names count from it.
     pub updated: DateTime<Utc>,
+}
+
+/// `max_age` of a promoted policy unless `promote --max-age` says
+/// otherwise: two weeks, as RFC 8461 §3.2 asks for "weeks or greater" once
+/// enforcing.
+pub const ENFORCE_MAX_AGE: MaxAge = match MaxAge::new_const(1_209_600) {
+    Some(a) => a,
+    None => MaxAge::ONE_WEEK,
+};
+
+/// How long a retired policy stays published with `mode: none`.
+pub const RETIRE_MAX_AGE: MaxAge = MaxAge::ONE_DAY;
+
+/// The MX hosts `init` found in DNS, or why it found none (a null MX, no
+/// records, a DNS failure), in words for the admin.
+pub type LiveMx = std::result::Result<Vec<String>, String>;
+
+/// One live MX host and the first policy pattern that covers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Coverage {
+    pub host: String,
+    /// `None`: a sender enforcing the policy would refuse this host.
+    pub pattern: Option<MxPattern>,
+}
+
+/// The mx patterns `init` proposes for the live MX hosts: a host of a known
+/// provider collapses to the pattern the provider documents; any other host
+/// stays exact. Never `*.<own domain>`: that would let any host of the
+/// domain qualify (RFC 8461 §10.4).
+pub fn derive_mx(hosts: &[String]) -> Vec<MxPattern> {
+    let mut out: Vec<MxPattern> = Vec::new();
+    for h in hosts {
+        let pattern = match providers::covering(h) {
+            Some((_, p)) => Some(p),
+            None => MxPattern::exact(h).ok(),
+        };
+        if let Some(p) = pattern.filter(|p| !out.contains(p)) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Each host with the first of `mx` that matches it.
+pub fn coverage(hosts: &[String], mx: &[MxPattern]) -> Vec<Coverage> {
+    hosts
+        .iter()
+        .map(|h| Coverage {
+            host: h.clone(),
+            pattern: mx.iter().find(|p| p.matches(h)).cloned(),
+        })
+        .collect()
+}
+
+/// What `init` decided before writing anything: the deployment, and how
+/// its policy covers the live MX hosts (or why those are unknown).
+#[derive(Debug, Clone)]
+pub struct InitPlan {
+    pub project: Project,
+    pub live: std::result::Result<Vec<Coverage>, String>,
+}
+
+impl InitPlan {
+    /// The mx patterns are `--mx` or derived from `live`; a policy that
+    /// would leave a live MX host uncovered is refused unless the
+    /// configuration allows it.
+    pub fn new(config: &InitConfig, live: LiveMx, clock: &Clock) -> Result<InitPlan> {
+        let patterns = match (&config.mx, &live) {
+            (MxSource::Given(given), _) => given.clone(),
+            (MxSource::Live, Ok(hosts)) => derive_mx(hosts),
+            (MxSource::Live, Err(why)) => return Err(Error::CannotDeriveMx { why: why.clone() }),
+        };
+        let policy = PolicyConfig::new(config.mode, patterns, config.max_age)?.into_policy();
+        let live = live.map(|hosts| coverage(&hosts, &policy.mx));
+        if let Ok(hosts) = &live {
+            let uncovered: Vec<String> = hosts
+                .iter()
+                .filter(|c| c.pattern.is_none())
+                .map(|c| c.host.clone())
+                .collect();
+            if !uncovered.is_empty() && !config.allow_uncovered {
+                return Err(Error::UncoveredMx { hosts: uncovered });
+            }
+        }
+        Ok(InitPlan {
+            project: Project {
+                domain: config.domain.clone(),
+                longest_max_age: policy.max_age,
+                policy,
+                id: clock.sts_id(),
+                rua: config.rua.clone(),
+                hosts: config.hosts.clone(),
+                hosting: config.hosting.clone(),
+                created: clock.now(),
+                updated: clock.now(),
+            },
+            live,
+        })
+    }
+
+    /// Writes the directory, refusing to replace any existing file.
+    pub fn write(self, dir: &Path) -> Result<InitReport> {
+        let written = self.project.write(dir, false)?;
+        Ok(InitReport {
+            advice: self.project.policy.advice(Some(&self.project.domain)),
+            domain: self.project.domain,
+            live: self.live,
+            dir: dir.to_path_buf(),
+            written,
+        })
+    }
+}
+
+/// What `init` did, for the printer.
+#[derive(Debug, Clone)]
+pub struct InitReport {
+    pub domain: Domain,
+    pub live: std::result::Result<Vec<Coverage>, String>,
+    /// Advice about the policy written (a short max_age, a broad pattern).
+    pub advice: Vec<PolicyIssue>,
+    pub dir: PathBuf,
+    /// Every file written, under `dir`.
+    pub written: Vec<PathBuf>,
+}
+
+/// The mode, max_age and id before and after `promote` or `retire`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub domain: Domain,
+    pub old_mode: Mode,
+    pub mode: Mode,
+    pub max_age: MaxAge,
+    pub old_id: StsId,
+    pub id: StsId,
+    /// Whether the directory holds hosting artifacts, rewritten too.
+    pub hosting: bool,
+}
+
+/// What `promote` changed, and advice about the enforced policy.
+#[derive(Debug, Clone)]
+pub struct Promotion {
+    pub change: Change,
+    pub advice: Vec<PolicyIssue>,
+}
+
+/// What `retire` changed, and until when the record and the policy host
+/// must stay (RFC 8461 §8.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retirement {
+    pub change: Change,
+    /// The longest max_age ever published: how long senders may keep a
+    /// policy they fetched.
+    pub longest_max_age: MaxAge,
+    /// Now plus `longest_max_age`: the earliest safe moment to delete.
+    pub until: DateTime<Utc>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -159,7 +319,7 @@ impl Project {
             self.domain
         );
         for r in self.records() {
-            out.push_str(&r.render(crate::cli::RecordFormat::Zone).unwrap_or_default());
+            out.push_str(&r.render(RecordFormat::Zone).unwrap_or_default());
         }
         out
     }
@@ -177,10 +337,7 @@ impl Project {
             out.push_str(&format!(
                 "Get-DnsServerResourceRecord -ZoneName \"{d}\" -Name \"{name}\" -RRType Txt -ErrorAction SilentlyContinue | Remove-DnsServerResourceRecord -ZoneName \"{d}\" -Force\n"
             ));
-            out.push_str(
-                &r.render(crate::cli::RecordFormat::Powershell)
-                    .unwrap_or_default(),
-            );
+            out.push_str(&r.render(RecordFormat::Powershell).unwrap_or_default());
         }
         out
     }
@@ -287,7 +444,7 @@ impl Project {
     }
 
     /// Reads a directory written by `init`.
-    pub fn load(dir: &Path, clock: &crate::Clock) -> Result<Project> {
+    pub fn load(dir: &Path, clock: &Clock) -> Result<Project> {
         let state = std::fs::read(dir.join(STATE_FILE))
             .map_err(|e| bad_state(dir, format!("{STATE_FILE}: {e}")))?;
         let saved: Saved = serde_json::from_slice(&state)
@@ -325,6 +482,66 @@ impl Project {
         })
     }
 
+    /// Switches to `enforce` with `max_age` (default [`ENFORCE_MAX_AGE`])
+    /// and a new id (RFC 8461 §8.1). Only the state changes; the caller
+    /// writes it. `dir` names the directory in the refusal.
+    pub fn promote(
+        &mut self,
+        dir: &Path,
+        max_age: Option<MaxAge>,
+        clock: &Clock,
+    ) -> Result<Promotion> {
+        if self.policy.mode == Mode::Enforce {
+            return Err(Error::AlreadyEnforcing {
+                path: Self::policy_path(dir),
+            });
+        }
+        let max_age = max_age.unwrap_or(ENFORCE_MAX_AGE);
+        require_mx(Mode::Enforce, &self.policy.mx)?;
+        let old_mode = self.policy.mode;
+        let old_id = self.id.clone();
+        self.policy.mode = Mode::Enforce;
+        self.policy.max_age = max_age;
+        self.id = clock.sts_id_after(&old_id);
+        self.longest_max_age = self.longest_max_age.max(max_age);
+        self.updated = clock.now();
+        Ok(Promotion {
+            change: self.change(old_mode, old_id),
+            advice: self.policy.advice(Some(&self.domain)),
+        })
+    }
+
+    /// Withdraws the policy safely (RFC 8461 §8.3): `mode: none`,
+    /// [`RETIRE_MAX_AGE`] and a new id, published until the longest
+    /// max_age ever served has run out. Only the state changes.
+    pub fn retire(&mut self, clock: &Clock) -> Retirement {
+        let wait = self.longest_max_age.max(self.policy.max_age);
+        let old_mode = self.policy.mode;
+        let old_id = self.id.clone();
+        self.policy.mode = Mode::None;
+        self.policy.max_age = RETIRE_MAX_AGE;
+        self.id = clock.sts_id_after(&old_id);
+        self.longest_max_age = wait;
+        self.updated = clock.now();
+        Retirement {
+            change: self.change(old_mode, old_id),
+            longest_max_age: wait,
+            until: clock.now() + Duration::seconds(i64::from(wait.secs())),
+        }
+    }
+
+    fn change(&self, old_mode: Mode, old_id: StsId) -> Change {
+        Change {
+            domain: self.domain.clone(),
+            old_mode,
+            mode: self.policy.mode,
+            max_age: self.policy.max_age,
+            old_id,
+            id: self.id.clone(),
+            hosting: !self.hosts.is_empty(),
+        }
+    }
+
     /// Writes every file. Without `replace`, nothing is written if any file
     /// exists with other content; with it, files are replaced atomically.
     pub fn write(&self, dir: &Path, replace: bool) -> Result<Vec<PathBuf>> {
@@ -356,5 +573,274 @@ impl Project {
             written.push(path);
         }
         Ok(written)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration as StdDuration;
+
+    use chrono::TimeZone;
+
+    use super::*;
+
+    fn at(d: u32, h: u32) -> Clock {
+        Clock::fixed(Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap())
+    }
+
+    fn mx(s: &str) -> MxPattern {
+        MxPattern::parse(s).unwrap()
+    }
+
+    fn hosts(h: &[&str]) -> Vec<String> {
+        h.iter().map(ToString::to_string).collect()
+    }
+
+    fn config(mode: Mode, given: &[&str]) -> InitConfig {
+        InitConfig {
+            domain: Domain::parse("contoso.com").unwrap(),
+            dir: PathBuf::from("mta-sts-contoso.com"),
+            mode,
+            max_age: None,
+            mx: if given.is_empty() {
+                MxSource::Live
+            } else {
+                MxSource::Given(given.iter().map(|s| mx(s)).collect())
+            },
+            allow_uncovered: false,
+            rua: vec![RuaUri::parse("mailto:tlsrpt@contoso.com").unwrap()],
+            hosts: vec![Target::Nginx],
+            hosting: Options::default(),
+            resolver: None,
+            timeout: StdDuration::from_secs(10),
+        }
+    }
+
+    #[test]
+    fn derive_collapses_provider_hosts_and_keeps_others_exact() {
+        let derived = derive_mx(&hosts(&[
+            "contoso-com.mail.protection.outlook.com",
+            "MX2.Contoso.com.",
+            "other-com.mail.protection.outlook.com",
+            "mx2.contoso.com",
+        ]));
+        assert_eq!(
+            derived,
+            [mx("*.mail.protection.outlook.com"), mx("mx2.contoso.com")]
+        );
+        assert!(derive_mx(&hosts(&["not a host"])).is_empty());
+    }
+
+    #[test]
+    fn coverage_names_the_first_matching_pattern() {
+        let c = coverage(
+            &hosts(&["a.contoso.com", "b.contoso.com"]),
+            &[mx("*.contoso.com"), mx("a.contoso.com")],
+        );
+        assert_eq!(c[0].pattern, Some(mx("*.contoso.com")));
+        let c = coverage(
+            &hosts(&["a.contoso.com", "c.other.com"]),
+            &[mx("a.contoso.com")],
+        );
+        assert_eq!(c[0].pattern, Some(mx("a.contoso.com")));
+        assert_eq!(c[1].host, "c.other.com");
+        assert_eq!(c[1].pattern, None);
+    }
+
+    #[test]
+    fn init_plan_from_live_hosts() {
+        let live = hosts(&["contoso-com.mail.protection.outlook.com", "mx2.contoso.com"]);
+        let plan = InitPlan::new(&config(Mode::Testing, &[]), Ok(live), &at(28, 10)).unwrap();
+        let p = &plan.project;
+        assert_eq!(
+            p.policy.mx,
+            [mx("*.mail.protection.outlook.com"), mx("mx2.contoso.com")]
+        );
+        assert_eq!(p.policy.max_age, MaxAge::ONE_DAY);
+        assert_eq!(p.longest_max_age, MaxAge::ONE_DAY);
+        assert_eq!(p.id.as_str(), "20261128100000Z");
+        assert_eq!(p.created, at(28, 10).now());
+        assert_eq!(p.hosts, [Target::Nginx]);
+        let live = plan.live.unwrap();
+        assert!(live.iter().all(|c| c.pattern.is_some()));
+    }
+
+    #[test]
+    fn init_refuses_uncovered_live_hosts_unless_allowed() {
+        let live = || {
+            Ok(hosts(&[
+                "mx1.contoso.com",
+                "mx2.contoso.com",
+                "mx3.contoso.com",
+            ]))
+        };
+        let mut c = config(Mode::Enforce, &["mx1.contoso.com", "mx1.contoso.com"]);
+        match InitPlan::new(&c, live(), &at(28, 10)) {
+            Err(e @ Error::UncoveredMx { .. }) => assert_eq!(
+                e.to_string(),
+                "the policy would not cover the live MX hosts mx2.contoso.com, mx3.contoso.com: add --mx mx2.contoso.com --mx mx3.contoso.com (or --allow-uncovered to write it anyway); nothing was written"
+            ),
+            other => panic!("{other:?}"),
+        }
+        c.allow_uncovered = true;
+        let plan = InitPlan::new(&c, live(), &at(28, 10)).unwrap();
+        assert_eq!(
+            plan.project.policy.mx,
+            [mx("mx1.contoso.com")],
+            "deduplicated"
+        );
+        assert_eq!(plan.project.policy.max_age, MaxAge::ONE_WEEK);
+        let uncovered: Vec<&str> = plan
+            .live
+            .as_ref()
+            .unwrap()
+            .iter()
+            .filter(|c| c.pattern.is_none())
+            .map(|c| c.host.as_str())
+            .collect();
+        assert_eq!(uncovered, ["mx2.contoso.com", "mx3.contoso.com"]);
+        let one = InitPlan::new(
+            &config(Mode::Testing, &["mx1.contoso.com"]),
+            Ok(hosts(&["mx1.contoso.com", "mx2.contoso.com"])),
+            &at(28, 10),
+        );
+        assert!(
+            matches!(one, Err(ref e) if e.to_string().starts_with(
+                "the policy would not cover the live MX host mx2.contoso.com: add --mx mx2.contoso.com ("
+            )),
+            "{one:?}"
+        );
+    }
+
+    #[test]
+    fn init_without_live_hosts_needs_given_patterns() {
+        let why = || Err("contoso.com has no MX records".to_string());
+        match InitPlan::new(&config(Mode::Testing, &[]), why(), &at(28, 10)) {
+            Err(e @ Error::CannotDeriveMx { .. }) => assert_eq!(
+                e.to_string(),
+                "cannot derive mx patterns: contoso.com has no MX records; name them with --mx HOST (repeatable)"
+            ),
+            other => panic!("{other:?}"),
+        }
+        let plan = InitPlan::new(
+            &config(Mode::Testing, &["mx1.contoso.com"]),
+            why(),
+            &at(28, 10),
+        )
+        .unwrap();
+        assert_eq!(plan.live, Err("contoso.com has no MX records".to_string()));
+        assert_eq!(plan.project.policy.mx, [mx("mx1.contoso.com")]);
+        assert!(matches!(
+            InitPlan::new(
+                &config(Mode::Enforce, &[]),
+                Ok(hosts(&["not a host"])),
+                &at(28, 10)
+            ),
+            Err(Error::NoMx {
+                mode: Mode::Enforce
+            })
+        ));
+    }
+
+    fn project(mode: Mode, max_age: MaxAge, longest: MaxAge) -> Project {
+        let mut plan = InitPlan::new(
+            &config(mode, &["mx1.contoso.com"]),
+            Ok(hosts(&["mx1.contoso.com"])),
+            &at(1, 10),
+        )
+        .unwrap()
+        .project;
+        plan.policy.max_age = max_age;
+        plan.longest_max_age = longest;
+        plan
+    }
+
+    #[test]
+    fn promote_enforces_with_a_new_id_and_a_longer_max_age() {
+        let dir = Path::new("d");
+        let mut p = project(Mode::Testing, MaxAge::ONE_DAY, MaxAge::ONE_DAY);
+        let promotion = p.promote(dir, None, &at(15, 10)).unwrap();
+        assert_eq!(
+            promotion.change,
+            Change {
+                domain: Domain::parse("contoso.com").unwrap(),
+                old_mode: Mode::Testing,
+                mode: Mode::Enforce,
+                max_age: ENFORCE_MAX_AGE,
+                old_id: StsId::parse("20261101100000Z").unwrap(),
+                id: StsId::parse("20261115100000Z").unwrap(),
+                hosting: true,
+            }
+        );
+        assert!(promotion.advice.is_empty());
+        assert_eq!(p.policy.mode, Mode::Enforce);
+        assert_eq!(p.policy.max_age.secs(), 1_209_600);
+        assert_eq!(p.longest_max_age.secs(), 1_209_600);
+        assert_eq!(p.id.as_str(), "20261115100000Z");
+        assert_eq!(p.updated, at(15, 10).now());
+        assert_eq!(p.created, at(1, 10).now());
+        match p.promote(dir, None, &at(16, 10)) {
+            Err(e @ Error::AlreadyEnforcing { .. }) => assert_eq!(
+                e.to_string(),
+                format!(
+                    "{} is already in enforce mode; nothing to promote",
+                    Path::new("d")
+                        .join(".well-known")
+                        .join("mta-sts.txt")
+                        .display()
+                )
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn promote_keeps_the_longest_max_age_and_gives_advice() {
+        let dir = Path::new("d");
+        let long = MaxAge::new(2_419_200).unwrap();
+        let mut p = project(Mode::Testing, MaxAge::ONE_DAY, long);
+        let promotion = p.promote(dir, Some(MaxAge::ONE_DAY), &at(1, 10)).unwrap();
+        assert_eq!(p.policy.max_age, MaxAge::ONE_DAY);
+        assert_eq!(p.longest_max_age, long);
+        assert_eq!(promotion.advice, [PolicyIssue::MaxAgeShort(86_400)]);
+        assert_eq!(
+            promotion.change.id.as_str(),
+            "20261101100001Z",
+            "a new id even within the same second"
+        );
+        let mut empty = project(Mode::None, MaxAge::ONE_DAY, MaxAge::ONE_DAY);
+        empty.policy.mx.clear();
+        assert!(matches!(
+            empty.promote(dir, None, &at(2, 10)),
+            Err(Error::NoMx {
+                mode: Mode::Enforce
+            })
+        ));
+        assert_eq!(empty.policy.mode, Mode::None, "a refusal changes nothing");
+    }
+
+    #[test]
+    fn retire_waits_out_the_longest_max_age() {
+        let long = MaxAge::new(1_209_600).unwrap();
+        let mut p = project(Mode::Enforce, long, long);
+        let r = p.retire(&at(20, 10));
+        assert_eq!(r.change.old_mode, Mode::Enforce);
+        assert_eq!(r.change.mode, Mode::None);
+        assert_eq!(r.change.max_age, RETIRE_MAX_AGE);
+        assert_eq!(r.change.old_id.as_str(), "20261101100000Z");
+        assert_eq!(r.change.id.as_str(), "20261120100000Z");
+        assert_eq!(r.longest_max_age, long);
+        assert_eq!(
+            r.until,
+            Utc.with_ymd_and_hms(2026, 12, 4, 10, 0, 0).unwrap()
+        );
+        assert_eq!(p.policy.mode, Mode::None);
+        assert_eq!(p.policy.max_age, MaxAge::ONE_DAY);
+        assert_eq!(p.longest_max_age, long);
+        // A policy served longer than any before sets the wait.
+        let mut p = project(Mode::Enforce, long, MaxAge::ONE_WEEK);
+        let r = p.retire(&at(20, 10));
+        assert_eq!(r.longest_max_age, long);
+        assert_eq!(p.longest_max_age, long);
     }
 }

@@ -1,29 +1,20 @@
-use crate::cli::{GenHostingArgs, HostingArgs};
+use crate::cli::GenHostingArgs;
+use crate::config::hosting::GenHostingConfig;
 use crate::error::Error;
 use crate::fsutil::write_atomic;
-use crate::generate::hosting::{self, Options};
+use crate::generate::hosting;
 use crate::{Outcome, Result};
 
-impl HostingArgs {
-    pub fn options(&self) -> Options {
-        Options {
-            cert: self.cert.clone(),
-            key: self.key.clone(),
-            webroot: self.webroot.clone(),
-            listen: self.listen.clone(),
-            classic: self.classic,
-        }
-    }
-}
-
 pub fn run(args: &GenHostingArgs) -> Result<Outcome> {
-    let policy = match &args.policy_file {
-        Some(path) => crate::project::read_policy(path)?,
-        None => super::gen_policy::build(&args.policy)?,
-    };
-    let artifact = hosting::render(args.target, &args.domain, &policy, &args.hosting.options());
+    let config = GenHostingConfig::from_args(args)?;
+    let artifact = hosting::render(
+        config.target,
+        &config.domain,
+        &config.policy,
+        &config.options,
+    );
     let mut out = String::new();
-    match &args.out {
+    match &config.out {
         None => {
             for f in &artifact.files {
                 out.push_str(&format!("==> {} <==\n", f.path.display()));
@@ -34,9 +25,10 @@ pub fn run(args: &GenHostingArgs) -> Result<Outcome> {
                 out.push('\n');
             }
         }
-        Some(dir) => {
+        Some(to) => {
+            let dir = &to.path;
             // Refuse before writing anything, so a clash leaves no half-written tree.
-            if !args.force {
+            if !to.force {
                 for f in &artifact.files {
                     let path = dir.join(&f.path);
                     if std::fs::read(&path).is_ok_and(|old| old != f.contents) {
@@ -52,7 +44,7 @@ pub fn run(args: &GenHostingArgs) -> Result<Outcome> {
                         source,
                     })?;
                 }
-                write_atomic(&path, &f.contents, args.force)?;
+                write_atomic(&path, &f.contents, to.force)?;
                 out.push_str(&format!("wrote {}\n", path.display()));
             }
         }
@@ -61,8 +53,8 @@ pub fn run(args: &GenHostingArgs) -> Result<Outcome> {
     for n in &artifact.notes {
         notes.push_str(&format!("  - {n}\n"));
     }
-    notes.push_str(&format!("  - verify: mtasts check {}\n", args.domain));
-    if args.out.is_some() {
+    notes.push_str(&format!("  - verify: mtasts check {}\n", config.domain));
+    if config.out.is_some() {
         out.push_str(&notes);
     } else {
         super::eprint_line(notes.trim_end());

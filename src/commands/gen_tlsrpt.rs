@@ -1,25 +1,21 @@
 use crate::cli::GenTlsRptArgs;
+use crate::config::record::GenTlsRptConfig;
 use crate::generate::dns::TxtRecord;
 use crate::model::TlsRptRecord;
 use crate::{Outcome, Result};
 
 pub fn run(args: &GenTlsRptArgs) -> Result<Outcome> {
-    let mut rua = Vec::new();
-    for uri in &args.rua {
-        if !rua.contains(uri) {
-            rua.push(uri.clone());
-        }
-    }
+    let config = GenTlsRptConfig::from_args(args)?;
     let record = TxtRecord {
         prefix: "_smtp._tls",
-        domain: args.domain.as_ref(),
+        domain: config.output.domain.as_ref(),
         value: TlsRptRecord {
-            rua,
+            rua: config.rua,
             extensions: Vec::new(),
         }
         .to_string(),
-        ttl: args.ttl,
+        ttl: config.output.ttl,
     };
-    super::print_stdout(&record.render(args.format)?)?;
+    super::print_stdout(&record.render(config.output.format)?)?;
     Ok(Outcome::Success)
 }

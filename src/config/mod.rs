@@ -8,3 +8,7 @@
 //! bundle, a list of domains) but never touches the network.
 
 pub mod check;
+pub mod hosting;
+pub mod init;
+pub mod policy;
+pub mod record;

@@ -1,8 +1,39 @@
 //! One TXT record rendered for the tool the admin pastes it into.
 
-use crate::cli::RecordFormat;
 use crate::error::{Error, Result};
 use crate::model::Domain;
+
+/// Output layout of a DNS record. A clap value enum, so that the flag and
+/// the renderer share one definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum RecordFormat {
+    /// The TXT value alone (plus the owner name on its own line with --domain).
+    Txt,
+    /// A BIND zone-file line.
+    Zone,
+    /// The Windows DNS Server PowerShell command.
+    Powershell,
+    /// A JSON object with name, type and value.
+    Json,
+}
+
+impl RecordFormat {
+    /// A zone-file line and a PowerShell command name the record's owner,
+    /// so they cannot be written without the domain. The one place this
+    /// rule is decided: the configuration checks it before anything is
+    /// printed, and [`TxtRecord::render`] never renders without it.
+    pub fn check_domain(self, domain: Option<&Domain>) -> Result<()> {
+        let format = match self {
+            RecordFormat::Zone => "zone",
+            RecordFormat::Powershell => "powershell",
+            RecordFormat::Txt | RecordFormat::Json => return Ok(()),
+        };
+        match domain {
+            Some(_) => Ok(()),
+            None => Err(Error::FormatNeedsDomain { format }),
+        }
+    }
+}
 
 /// A TXT record to publish: which record it is (`_mta-sts` or `_smtp._tls`)
 /// for which domain, and its value.
@@ -22,29 +53,26 @@ impl TxtRecord<'_> {
     }
 
     pub fn render(&self, format: RecordFormat) -> Result<String> {
-        let needs = |format| Error::FormatNeedsDomain { format };
+        format.check_domain(self.domain)?;
+        // Present whenever the format needs it: checked just above.
+        let owner = self.owner().unwrap_or_default();
+        let zone = self.domain.map(Domain::as_str).unwrap_or_default();
         Ok(match format {
-            RecordFormat::Txt => match self.owner() {
-                Some(owner) => format!("{owner}\n{}\n", self.value),
+            RecordFormat::Txt => match self.domain {
+                Some(_) => format!("{owner}\n{}\n", self.value),
                 None => format!("{}\n", self.value),
             },
-            RecordFormat::Zone => {
-                let owner = self.owner().ok_or_else(|| needs("zone"))?;
-                format!(
-                    "{owner}. {} IN TXT {}\n",
-                    self.ttl,
-                    zone_strings(&self.value)
-                )
-            }
-            RecordFormat::Powershell => {
-                let domain = self.domain.ok_or_else(|| needs("powershell"))?;
-                format!(
-                    "Add-DnsServerResourceRecord -ZoneName \"{}\" -Name \"{}\" -Txt -DescriptiveText \"{}\"\n",
-                    domain,
-                    self.prefix,
-                    powershell_escape(&self.value)
-                )
-            }
+            RecordFormat::Zone => format!(
+                "{owner}. {} IN TXT {}\n",
+                self.ttl,
+                zone_strings(&self.value)
+            ),
+            RecordFormat::Powershell => format!(
+                "Add-DnsServerResourceRecord -ZoneName \"{}\" -Name \"{}\" -Txt -DescriptiveText \"{}\"\n",
+                zone,
+                self.prefix,
+                powershell_escape(&self.value)
+            ),
             RecordFormat::Json => {
                 let v = serde_json::json!({
                     "name": self.owner(),

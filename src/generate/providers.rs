@@ -1,8 +1,16 @@
 //! MX patterns that hosted mail providers document for MTA-STS policies.
 //! Each entry names its source; add a provider only with such a source.
 
-use crate::cli::Provider;
 use crate::model::MxPattern;
+
+/// Hosted mail services whose MX patterns the provider documents. A clap
+/// value enum, so that `--provider` and the list here are one definition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Provider {
+    /// Microsoft 365 / Exchange Online: *.mail.protection.outlook.com.
+    #[value(alias = "m365", alias = "office365", alias = "exchange-online")]
+    Microsoft365,
+}
 
 impl Provider {
     /// The documented patterns.

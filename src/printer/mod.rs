@@ -7,6 +7,8 @@
 
 use std::io::Write;
 
+pub mod project;
+
 /// Writes all of `text` to stdout (colour stripped when stdout is not a
 /// terminal or colour is off).
 pub fn print_stdout(text: &str) -> crate::Result<()> {

@@ -23,9 +23,13 @@ fn m365_zone() -> String {
     )
 }
 
+/// The instant `init` runs at, unless a test sets another: ids and dates
+/// follow from it.
+const INIT_NOW: &str = "2026-11-28T10:00:00Z";
+
 fn init_cmd(dns: &DnsServer, dir: &Path) -> Command {
     let mut cmd = mtasts();
-    cmd.args([
+    cmd.env("MTASTS_NOW", INIT_NOW).args([
         "init",
         "example.test",
         "--resolver",
@@ -65,8 +69,25 @@ fn init_derives_patterns_from_live_mx_and_writes_everything() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        text.contains("example-test.mail.protection.outlook.com")
-            && text.contains("covered by mx: *.mail.protection.outlook.com"),
+        text.starts_with(&format!(
+            "live MX hosts of example.test:
+  example-test.mail.protection.outlook.com covered by mx: *.mail.protection.outlook.com
+  mx2.backup.example.test                  covered by mx: mx2.backup.example.test
+
+wrote 12 files to {dir}:
+  .well-known/mta-sts.txt
+  dns/records.zone
+  dns/records.ps1
+  CHECKLIST.md
+  hosting/nginx/",
+            dir = dir.display()
+        )) && text.ends_with(&format!(
+            "  mtasts.json
+
+next: follow {}/CHECKLIST.md, then run: mtasts check example.test
+",
+            dir.display()
+        )),
         "{text}"
     );
     let policy = read(&dir.join(".well-known/mta-sts.txt"));
@@ -80,7 +101,7 @@ fn init_derives_patterns_from_live_mx_and_writes_everything() {
     );
     let zone = read(&dir.join("dns/records.zone"));
     assert!(
-        zone.contains("_mta-sts.example.test. 3600 IN TXT \"v=STSv1; id="),
+        zone.contains("_mta-sts.example.test. 3600 IN TXT \"v=STSv1; id=20261128100000Z\""),
         "{zone}"
     );
     assert!(
@@ -101,6 +122,8 @@ fn init_derives_patterns_from_live_mx_and_writes_everything() {
         "mtasts check example.test",
         "mtasts promote",
         "TLS-RPT",
+        "Record id: `20261128100000Z`",
+        "2026-11-28 to 2026-12-12",
     ] {
         assert!(
             checklist.contains(needle),
@@ -122,10 +145,12 @@ fn init_derives_patterns_from_live_mx_and_writes_everything() {
         read(&dir.join("hosting/nginx/webroot/.well-known/mta-sts.txt")),
         policy
     );
-    // A second init never clobbers.
+    // A second init, a day later (so with another id), never clobbers.
     let before = read(&dir.join("dns/records.zone"));
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    let again = init_cmd(&dns, &dir).output().unwrap();
+    let again = init_cmd(&dns, &dir)
+        .env("MTASTS_NOW", "2026-11-29T10:00:00Z")
+        .output()
+        .unwrap();
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("nothing was written"));
     assert_eq!(read(&dir.join("dns/records.zone")), before);
@@ -242,8 +267,9 @@ fn promote_then_retire_follow_rfc_8461_section_8() {
             .to_string()
     };
     let first_id = id_of(&dir);
-    std::thread::sleep(std::time::Duration::from_millis(1100));
+    assert_eq!(first_id, "20261128100000Z");
     let out = mtasts()
+        .env("MTASTS_NOW", "2026-12-12T10:00:00Z")
         .args(["promote", dir.to_str().unwrap()])
         .output()
         .unwrap();
@@ -254,7 +280,13 @@ fn promote_then_retire_follow_rfc_8461_section_8() {
         String::from_utf8_lossy(&out.stderr)
     );
     let second_id = id_of(&dir);
-    assert_ne!(first_id, second_id, "promote publishes a new id");
+    assert_eq!(second_id, "20261212100000Z", "promote publishes a new id");
+    assert!(
+        text.starts_with(
+            "example.test: mode testing → enforce, max_age 1209600, id 20261128100000Z → 20261212100000Z.\n"
+        ),
+        "{text}"
+    );
     assert!(
         text.find("1. Publish the new policy").unwrap()
             < text.find("3. Replace the TXT record").unwrap(),
@@ -278,8 +310,8 @@ fn promote_then_retire_follow_rfc_8461_section_8() {
         &["promote", dir.to_str().unwrap()],
         &["already in enforce mode"],
     );
-    std::thread::sleep(std::time::Duration::from_millis(1100));
     let out = mtasts()
+        .env("MTASTS_NOW", "2026-12-20T10:00:00Z")
         .args(["retire", dir.to_str().unwrap()])
         .output()
         .unwrap();
@@ -290,10 +322,23 @@ fn promote_then_retire_follow_rfc_8461_section_8() {
         policy.contains("mode: none\r\n") && policy.contains("max_age: 86400\r\n"),
         "{policy}"
     );
-    assert_ne!(id_of(&dir), second_id);
+    assert_eq!(id_of(&dir), "20261220100000Z");
     assert!(
-        text.contains("1209600 s") && text.contains("Only then delete"),
+        text.starts_with(
+            "example.test: mode none, max_age 86400, id 20261212100000Z → 20261220100000Z (RFC 8461 §8.3).\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  4. Wait until 2027-01-03 10:00 UTC — the longest max_age ever published (1209600 s)"
+        ) && text.contains("Only then delete"),
         "wait out the longest max_age: {text}"
+    );
+    assert!(
+        read(&dir.join("CHECKLIST.md"))
+            .contains("published until 2027-01-03 (the longest max_age ever served, 1209600 s)"),
+        "the checklist names the same date"
     );
     usage_error(
         &["promote", tmp.path().to_str().unwrap()],
