@@ -51,14 +51,71 @@ pub enum Error {
     #[error("{path} is already in enforce mode; nothing to promote")]
     AlreadyEnforcing { path: PathBuf },
     #[error("{0}")]
+    CaFile(#[from] crate::probe::tls::TrustError),
+    #[error("{file}:{line}: {error}")]
+    BadDomainLine {
+        file: String,
+        line: usize,
+        error: crate::model::DomainError,
+    },
+    #[error("--state {path} is not a directory; name a directory (it is created if missing)")]
+    StateNotDir { path: String },
+    #[error("cannot update the --state directory {path}: {source}")]
+    StateWrite {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0}")]
+    Resolver(String),
+    #[error("{path} is not a valid policy ({first}); `mtasts lint {path}` lists every problem")]
+    InvalidPolicyFile { path: String, first: String },
+    #[error("{dir} is not a directory written by `mtasts init` ({why})")]
+    NotAProject { dir: PathBuf, why: String },
+    #[error(
+        "{} already exist{} with other content; nothing was written. Choose another --out, or use `mtasts promote`/`retire` to change an existing deployment",
+        .paths.join(", "),
+        if .paths.len() == 1 { "s" } else { "" }
+    )]
+    ProjectExists { paths: Vec<String> },
+    #[error("{0}")]
     InvalidArgument(String),
     #[error("writing output: {0}")]
     Output(std::io::Error),
-    #[error("{0}")]
-    Runtime(String),
+    #[error("cannot start the async runtime: {0}")]
+    AsyncRuntime(std::io::Error),
 }
 
 impl Error {
+    /// A stable, kebab-case name for the kind of error, for scripts and
+    /// tests; the message may be reworded, the code may not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::FormatNeedsDomain { .. } => "format-needs-domain",
+            Error::NoMx { .. } => "no-mx",
+            Error::OutputExists { .. } => "output-exists",
+            Error::OutputIsDir { .. } => "output-is-dir",
+            Error::Write { .. } => "write",
+            Error::Read { .. } => "read",
+            Error::InputTooLarge { .. } => "input-too-large",
+            Error::NoLintInput => "no-lint-input",
+            Error::NoDomains => "no-domains",
+            Error::CannotDeriveMx { .. } => "cannot-derive-mx",
+            Error::UncoveredMx { .. } => "uncovered-mx",
+            Error::AlreadyEnforcing { .. } => "already-enforcing",
+            Error::CaFile(_) => "ca-file",
+            Error::BadDomainLine { .. } => "bad-domain-line",
+            Error::StateNotDir { .. } => "state-not-dir",
+            Error::StateWrite { .. } => "state-write",
+            Error::Resolver(_) => "resolver",
+            Error::InvalidPolicyFile { .. } => "invalid-policy-file",
+            Error::NotAProject { .. } => "not-a-project",
+            Error::ProjectExists { .. } => "project-exists",
+            Error::InvalidArgument(_) => "invalid-argument",
+            Error::Output(_) => "output",
+            Error::AsyncRuntime(_) => "async-runtime",
+        }
+    }
+
     /// A closed pipe (`mtasts … | head`) is not an error worth reporting.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
@@ -72,3 +129,87 @@ impl From<std::io::Error> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_kebab_case_and_distinct() {
+        let io = || std::io::Error::other("x");
+        let all = [
+            Error::FormatNeedsDomain { format: "zone" },
+            Error::NoMx {
+                mode: Mode::Enforce,
+            },
+            Error::OutputExists { path: "a".into() },
+            Error::OutputIsDir { path: "a".into() },
+            Error::Write {
+                path: "a".into(),
+                source: io(),
+            },
+            Error::Read {
+                path: "a".into(),
+                source: io(),
+            },
+            Error::InputTooLarge {
+                path: "a".into(),
+                limit: 1,
+            },
+            Error::NoLintInput,
+            Error::NoDomains,
+            Error::CannotDeriveMx { why: "x".into() },
+            Error::UncoveredMx {
+                hosts: vec!["mx".into()],
+            },
+            Error::AlreadyEnforcing { path: "a".into() },
+            Error::CaFile(crate::probe::tls::TrustError::Empty { path: "a".into() }),
+            Error::BadDomainLine {
+                file: "f".into(),
+                line: 2,
+                error: crate::model::Domain::parse("").unwrap_err(),
+            },
+            Error::StateNotDir { path: "a".into() },
+            Error::StateWrite {
+                path: "a".into(),
+                source: io(),
+            },
+            Error::Resolver("x".into()),
+            Error::InvalidPolicyFile {
+                path: "a".into(),
+                first: "x".into(),
+            },
+            Error::NotAProject {
+                dir: "a".into(),
+                why: "x".into(),
+            },
+            Error::ProjectExists {
+                paths: vec!["a".into()],
+            },
+            Error::InvalidArgument("x".into()),
+            Error::Output(io()),
+            Error::AsyncRuntime(io()),
+        ];
+        let mut seen = std::collections::HashSet::new();
+        for e in &all {
+            let c = e.code();
+            assert!(seen.insert(c), "{c} twice");
+            assert!(
+                c.chars().all(|ch| ch.is_ascii_lowercase() || ch == '-'),
+                "{c}"
+            );
+            assert!(!e.to_string().is_empty());
+        }
+        assert_eq!(
+            Error::BadDomainLine {
+                file: "list".into(),
+                line: 2,
+                error: crate::model::Domain::parse("").unwrap_err(),
+            }
+            .to_string()
+            .split(": ")
+            .next(),
+            Some("list:2")
+        );
+    }
+}

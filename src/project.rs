@@ -239,17 +239,15 @@ pub fn read_policy(path: &Path) -> Result<Policy> {
             .find(|d| d.is_error())
             .map(|d| format!("line {}: {}", d.line, d.issue))
             .unwrap_or_default();
-        Error::InvalidArgument(format!(
-            "{shown} is not a valid policy ({first}); `mtasts lint {shown}` lists every problem"
-        ))
+        Error::InvalidPolicyFile { path: shown, first }
     })
 }
 
 fn bad_state(dir: &Path, why: impl std::fmt::Display) -> Error {
-    Error::InvalidArgument(format!(
-        "{} is not a directory written by `mtasts init` ({why})",
-        dir.display()
-    ))
+    Error::NotAProject {
+        dir: dir.to_path_buf(),
+        why: why.to_string(),
+    }
 }
 
 impl Project {
@@ -553,11 +551,7 @@ impl Project {
                 .map(|(p, _)| dir.join(p).display().to_string())
                 .collect();
             if !clashes.is_empty() {
-                return Err(Error::InvalidArgument(format!(
-                    "{} already exist{} with other content; nothing was written. Choose another --out, or use `mtasts promote`/`retire` to change an existing deployment",
-                    clashes.join(", "),
-                    if clashes.len() == 1 { "s" } else { "" }
-                )));
+                return Err(Error::ProjectExists { paths: clashes });
             }
         }
         let mut written = Vec::new();

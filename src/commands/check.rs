@@ -20,9 +20,9 @@ pub fn run(args: &crate::cli::CheckArgs, clock: &Clock) -> Result<Outcome> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
+        .map_err(Error::AsyncRuntime)?;
     let reports = runtime.block_on(async {
-        let engine = Engine::new(&config.probe, *clock).map_err(Error::InvalidArgument)?;
+        let engine = Engine::new(&config.probe, *clock).map_err(Error::Resolver)?;
         Ok::<_, Error>(check_all(&engine, &config, memories.as_deref()).await)
     })?;
     // Outstanding probes (a QUIT nobody answers) must not hold up the exit.
@@ -34,12 +34,12 @@ pub fn run(args: &crate::cli::CheckArgs, clock: &Clock) -> Result<Outcome> {
     printer::print_stdout(&text)?;
     if let Some(state) = &config.state {
         for r in &reports {
-            state.remember(r, clock).map_err(|e| {
-                Error::Runtime(format!(
-                    "cannot update the --state directory {}: {e}",
-                    state.path().display()
-                ))
-            })?;
+            state
+                .remember(r, clock)
+                .map_err(|source| Error::StateWrite {
+                    path: state.path().to_path_buf(),
+                    source,
+                })?;
         }
     }
     Ok(if reports.iter().any(|r| r.verdict == Status::Fail) {

@@ -11,8 +11,8 @@ fn live_mx(config: &InitConfig) -> Result<LiveMx> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map_err(|e| Error::Runtime(format!("cannot start the async runtime: {e}")))?;
-    let dns = Dns::new(config.resolver, config.timeout).map_err(Error::InvalidArgument)?;
+        .map_err(Error::AsyncRuntime)?;
+    let dns = Dns::new(config.resolver, config.timeout).map_err(Error::Resolver)?;
     let d = config.domain.as_str();
     Ok(runtime.block_on(async {
         match dns.mx(d).await {

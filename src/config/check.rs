@@ -57,16 +57,14 @@ impl CheckConfig {
     /// Reads `--file` and `--ca-file`; every problem is a usage error.
     pub fn from_args(args: &CheckArgs) -> Result<CheckConfig> {
         let domains = collect_domains(&args.domains, args.file.as_deref())?;
-        let trust = Trust::new(args.ca_file.as_deref())
-            .map_err(|e| Error::InvalidArgument(e.to_string()))?;
+        let trust = Trust::new(args.ca_file.as_deref())?;
         if let Some(dir) = &args.state
             && dir.exists()
             && !dir.is_dir()
         {
-            return Err(Error::InvalidArgument(format!(
-                "--state {} is not a directory; name a directory (it is created if missing)",
-                text::escape(&dir.display().to_string())
-            )));
+            return Err(Error::StateNotDir {
+                path: text::escape(&dir.display().to_string()),
+            });
         }
         Ok(CheckConfig {
             domains,
@@ -130,8 +128,11 @@ fn parse_domain_list(name: &str, reader: impl BufRead) -> Result<Vec<Domain>> {
         if text.is_empty() {
             continue;
         }
-        let d = Domain::parse(text)
-            .map_err(|e| Error::InvalidArgument(format!("{name}:{}: {e}", i + 1)))?;
+        let d = Domain::parse(text).map_err(|error| Error::BadDomainLine {
+            file: name.to_string(),
+            line: i + 1,
+            error,
+        })?;
         domains.push(d);
     }
     Ok(domains)
