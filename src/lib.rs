@@ -1,9 +1,10 @@
 //! `mtasts`: generate, verify and monitor MTA-STS (RFC 8461) and TLS-RPT
 //! (RFC 8460) deployments.
 //!
-//! Data flows one way: arguments ([`cli`]) → the policy [`model`] →
-//! generators or checks → a renderer → an [`Outcome`] the binary maps to an
-//! exit code.
+//! Data flows one way: arguments ([`cli`]) → validated configuration
+//! ([`config`]) → the [`model`] and the network [`probe`]s → judgement
+//! ([`check`], [`report`], [`lint`](commands::lint)) → a [`printer`] → an
+//! [`Outcome`] the binary maps to an exit code. `ARCHITECTURE.md` is the map.
 
 pub mod check;
 pub mod cli;

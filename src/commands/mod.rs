@@ -1,5 +1,7 @@
-//! One module per subcommand: each turns validated arguments into output
-//! and an [`Outcome`](crate::Outcome).
+//! One thin module per subcommand: arguments to [configuration](crate::config),
+//! configuration to the command's engine, its result to a
+//! [printer](crate::printer), and an [`Outcome`](crate::Outcome). No command
+//! calls another; what two share lives in the library.
 
 pub mod check;
 pub mod completions;
