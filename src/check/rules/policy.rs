@@ -535,6 +535,48 @@ mod tests {
     }
 
     #[test]
+    fn messages_name_the_certificate_lines_and_the_exact_finding() {
+        let j = run(&served(GOOD));
+        assert_eq!(
+            j.findings[0].message,
+            "certificate valid for mta-sts.example.test, issued by CN=Test CA, expires 2027-01-01"
+        );
+        // A missing key has no line; a bad line is named.
+        let j = run(&served(
+            "version: STSv1\nmode: enforce\nmx: mx1.example.test\n",
+        ));
+        assert!(
+            !j.findings[4].message.starts_with("line"),
+            "{}",
+            j.findings[4].message
+        );
+        let j = run(&served(&GOOD.replace("mode: enforce", "mode: enforced")));
+        assert!(
+            j.findings[4].message.starts_with("line 2: "),
+            "{}",
+            j.findings[4].message
+        );
+        // A repeated key is only a warning, and says so.
+        let j = run(&served(&format!("{GOOD}max_age: 86400\r\n")));
+        assert_eq!(j.findings[4].status, Status::Warn);
+        assert!(
+            j.findings[4].message.starts_with("line 5: "),
+            "{}",
+            j.findings[4].message
+        );
+        // max_age 0 is useless whatever the mode.
+        let j = run(&served(
+            &GOOD.replace("enforce", "testing").replace("604800", "0"),
+        ));
+        assert_eq!(j.findings[6].status, Status::Warn);
+        assert!(
+            j.findings[6].message.starts_with("0: senders drop"),
+            "{}",
+            j.findings[6].message
+        );
+    }
+
+    #[test]
     fn unused_patterns_warn() {
         let parsed = Policy::parse(
             GOOD.replace("mx: mx1", "mx: mx9.example.test\r\nmx: mx1")
