@@ -5,6 +5,8 @@
 //! generators or checks → a renderer → an [`Outcome`] the binary maps to an
 //! exit code.
 
+#![forbid(unsafe_code)]
+
 pub mod check;
 pub mod cli;
 pub mod clock;

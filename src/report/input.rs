@@ -13,7 +13,7 @@ use std::sync::{Arc, Mutex};
 use mail_parser::{MessageParser, MimeHeaders};
 use serde::Serialize;
 
-use super::gzip::{Gunzip, Inflater};
+use super::gzip::{Gunzip, gunzip};
 use super::parse::{self, Oddity};
 use super::progress::Progress;
 use super::summary::{Aggregates, Filter, reporter_key};
@@ -481,9 +481,6 @@ struct Worker<'a> {
     /// How reports' contents are hashed: the same for every worker, with
     /// a random key, so that a forged report cannot be made to collide.
     hasher: &'a RandomState,
-    /// One decompressor for every report: allocating a fresh one per
-    /// report would cost more than most reports take to decompress.
-    inflater: Option<Inflater>,
     /// File contents, reused from file to file.
     buf: Vec<u8>,
     /// Decompressed reports, reused likewise.
@@ -523,7 +520,6 @@ impl<'a> Worker<'a> {
             filter,
             ids,
             hasher,
-            inflater: Inflater::new(),
             buf: Vec::new(),
             unzipped: Vec::new(),
             progress,
@@ -609,11 +605,7 @@ impl<'a> Worker<'a> {
         if bytes.starts_with(&[0x1f, 0x8b]) {
             let mut out = std::mem::take(&mut self.unzipped);
             let cap = (MAX_REPORT as usize).min(self.left);
-            let result = match &mut self.inflater {
-                Some(z) => z.gunzip(bytes, cap, &mut out),
-                None => Err(Gunzip::Broken("out of memory for a decompressor")),
-            };
-            match result {
+            match gunzip(bytes, cap, &mut out) {
                 Ok(n) => {
                     self.left -= n;
                     self.add_bytes(label, &out[..n], depth + 1)
