@@ -7,9 +7,9 @@
 
 mod gzip;
 pub mod input;
-mod json;
 pub mod parse;
 pub mod progress;
+mod raw;
 pub mod render;
 pub mod summary;
 

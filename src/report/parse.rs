@@ -3,16 +3,16 @@
 //! ""`, datetimes without a zone, counts as strings): each deviation is
 //! noted, and only what makes the report useless rejects it.
 //!
-//! The JSON is read straight into the few fields the summary needs,
-//! borrowing strings from the input: no tree of values is built, unknown
-//! members are skipped, and a report allocates little beyond its policy
-//! list. A member of the wrong type is kept as such ([`Obj::Not`],
-//! [`Scalar::Other`]) so that it can be noted rather than reject the report.
+//! The JSON is read by [`super::raw`] straight into the few fields the
+//! summary needs, borrowing strings from the input: no tree of values is
+//! built, unknown members are skipped, and a report allocates little
+//! beyond its policy list. A member of the wrong type is kept as such
+//! ([`Obj::Not`], [`Scalar::Other`]) so that it can be noted here rather
+//! than reject the report.
 
 use std::borrow::Cow;
-use std::cell::Cell;
 
-use super::json::{self, Kind, Reader, Scalar};
+use super::raw::{self, Arr, Budget, MAX_ELEMENTS, Obj, PolicyString, Scalar};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 /// One report, reduced to what the summary needs; text borrows from the
@@ -71,104 +71,6 @@ pub const KNOWN_RESULT_TYPES: [&str; 11] = [
     "sts-webpki-invalid",
 ];
 
-/// A member that should hold an object; `Not` when it holds anything else.
-#[derive(Debug)]
-enum Obj<T> {
-    Is(T),
-    Not,
-}
-
-/// A member that should hold an array; `Not` when it holds anything else.
-#[derive(Debug)]
-enum Arr<T> {
-    Is(Vec<T>),
-    Not,
-}
-
-/// `policy-string`: an array of lines as the RFC says, or (seen in the
-/// wild) one string.
-#[derive(Debug)]
-enum PolicyString<'a> {
-    /// The lines, cleaned and joined.
-    Lines(String),
-    Str(Cow<'a, str>),
-    Other,
-}
-
-/// Reads an object member by member into `T`; for repeated members the
-/// last one wins, as with `serde_json::Value`.
-fn object<'a, T: Default>(
-    r: &mut Reader<'a>,
-    mut member: impl FnMut(&mut T, &mut Reader<'a>, &str) -> Result<(), json::Error>,
-) -> Result<Obj<T>, json::Error> {
-    let mut t = T::default();
-    let is = r.object(|r, key| member(&mut t, r, &key))?;
-    Ok(if is { Obj::Is(t) } else { Obj::Not })
-}
-
-/// Most array elements (policies, failure details, policy lines) kept
-/// from one report. Real reports have a handful; an element can take a
-/// hundred times the bytes it has in the input, so a hostile report of
-/// `{},{},…` within the decompression cap would otherwise take gigabytes.
-const MAX_ELEMENTS: usize = 10_000;
-
-/// What is left of [`MAX_ELEMENTS`] for one report, and what was dropped.
-#[derive(Default)]
-struct Budget {
-    used: Cell<usize>,
-    dropped: Cell<usize>,
-}
-
-/// Reads an array element by element, within the budget; `Ok(false)`
-/// when the value is not an array.
-fn each<'a>(
-    r: &mut Reader<'a>,
-    budget: &Budget,
-    mut element: impl FnMut(&mut Reader<'a>) -> Result<(), json::Error>,
-) -> Result<bool, json::Error> {
-    r.array(|r| {
-        if budget.used.get() == MAX_ELEMENTS {
-            budget.dropped.set(budget.dropped.get() + 1);
-            return r.skip();
-        }
-        budget.used.set(budget.used.get() + 1);
-        element(r)
-    })
-}
-
-fn array<'a, T>(
-    r: &mut Reader<'a>,
-    budget: &Budget,
-    mut element: impl FnMut(&mut Reader<'a>) -> Result<T, json::Error>,
-) -> Result<Arr<T>, json::Error> {
-    let mut out = Vec::new();
-    let is = each(r, budget, |r| {
-        out.push(element(r)?);
-        Ok(())
-    })?;
-    Ok(if is { Arr::Is(out) } else { Arr::Not })
-}
-
-/// `policy-string` lines, cleaned and joined with newlines as they are
-/// read (every report has one: no list of lines is built to join later).
-/// Elements that are not text are left out.
-fn lines<'a>(r: &mut Reader<'a>, budget: &Budget) -> Result<Option<String>, json::Error> {
-    // Room for a typical policy: growing from empty would reallocate
-    // five times.
-    let mut joined = String::with_capacity(256);
-    let is = each(r, budget, |r| {
-        match r.scalar()? {
-            Scalar::Str(s) => push_lines(&mut joined, &s),
-            Scalar::U64(n) => push_lines(&mut joined, &n.to_string()),
-            Scalar::I64(n) => push_lines(&mut joined, &n.to_string()),
-            Scalar::F64(n) => push_lines(&mut joined, &n.to_string()),
-            Scalar::Other => {}
-        }
-        Ok(())
-    })?;
-    Ok(is.then_some(joined))
-}
-
 /// A policy as the summary keys it: lines `key: value` with one space, in
 /// the order version, mode, mx (sorted), max_age, then the rest (sorted),
 /// so that reporters that reorder or respace the same policy agree on it.
@@ -218,159 +120,16 @@ fn canonical(joined: String) -> String {
     lines.join("\n")
 }
 
-/// Adds the lines of `text` to a policy being joined: each trimmed and
-/// escaped, blank ones left out. Reporters that send the policy as one
-/// CRLF string and those that send an array of lines then agree on it.
-fn push_lines(joined: &mut String, text: &str) {
-    for line in text.split('\n') {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
+/// A policy as sent, each line escaped for display.
+fn escape_lines(joined: &str) -> String {
+    let mut out = String::with_capacity(joined.len());
+    for (i, line) in joined.split('\n').enumerate() {
+        if i > 0 {
+            out.push('\n');
         }
-        if !joined.is_empty() {
-            joined.push('\n');
-        }
-        joined.push_str(&crate::text::escape_cow(line));
+        out.push_str(&crate::text::escape_cow(line));
     }
-}
-
-#[derive(Default)]
-struct RawReport<'a> {
-    organization: Option<Scalar<'a>>,
-    report_id: Option<Scalar<'a>>,
-    range: Option<Obj<RawRange<'a>>>,
-    policies: Option<Arr<Obj<RawPolicy<'a>>>>,
-}
-
-fn report<'a>(r: &mut Reader<'a>, budget: &Budget) -> Result<Obj<RawReport<'a>>, json::Error> {
-    object(r, |t: &mut RawReport<'a>, r, key| {
-        match key {
-            "organization-name" => t.organization = Some(r.scalar()?),
-            "report-id" => t.report_id = Some(r.scalar()?),
-            "date-range" => t.range = Some(range(r)?),
-            "policies" => t.policies = Some(array(r, budget, |r| policy(r, budget))?),
-            _ => r.skip()?,
-        }
-        Ok(())
-    })
-}
-
-#[derive(Default)]
-struct RawRange<'a> {
-    start: Option<Scalar<'a>>,
-    end: Option<Scalar<'a>>,
-}
-
-fn range<'a>(r: &mut Reader<'a>) -> Result<Obj<RawRange<'a>>, json::Error> {
-    object(r, |t: &mut RawRange<'a>, r, key| {
-        match key {
-            "start-datetime" => t.start = Some(r.scalar()?),
-            "end-datetime" => t.end = Some(r.scalar()?),
-            _ => r.skip()?,
-        }
-        Ok(())
-    })
-}
-
-#[derive(Default)]
-struct RawPolicy<'a> {
-    policy: Option<Obj<RawDescription<'a>>>,
-    summary: Option<Obj<RawSummary<'a>>>,
-    details: Option<Arr<Obj<RawDetail<'a>>>>,
-}
-
-fn policy<'a>(r: &mut Reader<'a>, budget: &Budget) -> Result<Obj<RawPolicy<'a>>, json::Error> {
-    object(r, |t: &mut RawPolicy<'a>, r, key| {
-        match key {
-            "policy" => t.policy = Some(description(r, budget)?),
-            "summary" => t.summary = Some(summary(r)?),
-            "failure-details" => t.details = Some(array(r, budget, detail)?),
-            _ => r.skip()?,
-        }
-        Ok(())
-    })
-}
-
-#[derive(Default)]
-struct RawDescription<'a> {
-    policy_type: Option<Scalar<'a>>,
-    domain: Option<Scalar<'a>>,
-    string: Option<PolicyString<'a>>,
-}
-
-fn description<'a>(
-    r: &mut Reader<'a>,
-    budget: &Budget,
-) -> Result<Obj<RawDescription<'a>>, json::Error> {
-    object(r, |t: &mut RawDescription<'a>, r, key| {
-        match key {
-            "policy-type" => t.policy_type = Some(r.scalar()?),
-            "policy-domain" => t.domain = Some(r.scalar()?),
-            "policy-string" => {
-                t.string = Some(match r.peek() {
-                    Kind::Array => {
-                        let dropped = budget.dropped.get();
-                        match lines(r, budget)? {
-                            // Cut short by the budget: not the policy seen.
-                            Some(_) if budget.dropped.get() > dropped => PolicyString::Other,
-                            Some(joined) => PolicyString::Lines(joined),
-                            None => PolicyString::Other,
-                        }
-                    }
-                    Kind::String => match r.scalar()? {
-                        Scalar::Str(s) => PolicyString::Str(s),
-                        _ => PolicyString::Other,
-                    },
-                    _ => {
-                        r.skip()?;
-                        PolicyString::Other
-                    }
-                })
-            }
-            _ => r.skip()?,
-        }
-        Ok(())
-    })
-}
-
-#[derive(Default)]
-struct RawSummary<'a> {
-    successful: Option<Scalar<'a>>,
-    failed: Option<Scalar<'a>>,
-}
-
-fn summary<'a>(r: &mut Reader<'a>) -> Result<Obj<RawSummary<'a>>, json::Error> {
-    object(r, |t: &mut RawSummary<'a>, r, key| {
-        match key {
-            "total-successful-session-count" => t.successful = Some(r.scalar()?),
-            "total-failure-session-count" => t.failed = Some(r.scalar()?),
-            _ => r.skip()?,
-        }
-        Ok(())
-    })
-}
-
-#[derive(Default)]
-struct RawDetail<'a> {
-    result_type: Option<Scalar<'a>>,
-    sending_ip: Option<Scalar<'a>>,
-    mx: Option<Scalar<'a>>,
-    receiving_ip: Option<Scalar<'a>>,
-    count: Option<Scalar<'a>>,
-}
-
-fn detail<'a>(r: &mut Reader<'a>) -> Result<Obj<RawDetail<'a>>, json::Error> {
-    object(r, |t: &mut RawDetail<'a>, r, key| {
-        match key {
-            "result-type" => t.result_type = Some(r.scalar()?),
-            "sending-mta-ip" => t.sending_ip = Some(r.scalar()?),
-            "receiving-mx-hostname" => t.mx = Some(r.scalar()?),
-            "receiving-ip" => t.receiving_ip = Some(r.scalar()?),
-            "failed-session-count" => t.count = Some(r.scalar()?),
-            _ => r.skip()?,
-        }
-        Ok(())
-    })
+    out
 }
 
 /// Text for display: trimmed and escaped, borrowed when it can be.
@@ -489,10 +248,7 @@ fn count_raw(v: Option<Scalar<'_>>, what: &str, odd: &mut Vec<String>) -> u64 {
 }
 
 fn is_object<T>(v: Option<Obj<T>>) -> Option<T> {
-    match v? {
-        Obj::Is(t) => Some(t),
-        Obj::Not => None,
-    }
+    v.and_then(Obj::into_option)
 }
 
 /// RFC 3339 as the RFC asks, and the deviations seen in the wild: no zone
@@ -561,19 +317,16 @@ pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<(Report<'_>, Vec<Oddity
             e.valid_up_to()
         )
     })?;
-    let mut r = Reader::new(utf8);
     let budget = Budget::default();
-    let raw = report(&mut r, &budget)
-        .and_then(|raw| r.end().map(|()| raw))
-        .map_err(|e| format!("not valid JSON: {e}"))?;
+    let raw = raw::read(utf8, &budget).map_err(|e| format!("not valid JSON: {e}"))?;
     let Obj::Is(raw) = raw else {
         return Err("the report is not a JSON object".into());
     };
     let mut odd: Vec<String> = Vec::new();
-    if budget.dropped.get() > 0 {
+    if budget.dropped() > 0 {
         odd.push(format!(
             "more than {MAX_ELEMENTS} policies, failure details and policy lines; {} more ignored",
-            budget.dropped.get()
+            budget.dropped()
         ));
     }
     let report_id = text(raw.report_id).map(|t| cut(t, 256, "report-id", &mut odd));
@@ -642,23 +395,27 @@ pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<(Report<'_>, Vec<Oddity
             continue;
         }
         let policy_string = match policy.string.take() {
-            Some(PolicyString::Lines(joined)) if joined.is_empty() => {
-                odd.push(format!("policies[{i}].policy-string is empty"));
-                None
+            Some(PolicyString::Lines(joined)) => {
+                let joined = escape_lines(&joined);
+                if joined.is_empty() {
+                    odd.push(format!("policies[{i}].policy-string is empty"));
+                    None
+                } else if joined.len() > MAX_POLICY {
+                    odd.push(format!(
+                        "policies[{i}].policy-string is longer than a policy may be (64 KiB); ignored"
+                    ));
+                    None
+                } else {
+                    Some(Cow::Owned(canonical(joined)))
+                }
             }
-            Some(PolicyString::Lines(joined)) if joined.len() > MAX_POLICY => {
-                odd.push(format!(
-                    "policies[{i}].policy-string is longer than a policy may be (64 KiB); ignored"
-                ));
-                None
-            }
-            Some(PolicyString::Lines(joined)) => Some(Cow::Owned(canonical(joined))),
             Some(PolicyString::Str(s)) => {
                 odd.push(format!(
                     "policies[{i}].policy-string is a string, not an array"
                 ));
                 let mut joined = String::with_capacity(s.len().min(MAX_POLICY));
-                push_lines(&mut joined, &s);
+                raw::push_lines(&mut joined, &s);
+                let joined = escape_lines(&joined);
                 (!joined.is_empty() && joined.len() <= MAX_POLICY)
                     .then(|| Cow::Owned(canonical(joined)))
             }
