@@ -15,6 +15,8 @@ use std::borrow::Cow;
 use super::raw::{self, Arr, Budget, MAX_ELEMENTS, Obj, PolicyString, Scalar};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
+use crate::model::{POLICY_MAX_BYTES, Policy};
+
 /// One report, reduced to what the summary needs; text borrows from the
 /// decompressed input where it can.
 #[derive(Debug, Clone, PartialEq, Hash)]
@@ -71,65 +73,54 @@ pub const KNOWN_RESULT_TYPES: [&str; 11] = [
     "sts-webpki-invalid",
 ];
 
-/// A policy as the summary keys it: lines `key: value` with one space, in
-/// the order version, mode, mx (sorted), max_age, then the rest (sorted),
-/// so that reporters that reorder or respace the same policy agree on it.
-/// Most reporters send it that way already: then it is returned as is.
-fn canonical(joined: String) -> String {
-    fn rank(line: &str) -> u8 {
-        match line.split(':').next().map(str::trim) {
-            Some("version") => 0,
-            Some("mode") => 1,
-            Some("mx") => 2,
-            Some("max_age") => 3,
-            _ => 4,
+/// A reported policy as the summary keys and shows it, read with the
+/// policy model: one the model parses is its canonical rendering
+/// ([`Policy::render`]), with the mx patterns and extensions in sorted
+/// order, so that reporters that reorder the lines of the same policy,
+/// space them differently or change the case of its host names agree on
+/// it; one the model refuses is its lines as sent, compared verbatim.
+/// Either way the lines are joined with `\n` and escaped for display.
+/// `joined`: the lines as sent, trimmed, blank ones left out.
+fn policy_key(joined: &str) -> String {
+    match Policy::parse(joined.as_bytes()).policy {
+        Some(mut policy) => {
+            policy.mx.sort_by_cached_key(ToString::to_string);
+            policy
+                .extensions
+                .sort_by_cached_key(|(k, v)| format!("{k}: {v}"));
+            escape_lines(policy.render().trim_end().split("\r\n"))
         }
+        None => escape_lines(joined.split('\n')),
     }
-    fn tidy(line: &str) -> Cow<'_, str> {
-        match line.split_once(':') {
-            // Host names: no case, no trailing dot.
-            Some((k, v))
-                if k.trim() == "mx"
-                    && (v.bytes().any(|b| b.is_ascii_uppercase()) || v.trim().ends_with('.')) =>
-            {
-                Cow::Owned(format!(
-                    "mx: {}",
-                    v.trim().trim_end_matches('.').to_ascii_lowercase()
-                ))
-            }
-            Some((k, v))
-                if line.len() != k.trim().len() + 2 + v.trim().len() || !v.starts_with(' ') =>
-            {
-                Cow::Owned(format!("{}: {}", k.trim(), v.trim()))
-            }
-            _ => Cow::Borrowed(line),
-        }
-    }
-    let mut previous: Option<(u8, &str)> = None;
-    let in_order = joined.split('\n').all(|line| {
-        let here = (rank(line), line);
-        let ok = matches!(tidy(line), Cow::Borrowed(_)) && previous.is_none_or(|p| p <= here);
-        previous = Some(here);
-        ok
-    });
-    if in_order {
-        return joined;
-    }
-    let mut lines: Vec<String> = joined.split('\n').map(|l| tidy(l).into_owned()).collect();
-    lines.sort_by(|a, b| (rank(a), a).cmp(&(rank(b), b)));
-    lines.join("\n")
 }
 
-/// A policy as sent, each line escaped for display.
-fn escape_lines(joined: &str) -> String {
-    let mut out = String::with_capacity(joined.len());
-    for (i, line) in joined.split('\n').enumerate() {
+/// Lines joined with `\n`, each escaped for display.
+fn escape_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::with_capacity(256);
+    for (i, line) in lines.enumerate() {
         if i > 0 {
             out.push('\n');
         }
         out.push_str(&crate::text::escape_cow(line));
     }
     out
+}
+
+/// The key of `policies[i]`'s policy (see [`policy_key`]), unless it is
+/// empty or larger than a policy may be.
+fn reported_policy(joined: &str, i: usize, odd: &mut Vec<String>) -> Option<Cow<'static, str>> {
+    if joined.is_empty() {
+        return None;
+    }
+    let key = (joined.len() <= MAX_POLICY)
+        .then(|| policy_key(joined))
+        .filter(|key| key.len() <= MAX_POLICY);
+    if key.is_none() {
+        odd.push(format!(
+            "policies[{i}].policy-string is longer than a policy may be (64 KiB); ignored"
+        ));
+    }
+    key.map(Cow::Owned)
 }
 
 /// Text for display: trimmed and escaped, borrowed when it can be.
@@ -143,8 +134,8 @@ fn clean(s: Cow<'_, str>) -> Cow<'_, str> {
 /// Most notes kept about one report.
 const MAX_NOTES: usize = 20;
 
-/// The largest policy RFC 8461 §3.3 lets senders accept.
-const MAX_POLICY: usize = 64 * 1024;
+/// The largest policy senders accept (RFC 8461 §3.3), as the model has it.
+const MAX_POLICY: usize = POLICY_MAX_BYTES;
 
 /// Text cut to `max` bytes (at a character boundary), noted: whatever a
 /// report holds becomes keys of the summary, which must stay small.
@@ -395,29 +386,18 @@ pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<(Report<'_>, Vec<Oddity
             continue;
         }
         let policy_string = match policy.string.take() {
-            Some(PolicyString::Lines(joined)) => {
-                let joined = escape_lines(&joined);
-                if joined.is_empty() {
-                    odd.push(format!("policies[{i}].policy-string is empty"));
-                    None
-                } else if joined.len() > MAX_POLICY {
-                    odd.push(format!(
-                        "policies[{i}].policy-string is longer than a policy may be (64 KiB); ignored"
-                    ));
-                    None
-                } else {
-                    Some(Cow::Owned(canonical(joined)))
-                }
+            Some(PolicyString::Lines(joined)) if joined.is_empty() => {
+                odd.push(format!("policies[{i}].policy-string is empty"));
+                None
             }
+            Some(PolicyString::Lines(joined)) => reported_policy(&joined, i, &mut odd),
             Some(PolicyString::Str(s)) => {
                 odd.push(format!(
                     "policies[{i}].policy-string is a string, not an array"
                 ));
                 let mut joined = String::with_capacity(s.len().min(MAX_POLICY));
                 raw::push_lines(&mut joined, &s);
-                let joined = escape_lines(&joined);
-                (!joined.is_empty() && joined.len() <= MAX_POLICY)
-                    .then(|| Cow::Owned(canonical(joined)))
+                reported_policy(&joined, i, &mut odd)
             }
             Some(PolicyString::Other) | None => {
                 if policy_type == "sts" {
@@ -671,6 +651,62 @@ mod tests {
         assert!(
             odd.iter().any(|o| o.note.contains("more ignored")),
             "{odd:?}"
+        );
+    }
+
+    #[test]
+    fn policies_are_keyed_through_the_model() {
+        let key = |lines: &[&str]| policy_key(&lines.join("\n"));
+        let canonical =
+            "version: STSv1\nmode: testing\nmx: a.example\nmx: b.example\nmax_age: 86400";
+        assert_eq!(
+            key(&[
+                "version: STSv1",
+                "mode: testing",
+                "mx: a.example",
+                "mx: b.example",
+                "max_age: 86400"
+            ]),
+            canonical
+        );
+        assert_eq!(
+            key(&[
+                "max_age:86400",
+                "mx:   B.Example",
+                "mode:\ttesting",
+                "mx: a.example",
+                "version: STSv1"
+            ]),
+            canonical,
+            "order, spacing and the case of host names do not matter"
+        );
+        // One string, as some reporters send it, is the same policy.
+        let mut joined = String::new();
+        raw::push_lines(
+            &mut joined,
+            &format!("{}\r\n", canonical.replace('\n', "\r\n")),
+        );
+        assert_eq!(policy_key(&joined), canonical);
+        // Extensions are kept, in order.
+        assert_eq!(
+            key(&["version: STSv1", "mode: none", "max_age: 1", "z: 1", "a: 2"]),
+            "version: STSv1\nmode: none\nmax_age: 1\na: 2\nz: 1"
+        );
+        // A policy the model refuses is compared as sent, escaped.
+        let invalid = [
+            "mode: NONE",
+            "version: STSv1",
+            "mx: a.example",
+            "max_age: 86400",
+        ];
+        assert_eq!(key(&invalid), invalid.join("\n"));
+        assert_ne!(
+            key(&invalid),
+            key(&[invalid[1], invalid[0], invalid[2], invalid[3]])
+        );
+        assert_eq!(
+            key(&["version: STSv1", "mode: \u{1b}[31mtesting"]),
+            "version: STSv1\nmode: \\x1b[31mtesting"
         );
     }
 
