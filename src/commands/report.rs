@@ -1,7 +1,7 @@
 use crate::cli::ReportArgs;
 use crate::error::Error;
 use crate::report::render::{self, Totals};
-use crate::report::{Collector, Filter, Progress, Thresholds};
+use crate::report::{self, Filter, Progress, Thresholds};
 use crate::{Outcome, Result};
 
 pub fn run(args: &ReportArgs, clock: &crate::Clock) -> Result<Outcome> {
@@ -16,23 +16,17 @@ pub fn run(args: &ReportArgs, clock: &crate::Clock) -> Result<Outcome> {
             });
         }
     }
-    let mut c = Collector::new(
-        Filter {
-            domain: args.domain.as_ref().map(|d| d.to_string()),
-            since: args.since,
-            now: clock.now(),
-        },
-        Progress::for_stderr(),
-    );
-    for p in &args.paths {
-        c.add_path(p);
-    }
-    c.finish();
+    let filter = Filter {
+        domain: args.domain.as_ref().map(|d| d.to_string()),
+        since: args.since,
+        now: clock.now(),
+    };
+    let c = report::collect(&args.paths, &filter, Progress::for_stderr().as_ref());
     let thresholds = Thresholds {
         min_reporters: usize::from(args.min_reporters),
         min_days: usize::from(args.min_days),
     };
-    let domains = c.agg.summarize(&thresholds);
+    let domains = report::summarize(&c.agg, &thresholds);
     let totals = Totals {
         files: c.files,
         reports: c.agg.reports,

@@ -675,7 +675,12 @@ mod tests {
     #[test]
     fn deep_nesting_cannot_exhaust_the_stack() {
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        for member in ["contact-info", "organization-name", "policies", "date-range"] {
+        for member in [
+            "contact-info",
+            "organization-name",
+            "policies",
+            "date-range",
+        ] {
             let text = format!("{{\"{member}\": {}}}", deep(100_000));
             assert!(matches!(report(&text), Ok(Obj::Is(_))), "{member}");
         }

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use super::input::SourceError;
+use super::collect::SourceError;
 use super::parse::Oddity;
-use super::summary::{DomainSummary, plural};
+use super::verdict::{DomainSummary, plural};
 
 #[derive(Serialize)]
 struct Doc<'a> {
@@ -246,7 +246,7 @@ fn more(out: &mut String, total: usize, what: &str) {
     }
 }
 
-fn blocking_lines(out: &mut String, list: &[super::summary::Blocking]) {
+fn blocking_lines(out: &mut String, list: &[super::verdict::Blocking]) {
     for b in list.iter().take(2 * SHOWN) {
         let _ = writeln!(
             out,
