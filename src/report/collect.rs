@@ -13,16 +13,16 @@ use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use serde::Serialize;
-
 use super::aggregate::{Aggregates, Filter, reporter_key};
 use super::containers::gzip::{Gunzip, gunzip};
 use super::containers::mbox::{MAX_MESSAGE, Messages};
 use super::containers::mime::{self, MAX_PARTS, NoReport};
 use super::containers::{Content, sniff};
 use super::dedup::Seen;
-use super::parse::{self, Oddity};
+use super::notes::{Note, Oddity};
+use super::parse;
 use super::progress::Progress;
+use super::source::{Problem, SourceError};
 use super::walk::{FileContent, Walk, read_file};
 
 /// Largest decompressed report: real ones are kilobytes; a gzip bomb stops here.
@@ -32,22 +32,6 @@ const MAX_REPORT: usize = 16 * 1024 * 1024;
 const MAX_OUTPUT: usize = 64 * 1024 * 1024;
 /// Containers inside containers (a gzip in a message in a gzip…) read.
 const MAX_DEPTH: u8 = 3;
-
-/// An input that could not be used, and why.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct SourceError {
-    pub path: String,
-    pub reason: String,
-}
-
-impl SourceError {
-    pub fn new(label: &dyn Display, reason: impl Into<String>) -> SourceError {
-        SourceError {
-            path: shown(label),
-            reason: reason.into(),
-        }
-    }
-}
 
 /// A label (a path, or a part within one) as reported: formatted only when
 /// an error or oddity needs it, and escaped, file names being anyone's
@@ -130,7 +114,7 @@ pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) 
     if workers.iter().any(Option::is_none) {
         errors.push(SourceError {
             path: "(reader thread)".into(),
-            reason: "failed; the files it had read are not counted".into(),
+            problem: Problem::ReaderFailed,
         });
     }
     for w in workers.into_iter().flatten() {
@@ -150,7 +134,7 @@ pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) 
     if more {
         errors.push(SourceError {
             path: "…".into(),
-            reason: format!("more unreadable inputs, past the first {MAX_LISTED} listed"),
+            problem: Problem::MoreErrors { listed: MAX_LISTED },
         });
     }
     let (mut oddities, more) = oddities.into_sorted();
@@ -159,7 +143,7 @@ pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) 
             "…".into(),
             Oddity {
                 report_id: None,
-                note: format!("more notes, past the first {MAX_LISTED} listed"),
+                note: Note::MoreListed { listed: MAX_LISTED },
             },
         ));
     }
@@ -284,8 +268,11 @@ impl<'a> Worker<'a> {
         }
     }
 
-    fn error(&mut self, label: &dyn Display, reason: impl Into<String>) {
-        self.errors.push(SourceError::new(label, reason));
+    fn error(&mut self, label: &dyn Display, problem: Problem) {
+        self.errors.push(SourceError {
+            path: shown(label),
+            problem,
+        });
     }
 
     /// True the first time this organisation's report `id` is seen by
@@ -307,19 +294,19 @@ impl<'a> Worker<'a> {
         match read_file(path, &mut data) {
             Ok(FileContent::Whole(n)) => self.add_bytes(&label, &data[..n], 0),
             Ok(FileContent::Mbox(reader)) => self.add_mbox(&label, reader, 0),
-            Err(why) => self.error(&label, why),
+            Err(problem) => self.error(&label, problem),
         }
         self.buf = keep(data);
     }
 
     fn add_bytes(&mut self, label: &dyn Display, bytes: &[u8], depth: u8) {
         if depth > MAX_DEPTH {
-            return self.error(label, "reports nested too deeply");
+            return self.error(label, Problem::NestedTooDeeply);
         }
         match sniff(bytes, depth > 0) {
             Content::Gzip => self.add_gzip(label, bytes, depth),
             Content::Json(json) => self.add_json(label, json),
-            Content::Empty => self.error(label, "empty"),
+            Content::Empty => self.error(label, Problem::Empty),
             Content::Mbox => self.add_mbox(label, bytes, depth),
             Content::Message => self.add_message(label, bytes, depth),
         }
@@ -335,19 +322,17 @@ impl<'a> Worker<'a> {
             }
             Err(Gunzip::TooLarge) if cap < MAX_REPORT => self.error(
                 label,
-                format!(
-                    "with the reports before it in the same file, decompresses to more than {} MiB; skipped",
-                    MAX_OUTPUT >> 20
-                ),
+                Problem::FileDecompressesTooLarge {
+                    limit_mib: MAX_OUTPUT >> 20,
+                },
             ),
             Err(Gunzip::TooLarge) => self.error(
                 label,
-                format!(
-                    "decompresses to more than {} MiB (a gzip bomb?); skipped",
-                    MAX_REPORT >> 20
-                ),
+                Problem::GzipBomb {
+                    limit_mib: MAX_REPORT >> 20,
+                },
             ),
-            Err(Gunzip::Broken(why)) => self.error(label, format!("broken gzip data: {why}")),
+            Err(Gunzip::Broken(why)) => self.error(label, Problem::BrokenGzip(why)),
         }
         self.unzipped = keep(out);
     }
@@ -373,7 +358,7 @@ impl<'a> Worker<'a> {
                     _ => self.agg.add(report, &reporter, self.filter),
                 }
             }
-            Err(reason) => self.error(label, reason),
+            Err(e) => self.error(label, Problem::NotAReport(e)),
         }
     }
 
@@ -382,23 +367,16 @@ impl<'a> Worker<'a> {
         let parts = match mime::report_parts(bytes) {
             Ok(parts) => parts,
             Err(why) => {
-                let reason = match why {
-                    NoReport::TooLarge => format!(
-                        "a message larger than {} MiB; not a report mail",
-                        MAX_MESSAGE >> 20
-                    ),
-                    NoReport::TooManyParts => {
-                        format!("a message of more than {MAX_PARTS} MIME parts; not a report mail")
-                    }
-                    NoReport::NotAMessage => {
-                        "neither a JSON report, gzip data nor a mail message".to_string()
-                    }
-                    NoReport::NoReportPart => {
-                        "a mail message without an application/tlsrpt+gzip or +json part"
-                            .to_string()
-                    }
+                let problem = match why {
+                    NoReport::TooLarge => Problem::MessageTooLarge {
+                        limit_mib: MAX_MESSAGE >> 20,
+                        in_mbox: false,
+                    },
+                    NoReport::TooManyParts => Problem::TooManyParts { limit: MAX_PARTS },
+                    NoReport::NotAMessage => Problem::Unrecognised,
+                    NoReport::NoReportPart => Problem::NoReportPart,
                 };
-                return self.error(label, reason);
+                return self.error(label, problem);
             }
         };
         for (i, part) in parts.iter().enumerate() {
@@ -419,13 +397,16 @@ impl<'a> Worker<'a> {
             }
             let message = match message {
                 Ok(m) => m,
-                Err(e) => return self.error(label, e.to_string()),
+                Err(e) => return self.error(label, Problem::Io(e.to_string())),
             };
             let shown = format!("{label} (message {})", message.index);
             match message.body {
                 None => self.error(
                     &shown,
-                    format!("message larger than {} MiB; skipped", MAX_MESSAGE >> 20),
+                    Problem::MessageTooLarge {
+                        limit_mib: MAX_MESSAGE >> 20,
+                        in_mbox: true,
+                    },
                 ),
                 Some(body) => {
                     // A message of an mbox on disk has the budget of a

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasher, RandomState};
 
-use super::parse::Oddity;
+use super::notes::{Note, Oddity};
 
 /// Reports seen, by reporter and report-id (RFC 8460 §4.4: the id is
 /// unique per reporter, not across reporters), and by content: a copy of
@@ -61,10 +61,8 @@ impl Seen {
             .map(|(key, (organization, id))| {
                 let n = self.copies.get(key).map_or(2, |c| c.1);
                 let note = match versions.get(key) {
-                    Some(v) => format!(
-                        "read {n} times, in {v} different versions: each version counted (a reporter reusing an id, or a forgery)"
-                    ),
-                    None => format!("read {n} times; counted once"),
+                    Some(&versions) => Note::IdReused { times: n, versions },
+                    None => Note::Duplicate { times: n },
                 };
                 (
                     format!("report {id} from {organization}"),

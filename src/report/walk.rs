@@ -7,9 +7,10 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
 
-use super::collect::{BATCH, SourceError};
+use super::collect::BATCH;
 use super::containers::mbox::is_mbox;
 use super::progress::Progress;
+use super::source::{Problem, SourceError};
 
 /// Largest file read whole (an mbox is streamed instead).
 pub const MAX_FILE: u64 = 64 * 1024 * 1024;
@@ -62,8 +63,12 @@ impl<'p> Walk<'p> {
 }
 
 impl Walk<'_> {
-    fn error(&mut self, path: &Path, reason: impl Into<String>) {
-        self.errors.push(SourceError::new(&path.display(), reason));
+    fn error(&mut self, path: &Path, problem: Problem) {
+        self.errors.push(SourceError {
+            // File names are anyone's choice: escaped.
+            path: crate::text::escape(&path.display().to_string()),
+            problem,
+        });
     }
 
     /// A path given on the command line: a file, or a directory walked
@@ -72,7 +77,7 @@ impl Walk<'_> {
     /// the user names (`<(zcat …)`) is read like a file.
     pub fn add_path(&mut self, path: &Path) {
         match std::fs::metadata(path) {
-            Err(e) => self.error(path, e.to_string()),
+            Err(e) => self.error(path, Problem::Io(e.to_string())),
             Ok(m) if m.is_dir() => self.add_dir(path.to_path_buf()),
             Ok(_) => self.push(path.to_path_buf()),
         }
@@ -85,7 +90,7 @@ impl Walk<'_> {
     fn add_dir(&mut self, path: PathBuf) {
         let entries = match std::fs::read_dir(&path) {
             Ok(rd) => rd,
-            Err(e) => return self.error(&path, e.to_string()),
+            Err(e) => return self.error(&path, Problem::Io(e.to_string())),
         };
         let mut subdirectories = Vec::new();
         let mut files = Vec::new();
@@ -97,7 +102,7 @@ impl Walk<'_> {
                         files.push(p);
                     }
                 }
-                Err(e) => self.error(&path, e.to_string()),
+                Err(e) => self.error(&path, Problem::Io(e.to_string())),
             }
         }
         // A Maildir: messages are in cur/ and new/; tmp/ holds deliveries
@@ -127,7 +132,7 @@ impl Walk<'_> {
             match std::fs::metadata(path) {
                 Ok(m) => m.file_type(),
                 Err(e) => {
-                    self.error(path, e.to_string());
+                    self.error(path, Problem::Io(e.to_string()));
                     return false;
                 }
             }
@@ -138,7 +143,7 @@ impl Walk<'_> {
             return true;
         }
         if !target.is_dir() {
-            self.error(path, "not a regular file or a directory; skipped");
+            self.error(path, Problem::NotRegularFile);
         }
         false
     }
@@ -183,13 +188,16 @@ pub enum FileContent {
 /// Reads the file at `path` into `data`, a buffer kept from file to file,
 /// unless it is larger than [`MAX_FILE`] or an mbox. Plain read calls:
 /// `read_to_end` and `metadata` would each add a `statx` per report.
-pub fn read_file(path: &Path, data: &mut Vec<u8>) -> Result<FileContent, String> {
-    let mut f = File::open(path).map_err(|e| e.to_string())?;
+pub fn read_file(path: &Path, data: &mut Vec<u8>) -> Result<FileContent, Problem> {
+    let io = |e: std::io::Error| Problem::Io(e.to_string());
+    let mut f = File::open(path).map_err(io)?;
     let mut filled = 0;
     loop {
         if filled == data.len() {
             if filled as u64 > MAX_FILE {
-                return Err(format!("larger than {} MiB; not a report", MAX_FILE >> 20));
+                return Err(Problem::FileTooLarge {
+                    limit_mib: MAX_FILE >> 20,
+                });
             }
             // One byte past the limit tells a file over it.
             let next = (data.len() * 2).clamp(16 * 1024, MAX_FILE as usize + 1);
@@ -199,11 +207,10 @@ pub fn read_file(path: &Path, data: &mut Vec<u8>) -> Result<FileContent, String>
             Ok(0) => return Ok(FileContent::Whole(filled)),
             Ok(n) => filled += n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(io(e)),
         }
         if is_mbox(&data[..filled]) {
-            f.seek(std::io::SeekFrom::Start(0))
-                .map_err(|e| e.to_string())?;
+            f.seek(std::io::SeekFrom::Start(0)).map_err(io)?;
             return Ok(FileContent::Mbox(BufReader::new(f)));
         }
     }
