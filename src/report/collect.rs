@@ -218,6 +218,8 @@ struct Worker<'a> {
     buf: Vec<u8>,
     /// Decompressed reports, reused likewise.
     unzipped: Vec<u8>,
+    /// Policies already read.
+    policy_keys: parse::PolicyKeys,
     progress: Option<&'a Progress>,
     /// What is left of [`MAX_OUTPUT`] for the file being read.
     left: usize,
@@ -255,6 +257,7 @@ impl<'a> Worker<'a> {
             hasher,
             buf: Vec::new(),
             unzipped: Vec::new(),
+            policy_keys: parse::PolicyKeys::default(),
             progress,
             left: MAX_OUTPUT,
         }
@@ -341,7 +344,7 @@ impl<'a> Worker<'a> {
     /// same id was already counted. What is odd about it is noted either
     /// way, so that the notes do not depend on which copy came first.
     fn add_json(&mut self, label: &dyn Display, bytes: &[u8]) {
-        match parse::parse(bytes, self.filter.now) {
+        match parse::parse_with(bytes, self.filter.now, &mut self.policy_keys) {
             Ok((report, odd)) => {
                 if !odd.is_empty() {
                     let label = shown(label);

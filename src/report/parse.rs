@@ -11,6 +11,7 @@
 //! than reject the report.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use super::raw::{self, Arr, Budget, MAX_ELEMENTS, Obj, PolicyString, Scalar};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
@@ -101,14 +102,50 @@ fn escape_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
     out
 }
 
+/// Policy keys already worked out, by the lines as sent. Reporters send
+/// the same few policies over and over, and reading one with the model
+/// costs more than the rest of its report. A worker keeps one; it holds
+/// at most [`MAX_CACHED`] policies of a usual size, and is emptied when
+/// full.
+#[derive(Debug, Default)]
+pub struct PolicyKeys {
+    keys: HashMap<String, String>,
+}
+
+/// Policies kept by [`PolicyKeys`], and the longest one kept.
+const MAX_CACHED: usize = 64;
+const MAX_CACHED_LEN: usize = 4096;
+
+impl PolicyKeys {
+    /// [`policy_key`] of `joined`.
+    fn key(&mut self, joined: &str) -> String {
+        if let Some(key) = self.keys.get(joined) {
+            return key.clone();
+        }
+        let key = policy_key(joined);
+        if joined.len() <= MAX_CACHED_LEN {
+            if self.keys.len() == MAX_CACHED {
+                self.keys.clear();
+            }
+            self.keys.insert(joined.to_string(), key.clone());
+        }
+        key
+    }
+}
+
 /// The key of `policies[i]`'s policy (see [`policy_key`]), unless it is
 /// empty or larger than a policy may be.
-fn reported_policy(joined: &str, i: usize, odd: &mut Vec<Note>) -> Option<Cow<'static, str>> {
+fn reported_policy(
+    joined: &str,
+    i: usize,
+    odd: &mut Vec<Note>,
+    keys: &mut PolicyKeys,
+) -> Option<Cow<'static, str>> {
     if joined.is_empty() {
         return None;
     }
     let key = (joined.len() <= MAX_POLICY)
-        .then(|| policy_key(joined))
+        .then(|| keys.key(joined))
         .filter(|key| key.len() <= MAX_POLICY);
     if key.is_none() {
         odd.push(Note::PolicyStringTooLarge { index: i });
@@ -302,6 +339,15 @@ pub fn datetime(s: &str, odd: &mut Vec<Note>, what: &'static str) -> Option<Date
 
 /// Parses one report. `Err` says why it is unusable.
 pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<(Report<'_>, Vec<Oddity>), ReportError> {
+    parse_with(bytes, now, &mut PolicyKeys::default())
+}
+
+/// [`parse`], with the policy keys worked out before.
+pub fn parse_with<'a>(
+    bytes: &'a [u8],
+    now: DateTime<Utc>,
+    keys: &mut PolicyKeys,
+) -> Result<(Report<'a>, Vec<Oddity>), ReportError> {
     let utf8 = std::str::from_utf8(bytes).map_err(|e| ReportError::NotUtf8 {
         byte: e.valid_up_to(),
     })?;
@@ -394,12 +440,12 @@ pub fn parse(bytes: &[u8], now: DateTime<Utc>) -> Result<(Report<'_>, Vec<Oddity
                 odd.push(Note::PolicyStringEmpty { index: i });
                 None
             }
-            Some(PolicyString::Lines(joined)) => reported_policy(&joined, i, &mut odd),
+            Some(PolicyString::Lines(joined)) => reported_policy(&joined, i, &mut odd, keys),
             Some(PolicyString::Str(s)) => {
                 odd.push(Note::PolicyStringNotAnArray { index: i });
                 let mut joined = String::with_capacity(s.len().min(MAX_POLICY));
                 raw::push_lines(&mut joined, &s);
-                reported_policy(&joined, i, &mut odd)
+                reported_policy(&joined, i, &mut odd, keys)
             }
             Some(PolicyString::Other) | None => {
                 if policy_type == "sts" {
@@ -715,6 +761,26 @@ mod tests {
             key(&["version: STSv1", "mode: \u{1b}[31mtesting"]),
             "version: STSv1\nmode: \\x1b[31mtesting"
         );
+    }
+
+    #[test]
+    fn cached_policy_keys_are_the_keys() {
+        let mut keys = PolicyKeys::default();
+        let policies: Vec<String> = (0..MAX_CACHED + 10)
+            .map(|i| format!("version: STSv1\nmode: testing\nmx: mx{i}.example\nmax_age: 86400"))
+            .collect();
+        for _ in 0..2 {
+            for p in &policies {
+                assert_eq!(keys.key(p), policy_key(p));
+                assert!(keys.keys.len() <= MAX_CACHED);
+            }
+        }
+        let long = format!(
+            "version: STSv1\nmode: none\nmax_age: 1\nx: {}",
+            "y".repeat(MAX_CACHED_LEN)
+        );
+        assert_eq!(keys.key(&long), policy_key(&long));
+        assert!(!keys.keys.contains_key(&long), "not kept");
     }
 
     #[test]
