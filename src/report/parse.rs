@@ -550,6 +550,12 @@ pub fn parse_with<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use chrono::TimeZone;
+
+    /// The run's clock, pinned: parsing never reads the wall clock.
+    fn now() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap()
+    }
 
     /// The example of RFC 8460 §4.5, trimmed.
     pub const RFC_EXAMPLE: &str = r#"{
@@ -571,7 +577,7 @@ mod tests {
 
     #[test]
     fn reads_the_rfc_example() {
-        let (r, odd) = parse(RFC_EXAMPLE.as_bytes(), Utc::now()).unwrap();
+        let (r, odd) = parse(RFC_EXAMPLE.as_bytes(), now()).unwrap();
         assert!(odd.is_empty(), "{odd:?}");
         assert_eq!(r.organization, "Company-X");
         assert_eq!(r.policies[0].successful, 5326);
@@ -590,7 +596,7 @@ mod tests {
             .replace("\"policy-string\": [\"version: STSv1\", \"mode: testing\", \"mx: *.mail.company-y.example\", \"max_age: 86400\"],", "")
             .replace("certificate-expired", "certificate-revoked")
             .replace("5326", "\"5326\"");
-        let (r, odd) = parse(body.as_bytes(), Utc::now()).unwrap();
+        let (r, odd) = parse(body.as_bytes(), now()).unwrap();
         let notes: Vec<String> = odd.iter().map(|o| o.note.to_string()).collect();
         assert!(
             notes.iter().any(|n| n.contains("no time zone")),
@@ -635,7 +641,7 @@ mod tests {
             {"policy": "sts", "summary": []}
           ]
         }"#;
-        let (r, odd) = parse(body.as_bytes(), Utc::now()).unwrap();
+        let (r, odd) = parse(body.as_bytes(), now()).unwrap();
         let notes: Vec<String> = odd.iter().map(|o| o.note.to_string()).collect();
         assert_eq!(r.organization, "(unknown reporter)");
         assert_eq!(r.report_id.as_deref(), Some("42"));
@@ -676,7 +682,7 @@ mod tests {
         let body = RFC_EXAMPLE
             .replace("Company-X", "Company\\u0058\\u001b[31m")
             .replace("\"mode: testing\"", "\"mode: \\u0074esting\"");
-        let (r, odd) = parse(body.as_bytes(), Utc::now()).unwrap();
+        let (r, odd) = parse(body.as_bytes(), now()).unwrap();
         assert!(odd.is_empty(), "{odd:?}");
         assert_eq!(r.organization, "CompanyX\\x1b[31m");
         assert!(
@@ -697,7 +703,7 @@ mod tests {
             &format!("\"failure-details\": [{details},"),
             1,
         );
-        let (r, odd) = parse(body.as_bytes(), Utc::now()).unwrap();
+        let (r, odd) = parse(body.as_bytes(), now()).unwrap();
         let kept: usize = r.policies.iter().map(|p| p.failures.len()).sum();
         // The policy lines (4) count too.
         assert_eq!(kept + 4, MAX_ELEMENTS - 1, "{kept}");
@@ -784,14 +790,30 @@ mod tests {
     }
 
     #[test]
-    fn rejects_what_is_not_a_report() {
-        assert!(parse(b"[]", Utc::now()).is_err());
+    fn the_future_is_the_clock_s() {
+        let before = Utc.with_ymd_and_hms(2016, 3, 30, 0, 0, 0).unwrap();
+        let e = parse(RFC_EXAMPLE.as_bytes(), before).unwrap_err();
+        assert_eq!(e.code(), "dated-in-the-future");
         assert_eq!(
-            parse(b"{\"policies\": []}", Utc::now()).unwrap_err(),
+            e.to_string(),
+            "start-datetime 2016-04-01T00:00:00Z is in the future; not a real report"
+        );
+        // A day of slack for clocks.
+        let day_before = Utc.with_ymd_and_hms(2016, 3, 31, 0, 0, 0).unwrap();
+        assert!(parse(RFC_EXAMPLE.as_bytes(), day_before).is_err());
+        let same_day = Utc.with_ymd_and_hms(2016, 4, 1, 0, 0, 0).unwrap();
+        assert!(parse(RFC_EXAMPLE.as_bytes(), same_day).is_ok());
+    }
+
+    #[test]
+    fn rejects_what_is_not_a_report() {
+        assert!(parse(b"[]", now()).is_err());
+        assert_eq!(
+            parse(b"{\"policies\": []}", now()).unwrap_err(),
             ReportError::NoDateRange
         );
-        assert!(parse(b"{\"organization-name\": \"x\", \"date-range\": {\"start-datetime\": \"yesterday\", \"end-datetime\": \"now\"}, \"policies\": []}", Utc::now()).is_err());
-        let e = parse(&RFC_EXAMPLE.as_bytes()[..200], Utc::now()).unwrap_err();
+        assert!(parse(b"{\"organization-name\": \"x\", \"date-range\": {\"start-datetime\": \"yesterday\", \"end-datetime\": \"now\"}, \"policies\": []}", now()).is_err());
+        let e = parse(&RFC_EXAMPLE.as_bytes()[..200], now()).unwrap_err();
         assert_eq!(e.code(), "not-json");
         assert!(e.to_string().starts_with("not valid JSON: EOF"), "{e}");
     }
