@@ -7,9 +7,11 @@
 //! or [`Arr::Not`], and one that should hold text or a number as
 //! [`Scalar::Other`], so that [`super::parse`] can note it rather than
 //! reject the report. A repeated member replaces the earlier one, as with
-//! `serde_json::Value`. serde_json refuses nesting deeper than 128 levels,
-//! so hostile input cannot exhaust the stack, and [`Budget`] bounds the
-//! elements kept from one report.
+//! `serde_json::Value`. Hostile input cannot exhaust the stack: what is
+//! skipped, serde_json skips without recursing, the values read nest only
+//! as deep as a report does, and serde_json refuses nesting deeper than
+//! 128 levels wherever it recurses. [`Budget`] bounds the elements kept
+//! from one report.
 
 use std::borrow::Cow;
 use std::cell::Cell;
