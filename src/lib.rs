@@ -6,6 +6,8 @@
 //! ([`check`], [`report`], [`lint`](commands::lint)) → a [`printer`] → an
 //! [`Outcome`] the binary maps to an exit code. `ARCHITECTURE.md` is the map.
 
+#![forbid(unsafe_code)]
+
 pub mod check;
 pub mod cli;
 pub mod clock;

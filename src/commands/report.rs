@@ -1,56 +1,27 @@
+//! `report`: configuration → reading → verdict → printer → outcome.
+
 use crate::cli::ReportArgs;
-use crate::error::Error;
-use crate::report::render::{self, Totals};
-use crate::report::{Collector, Filter, Progress, Thresholds};
+use crate::config::report::ReportConfig;
+use crate::printer::report::{self as print, Totals};
+use crate::report::{self, Progress};
 use crate::{Outcome, Result};
 
 pub fn run(args: &ReportArgs, clock: &crate::Clock) -> Result<Outcome> {
-    for p in &args.paths {
-        if !p.exists() {
-            return Err(Error::Read {
-                path: p.display().to_string(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "no such file or directory",
-                ),
-            });
-        }
-    }
-    let mut c = Collector::new(
-        Filter {
-            domain: args.domain.as_ref().map(|d| d.to_string()),
-            since: args.since,
-            now: clock.now(),
-        },
-        Progress::for_stderr(),
+    let config = ReportConfig::from_args(args, clock)?;
+    let collected = report::collect(
+        &config.paths,
+        &config.filter,
+        Progress::for_stderr().as_ref(),
     );
-    for p in &args.paths {
-        c.add_path(p);
-    }
-    c.finish();
-    let thresholds = Thresholds {
-        min_reporters: usize::from(args.min_reporters),
-        min_days: usize::from(args.min_days),
-    };
-    let domains = c.agg.summarize(&thresholds);
-    let totals = Totals {
-        files: c.files,
-        reports: c.agg.reports,
-        matched: c.agg.matched,
-        before: c.agg.before,
-        since: args.since,
-        duplicates: c.agg.duplicates,
-        errors: &c.errors,
-        oddities: &c.oddities,
-        only: args.domain.as_ref().map(|d| d.as_str()),
-    };
-    let text = if args.json {
-        render::json(&domains, &totals)
+    let domains = report::summarize(&collected.agg, &config.thresholds);
+    let totals = Totals::new(&collected, &config.filter);
+    let text = if config.json {
+        print::json(&domains, &totals)
     } else {
-        render::human(&domains, &totals)
+        print::human(&domains, &totals)
     };
-    super::print_stdout(&text)?;
-    Ok(if !domains.is_empty() && domains.iter().all(|d| d.ready) {
+    crate::printer::print_stdout(&text)?;
+    Ok(if report::all_ready(&domains) {
         Outcome::Success
     } else {
         Outcome::Failed

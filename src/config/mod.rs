@@ -12,3 +12,4 @@ pub mod hosting;
 pub mod init;
 pub mod policy;
 pub mod record;
+pub mod report;

@@ -5,9 +5,11 @@
 //! text that came from outside was escaped when it was gathered. The
 //! helpers here write the rendered text to the terminal.
 
-use std::io::Write;
-
+pub mod check;
 pub mod project;
+pub mod report;
+
+use std::io::Write;
 
 /// Writes all of `text` to stdout (colour stripped when stdout is not a
 /// terminal or colour is off).
@@ -22,5 +24,3 @@ pub fn print_stdout(text: &str) -> crate::Result<()> {
 pub fn eprint_line(text: &str) {
     let _ = writeln!(anstream::stderr(), "{text}");
 }
-
-pub mod check;

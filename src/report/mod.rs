@@ -3,17 +3,28 @@
 //!
 //! Inputs are read one file (one mbox message) at a time and folded into
 //! per-domain aggregates at once, so memory stays flat however many reports
-//! there are.
+//! there are. The way through: [`walk`] finds the files, [`containers`]
+//! opens gzip, mail and mbox, [`raw`] and [`parse`] read a report
+//! leniently, [`dedup`] drops copies, [`aggregate`] folds the rest in
+//! ([`collect`] runs all this on every core), and [`verdict`] judges each
+//! domain into data that `crate::printer::report` renders.
 
-mod gzip;
-pub mod input;
-mod json;
+pub mod aggregate;
+pub mod collect;
+pub mod containers;
+mod dedup;
+pub mod notes;
 pub mod parse;
 pub mod progress;
-pub mod render;
-pub mod summary;
+mod raw;
+pub mod source;
+pub mod verdict;
+mod walk;
 
-pub use input::{Collector, SourceError};
-pub use parse::{Oddity, Report};
+pub use aggregate::{Aggregates, Filter};
+pub use collect::{Collected, collect};
+pub use notes::{Note, Oddity};
+pub use parse::Report;
 pub use progress::Progress;
-pub use summary::{Aggregates, DomainSummary, Filter, Thresholds};
+pub use source::{Problem, SourceError};
+pub use verdict::{DomainSummary, Reason, Thresholds, all_ready, summarize};

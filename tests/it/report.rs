@@ -174,6 +174,7 @@ fn ready_when_thresholds_are_met_and_not_a_day_sooner() {
             .contains("14 days"),
         "{v:#}"
     );
+    assert_eq!(v["domains"][0]["reason_codes"], json!(["too-few-days"]));
     let (code, v) = run_json(&[p, "--min-reporters", "3"]);
     assert_eq!(code, Some(1));
     assert!(
@@ -182,6 +183,10 @@ fn ready_when_thresholds_are_met_and_not_a_day_sooner() {
             .unwrap()
             .contains("only 2 reporting organisations"),
         "{v:#}"
+    );
+    assert_eq!(
+        v["domains"][0]["reason_codes"],
+        json!(["too-few-reporters"])
     );
     // Exactly at the thresholds: ready.
     let (code, _) = run_json(&[p, "--min-reporters", "2", "--min-days", "14"]);
@@ -499,6 +504,20 @@ fn real_world_deviations_are_accepted_and_noted() {
             "{needle}: {notes:?}"
         );
     }
+    let codes: Vec<&str> = v["oddities"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["code"].as_str().unwrap())
+        .collect();
+    for code in [
+        "datetime-without-zone",
+        "empty-sending-mta-ip",
+        "no-policy-string",
+        "unknown-result-type",
+    ] {
+        assert!(codes.contains(&code), "{code}: {codes:?}");
+    }
     assert_eq!(v["reports"], 1);
     let blocking = v["domains"][0]["blocking"].as_array().unwrap();
     assert!(
@@ -561,6 +580,19 @@ fn bad_inputs_are_reported_and_the_rest_processed() {
     );
     assert!(reason("garbage.bin").is_some());
     assert_eq!(errors.len(), 7, "{errors:?}");
+    // Beside each reason, a stable code.
+    let code = |file: &str| {
+        errors
+            .iter()
+            .find(|e| e["path"].as_str().unwrap().ends_with(file))
+            .map(|e| e["code"].as_str().unwrap().to_string())
+    };
+    assert_eq!(code("bomb.json.gz").as_deref(), Some("gzip-bomb"));
+    assert_eq!(code("truncated.json").as_deref(), Some("not-json"));
+    assert_eq!(code("truncated.json.gz").as_deref(), Some("broken-gzip"));
+    assert_eq!(code("empty.json").as_deref(), Some("empty"));
+    assert_eq!(code("not-a-report.json").as_deref(), Some("no-date-range"));
+    assert_eq!(code("plain-mail.eml").as_deref(), Some("no-report-part"));
 }
 
 /// A FIFO among the reports would block a reader forever: it is named and

@@ -1,42 +1,28 @@
-//! The report for people and for machines.
+//! `report`'s output: the verdict of each domain, and what could not be
+//! read or was odd, for people and for machines. Every text here came
+//! from the verdict and the reading, where outside text was escaped.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use anstyle::{AnsiColor, Style};
+use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::input::SourceError;
-use super::parse::Oddity;
-use super::summary::{DomainSummary, plural};
+use crate::report::verdict::{
+    Blocking, Day, DomainSummary, PolicySeen, Sessions, StaleReporter, plural,
+};
+use crate::report::{Collected, Filter, Oddity, SourceError};
 
-#[derive(Serialize)]
-struct Doc<'a> {
-    domains: &'a [DomainSummary],
-    files: usize,
-    reports: usize,
-    /// Reports with a policy for `--domain` (all reports without it).
-    matched: usize,
-    /// Reports from before `--since`, left out.
-    before: usize,
-    duplicates: usize,
-    errors: &'a [SourceError],
-    oddities: Vec<OddityAt<'a>>,
-}
-
-#[derive(Serialize)]
-struct OddityAt<'a> {
-    source: &'a str,
-    #[serde(flatten)]
-    oddity: &'a Oddity,
-}
-
+/// What the run read, beside the verdicts.
 pub struct Totals<'a> {
     pub files: usize,
     pub reports: usize,
+    /// Reports with a policy for `--domain` (all reports without it).
     pub matched: usize,
     /// Reports left out by `--since`.
     pub before: usize,
-    pub since: Option<chrono::NaiveDate>,
+    pub since: Option<NaiveDate>,
     pub duplicates: usize,
     pub errors: &'a [SourceError],
     pub oddities: &'a [(String, Oddity)],
@@ -44,27 +30,139 @@ pub struct Totals<'a> {
     pub only: Option<&'a str>,
 }
 
+impl<'a> Totals<'a> {
+    pub fn new(collected: &'a Collected, filter: &'a Filter) -> Totals<'a> {
+        let agg = &collected.agg;
+        Totals {
+            files: collected.files,
+            reports: agg.reports,
+            matched: agg.matched,
+            before: agg.before,
+            since: filter.since,
+            duplicates: agg.duplicates,
+            errors: &collected.errors,
+            oddities: &collected.oddities,
+            only: filter.domain.as_deref(),
+        }
+    }
+}
+
+/// The `--json` document.
+#[derive(Serialize)]
+struct Doc<'a> {
+    domains: Vec<DomainDoc<'a>>,
+    files: usize,
+    reports: usize,
+    matched: usize,
+    before: usize,
+    duplicates: usize,
+    errors: Vec<ErrorDoc<'a>>,
+    oddities: Vec<OddityDoc<'a>>,
+}
+
+/// One domain's verdict; `reason_codes` holds the stable code of each of
+/// `reasons`, in the same order.
+#[derive(Serialize)]
+struct DomainDoc<'a> {
+    domain: &'a str,
+    verdict: &'a str,
+    ready: bool,
+    start: &'a Option<String>,
+    end: &'a Option<String>,
+    days: usize,
+    reporters: &'a [String],
+    sts_reporters: usize,
+    sts_days: usize,
+    current_since: &'a Option<String>,
+    sessions: &'a BTreeMap<String, Sessions>,
+    failures_by_result_type: &'a BTreeMap<String, u64>,
+    failures_by_mx: &'a BTreeMap<String, u64>,
+    failures_by_sending_ip: &'a BTreeMap<String, u64>,
+    trend: &'a [Day],
+    policy_strings: &'a [PolicySeen],
+    stale_reporters: &'a [StaleReporter],
+    reasons: Vec<String>,
+    reason_codes: Vec<&'static str>,
+    blocking: &'a [Blocking],
+    earlier_failures: &'a [Blocking],
+}
+
+impl<'a> DomainDoc<'a> {
+    fn new(d: &'a DomainSummary) -> DomainDoc<'a> {
+        DomainDoc {
+            domain: &d.domain,
+            verdict: d.verdict,
+            ready: d.ready,
+            start: &d.start,
+            end: &d.end,
+            days: d.days,
+            reporters: &d.reporters,
+            sts_reporters: d.sts_reporters,
+            sts_days: d.sts_days,
+            current_since: &d.current_since,
+            sessions: &d.sessions,
+            failures_by_result_type: &d.failures_by_result_type,
+            failures_by_mx: &d.failures_by_mx,
+            failures_by_sending_ip: &d.failures_by_sending_ip,
+            trend: &d.trend,
+            policy_strings: &d.policy_strings,
+            stale_reporters: &d.stale_reporters,
+            reasons: d.reasons.iter().map(ToString::to_string).collect(),
+            reason_codes: d.reasons.iter().map(|r| r.code()).collect(),
+            blocking: &d.blocking,
+            earlier_failures: &d.earlier_failures,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorDoc<'a> {
+    path: &'a str,
+    reason: String,
+    code: &'static str,
+}
+
+#[derive(Serialize)]
+struct OddityDoc<'a> {
+    source: &'a str,
+    report_id: &'a Option<String>,
+    note: String,
+    code: &'static str,
+}
+
+/// The verdicts and totals as one JSON document.
 pub fn json(domains: &[DomainSummary], t: &Totals<'_>) -> String {
     let doc = Doc {
-        domains,
+        domains: domains.iter().map(DomainDoc::new).collect(),
         files: t.files,
         reports: t.reports,
         matched: t.matched,
         before: t.before,
         duplicates: t.duplicates,
-        errors: t.errors,
+        errors: t
+            .errors
+            .iter()
+            .map(|e| ErrorDoc {
+                path: &e.path,
+                reason: e.problem.to_string(),
+                code: e.problem.code(),
+            })
+            .collect(),
         oddities: t
             .oddities
             .iter()
-            .map(|(s, o)| OddityAt {
-                source: s,
-                oddity: o,
+            .map(|(source, o)| OddityDoc {
+                source,
+                report_id: &o.report_id,
+                note: o.note.to_string(),
+                code: o.note.code(),
             })
             .collect(),
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
+/// The verdicts and totals for people.
 pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
     let mut out = String::new();
     let bold = Style::new().bold();
@@ -216,7 +314,7 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
         );
     }
     for e in t.errors {
-        let _ = writeln!(out, "unreadable: {}: {}", e.path, e.reason);
+        let _ = writeln!(out, "unreadable: {}: {}", e.path, e.problem);
     }
     let shown = 20;
     for (src, o) in t.oddities.iter().take(shown) {
@@ -246,7 +344,7 @@ fn more(out: &mut String, total: usize, what: &str) {
     }
 }
 
-fn blocking_lines(out: &mut String, list: &[super::summary::Blocking]) {
+fn blocking_lines(out: &mut String, list: &[Blocking]) {
     for b in list.iter().take(2 * SHOWN) {
         let _ = writeln!(
             out,
@@ -270,7 +368,7 @@ fn blocking_lines(out: &mut String, list: &[super::summary::Blocking]) {
     }
 }
 
-fn join_counts(m: &std::collections::BTreeMap<String, u64>) -> String {
+fn join_counts(m: &BTreeMap<String, u64>) -> String {
     let mut v: Vec<(&String, &u64)> = m.iter().collect();
     v.sort_by(|a, b| b.1.cmp(a.1));
     let mut shown = v

@@ -1,0 +1,50 @@
+//! `report`'s configuration: which inputs to read, which reports count,
+//! when a domain is ready, and how to print the answer.
+
+use std::path::PathBuf;
+
+use crate::cli::ReportArgs;
+use crate::error::Error;
+use crate::report::{Filter, Thresholds};
+use crate::{Clock, Result};
+
+#[derive(Debug, Clone)]
+pub struct ReportConfig {
+    /// Files and directories to read, each there when the run started.
+    pub paths: Vec<PathBuf>,
+    /// `--domain`, `--since`, and the run's clock.
+    pub filter: Filter,
+    /// `--min-reporters` and `--min-days`.
+    pub thresholds: Thresholds,
+    /// One JSON document instead of the summary.
+    pub json: bool,
+}
+
+impl ReportConfig {
+    /// A path that does not exist is the user's mistake, not a bad input
+    /// among good ones: the run stops before reading anything.
+    pub fn from_args(args: &ReportArgs, clock: &Clock) -> Result<ReportConfig> {
+        if let Some(missing) = args.paths.iter().find(|p| !p.exists()) {
+            return Err(Error::Read {
+                path: missing.display().to_string(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no such file or directory",
+                ),
+            });
+        }
+        Ok(ReportConfig {
+            paths: args.paths.clone(),
+            filter: Filter {
+                domain: args.domain.as_ref().map(|d| d.to_string()),
+                since: args.since,
+                now: clock.now(),
+            },
+            thresholds: Thresholds {
+                min_reporters: usize::from(args.min_reporters),
+                min_days: usize::from(args.min_days),
+            },
+            json: args.json,
+        })
+    }
+}

@@ -1,0 +1,425 @@
+//! Reading every report under the paths given, on all cores, into
+//! [`Aggregates`]: one thread walks the paths ([`super::walk`]) and hands
+//! files out in batches while one worker per core reads them, opens their
+//! containers ([`super::containers`]), parses the reports
+//! ([`super::parse`]), drops copies ([`super::dedup`]) and folds the rest
+//! in. The workers' aggregates are merged at the end; errors and notes
+//! are sorted, so the result is the same whichever thread read what.
+
+use std::collections::BTreeSet;
+use std::fmt::Display;
+use std::hash::{BuildHasher, RandomState};
+use std::io::BufRead;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use super::aggregate::{Aggregates, Filter, reporter_key};
+use super::containers::gzip::{Gunzip, gunzip};
+use super::containers::mbox::{MAX_MESSAGE, Messages};
+use super::containers::mime::{self, MAX_PARTS, NoReport};
+use super::containers::{Content, sniff};
+use super::dedup::Seen;
+use super::notes::{Note, Oddity};
+use super::parse;
+use super::progress::Progress;
+use super::source::{Problem, SourceError};
+use super::walk::{FileContent, Walk, read_file};
+
+/// Largest decompressed report: real ones are kilobytes; a gzip bomb stops here.
+const MAX_REPORT: usize = 16 * 1024 * 1024;
+/// Most bytes decompressed from one file (one mbox message): a message
+/// of many small gzip parts must not make gigabytes of work either.
+const MAX_OUTPUT: usize = 64 * 1024 * 1024;
+/// Containers inside containers (a gzip in a message in a gzip…) read.
+const MAX_DEPTH: u8 = 3;
+
+/// A label (a path, or a part within one) as reported: formatted only when
+/// an error or oddity needs it, and escaped, file names being anyone's
+/// choice.
+fn shown(label: &dyn Display) -> String {
+    crate::text::escape(&label.to_string())
+}
+
+/// What reading the inputs gave.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub agg: Aggregates,
+    /// Files found (a Maildir message, an mbox: one file each).
+    pub files: usize,
+    /// Inputs that could not be used, sorted.
+    pub errors: Vec<SourceError>,
+    /// Notes about reports that were used, by where they were read, sorted.
+    pub oddities: Vec<(String, Oddity)>,
+}
+
+/// Files handed to a worker at a time: enough to make the hand-over
+/// cheap, few enough that the workers start while the walk goes on.
+pub const BATCH: usize = 64;
+
+/// Reads every report in `paths` (files, or directories walked
+/// recursively) that `filter` lets through, on all cores.
+pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) -> Collected {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let ids = Mutex::new(Seen::default());
+    let hasher = RandomState::new();
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PathBuf>>(threads * 4);
+    // Only the workers hold the receiver: were they all gone, the walk
+    // would get an error from send instead of waiting forever.
+    let rx = Arc::new(Mutex::new(rx));
+    let ((files, walk_errors), workers) = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
+                let rx = Arc::clone(&rx);
+                let (ids, hasher) = (&ids, &hasher);
+                scope.spawn(move || {
+                    let mut w = Worker::new(filter, ids, hasher, progress);
+                    loop {
+                        // The lock is held only while taking a batch.
+                        let batch = match rx.lock() {
+                            Ok(rx) => rx.recv(),
+                            Err(poisoned) => poisoned.into_inner().recv(),
+                        };
+                        let Ok(batch) = batch else { break };
+                        for path in &batch {
+                            w.add_file(path);
+                        }
+                        if let Some(p) = progress {
+                            p.read(batch.len());
+                        }
+                    }
+                    w.into_parts()
+                })
+            })
+            .collect();
+        drop(rx);
+        let mut walk = Walk::new(tx, progress);
+        for root in paths {
+            walk.add_path(root);
+        }
+        let walked = walk.finish();
+        let workers: Vec<Option<Parts>> = handles.into_iter().map(|h| h.join().ok()).collect();
+        (walked, workers)
+    });
+    if let Some(p) = progress {
+        p.finish();
+    }
+    let mut agg = Aggregates::default();
+    let mut errors = Bounded::default();
+    let mut oddities = Bounded::default();
+    for e in walk_errors {
+        errors.push(e);
+    }
+    if workers.iter().any(Option::is_none) {
+        errors.push(SourceError {
+            path: "(reader thread)".into(),
+            problem: Problem::ReaderFailed,
+        });
+    }
+    for w in workers.into_iter().flatten() {
+        agg.merge(w.agg);
+        errors.merge(w.errors);
+        oddities.merge(w.oddities);
+    }
+    let notes = match ids.lock() {
+        Ok(seen) => seen.notes(),
+        Err(poisoned) => poisoned.into_inner().notes(),
+    };
+    for n in notes {
+        oddities.push(n);
+    }
+    // Sorted, whichever worker read what.
+    let (mut errors, more) = errors.into_sorted();
+    if more {
+        errors.push(SourceError {
+            path: "…".into(),
+            problem: Problem::MoreErrors { listed: MAX_LISTED },
+        });
+    }
+    let (mut oddities, more) = oddities.into_sorted();
+    if more {
+        oddities.push((
+            "…".into(),
+            Oddity {
+                report_id: None,
+                note: Note::MoreListed { listed: MAX_LISTED },
+            },
+        ));
+    }
+    Collected {
+        agg,
+        files,
+        errors,
+        oddities,
+    }
+}
+
+/// Most errors and notes kept: an archive of a million reports from a
+/// reporter that writes every date without a zone, or a mail of a million
+/// broken parts, must not produce a million lines.
+const MAX_LISTED: usize = 10_000;
+
+/// A set that keeps its [`MAX_LISTED`] smallest entries, and whether it
+/// had to leave any out: the same whichever thread offered what first.
+struct Bounded<T: Ord> {
+    kept: BTreeSet<T>,
+    truncated: bool,
+}
+
+impl<T: Ord> Default for Bounded<T> {
+    fn default() -> Self {
+        Bounded {
+            kept: BTreeSet::new(),
+            truncated: false,
+        }
+    }
+}
+
+impl<T: Ord> Bounded<T> {
+    fn push(&mut self, t: T) {
+        if self.kept.len() < MAX_LISTED {
+            self.kept.insert(t);
+        } else if self.kept.last().is_some_and(|last| t < *last) {
+            if self.kept.insert(t) {
+                self.kept.pop_last();
+                self.truncated = true;
+            }
+        } else if !self.kept.contains(&t) {
+            self.truncated = true;
+        }
+    }
+
+    fn merge(&mut self, other: Bounded<T>) {
+        self.truncated |= other.truncated;
+        for t in other.kept {
+            self.push(t);
+        }
+    }
+
+    /// The entries in order, and whether some were left out.
+    fn into_sorted(self) -> (Vec<T>, bool) {
+        (self.kept.into_iter().collect(), self.truncated)
+    }
+}
+
+/// One thread's share of the reading.
+struct Worker<'a> {
+    agg: Aggregates,
+    errors: Bounded<SourceError>,
+    oddities: Bounded<(String, Oddity)>,
+    filter: &'a Filter,
+    /// Reports seen by any worker, for deduplication.
+    ids: &'a Mutex<Seen>,
+    /// How reports' contents are hashed: the same for every worker, with
+    /// a random key, so that a forged report cannot be made to collide.
+    hasher: &'a RandomState,
+    /// File contents, reused from file to file.
+    buf: Vec<u8>,
+    /// Decompressed reports, reused likewise.
+    unzipped: Vec<u8>,
+    /// Policies already read.
+    policy_keys: parse::PolicyKeys,
+    progress: Option<&'a Progress>,
+    /// What is left of [`MAX_OUTPUT`] for the file being read.
+    left: usize,
+}
+
+/// A buffer to reuse for the next file, unless an outsized input grew it:
+/// memory stays flat after a large mbox or a gzip bomb.
+fn keep(mut buf: Vec<u8>) -> Vec<u8> {
+    if buf.capacity() > 1 << 20 {
+        buf = Vec::new();
+    }
+    buf
+}
+
+/// What a worker hands back.
+struct Parts {
+    agg: Aggregates,
+    errors: Bounded<SourceError>,
+    oddities: Bounded<(String, Oddity)>,
+}
+
+impl<'a> Worker<'a> {
+    fn new(
+        filter: &'a Filter,
+        ids: &'a Mutex<Seen>,
+        hasher: &'a RandomState,
+        progress: Option<&'a Progress>,
+    ) -> Worker<'a> {
+        Worker {
+            agg: Aggregates::default(),
+            errors: Bounded::default(),
+            oddities: Bounded::default(),
+            filter,
+            ids,
+            hasher,
+            buf: Vec::new(),
+            unzipped: Vec::new(),
+            policy_keys: parse::PolicyKeys::default(),
+            progress,
+            left: MAX_OUTPUT,
+        }
+    }
+
+    fn into_parts(self) -> Parts {
+        Parts {
+            agg: self.agg,
+            errors: self.errors,
+            oddities: self.oddities,
+        }
+    }
+
+    fn error(&mut self, label: &dyn Display, problem: Problem) {
+        self.errors.push(SourceError {
+            path: shown(label),
+            problem,
+        });
+    }
+
+    /// True the first time this organisation's report `id` is seen by
+    /// any worker.
+    fn first_time(&self, report: &parse::Report<'_>, reporter: &str, id: &str) -> bool {
+        // Hashed outside the lock; with one key for all workers.
+        let content = self.hasher.hash_one(report);
+        let mut seen = match self.ids.lock() {
+            Ok(seen) => seen,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        seen.count(reporter, &report.organization, id, content)
+    }
+
+    fn add_file(&mut self, path: &Path) {
+        self.left = MAX_OUTPUT;
+        let label = path.display();
+        let mut data = std::mem::take(&mut self.buf);
+        match read_file(path, &mut data) {
+            Ok(FileContent::Whole(n)) => self.add_bytes(&label, &data[..n], 0),
+            Ok(FileContent::Mbox(reader)) => self.add_mbox(&label, reader, 0),
+            Err(problem) => self.error(&label, problem),
+        }
+        self.buf = keep(data);
+    }
+
+    fn add_bytes(&mut self, label: &dyn Display, bytes: &[u8], depth: u8) {
+        if depth > MAX_DEPTH {
+            return self.error(label, Problem::NestedTooDeeply);
+        }
+        match sniff(bytes, depth > 0) {
+            Content::Gzip => self.add_gzip(label, bytes, depth),
+            Content::Json(json) => self.add_json(label, json),
+            Content::Empty => self.error(label, Problem::Empty),
+            Content::Mbox => self.add_mbox(label, bytes, depth),
+            Content::Message => self.add_message(label, bytes, depth),
+        }
+    }
+
+    fn add_gzip(&mut self, label: &dyn Display, bytes: &[u8], depth: u8) {
+        let mut out = std::mem::take(&mut self.unzipped);
+        let cap = MAX_REPORT.min(self.left);
+        match gunzip(bytes, cap, &mut out) {
+            Ok(n) => {
+                self.left -= n;
+                self.add_bytes(label, &out[..n], depth + 1)
+            }
+            Err(Gunzip::TooLarge) if cap < MAX_REPORT => self.error(
+                label,
+                Problem::FileDecompressesTooLarge {
+                    limit_mib: MAX_OUTPUT >> 20,
+                },
+            ),
+            Err(Gunzip::TooLarge) => self.error(
+                label,
+                Problem::GzipBomb {
+                    limit_mib: MAX_REPORT >> 20,
+                },
+            ),
+            Err(Gunzip::Broken(why)) => self.error(label, Problem::BrokenGzip(why)),
+        }
+        self.unzipped = keep(out);
+    }
+
+    /// A report, counted unless the same organisation's report of the
+    /// same id was already counted. What is odd about it is noted either
+    /// way, so that the notes do not depend on which copy came first.
+    fn add_json(&mut self, label: &dyn Display, bytes: &[u8]) {
+        match parse::parse_with(bytes, self.filter.now, &mut self.policy_keys) {
+            Ok((report, odd)) => {
+                if !odd.is_empty() {
+                    let label = shown(label);
+                    for o in odd {
+                        self.oddities.push((label.clone(), o));
+                    }
+                }
+                // Keyed once, for deduplication and for the summary.
+                let reporter = reporter_key(&report.organization);
+                match report.report_id.as_deref() {
+                    Some(id) if !self.first_time(&report, &reporter, id) => {
+                        self.agg.duplicates += 1;
+                    }
+                    _ => self.agg.add(report, &reporter, self.filter),
+                }
+            }
+            Err(e) => self.error(label, Problem::NotAReport(e)),
+        }
+    }
+
+    /// A mail message: every part that is a report.
+    fn add_message(&mut self, label: &dyn Display, bytes: &[u8], depth: u8) {
+        let parts = match mime::report_parts(bytes) {
+            Ok(parts) => parts,
+            Err(why) => {
+                let problem = match why {
+                    NoReport::TooLarge => Problem::MessageTooLarge {
+                        limit_mib: MAX_MESSAGE >> 20,
+                        in_mbox: false,
+                    },
+                    NoReport::TooManyParts => Problem::TooManyParts { limit: MAX_PARTS },
+                    NoReport::NotAMessage => Problem::Unrecognised,
+                    NoReport::NoReportPart => Problem::NoReportPart,
+                };
+                return self.error(label, problem);
+            }
+        };
+        for (i, part) in parts.iter().enumerate() {
+            let shown = if part.name.is_empty() {
+                format!("{label} (part {})", i + 1)
+            } else {
+                format!("{label}: {}", part.name)
+            };
+            self.add_bytes(&shown, &part.contents, depth + 1);
+        }
+    }
+
+    /// An mbox, one message at a time.
+    fn add_mbox(&mut self, label: &dyn Display, reader: impl BufRead, depth: u8) {
+        for message in Messages::new(reader) {
+            if let Some(p) = self.progress {
+                p.read(0);
+            }
+            let message = match message {
+                Ok(m) => m,
+                Err(e) => return self.error(label, Problem::Io(e.to_string())),
+            };
+            let shown = format!("{label} (message {})", message.index);
+            match message.body {
+                None => self.error(
+                    &shown,
+                    Problem::MessageTooLarge {
+                        limit_mib: MAX_MESSAGE >> 20,
+                        in_mbox: true,
+                    },
+                ),
+                Some(body) => {
+                    // A message of an mbox on disk has the budget of a
+                    // file; one inside a compressed mbox shares its file's.
+                    if depth == 0 {
+                        self.left = MAX_OUTPUT;
+                    }
+                    self.add_message(&shown, &body, depth);
+                }
+            }
+        }
+    }
+}
