@@ -403,9 +403,10 @@ impl Project {
              3. Serve the policy:\n{hosting}\n\
              ## 3. Verify\n\n\
              ```\nmtasts check {d}\n```\n\n\
-             Every check must pass; `policy.mode` warns while in testing.\n\n\
+             Every check must pass; `{mode_check}` warns while in testing.\n\n\
              ## 4. Rollout\n\n{rollout}",
             mode = self.policy.mode,
+            mode_check = crate::check::CheckId::PolicyMode,
             age = self.policy.max_age,
             mx = self
                 .policy

@@ -153,7 +153,7 @@ impl CheckId {
         }
     }
 
-    /// Whether every run reports the check; `record.id_rotation` needs
+    /// Whether every run reports the check; [`RecordIdRotation`](CheckId::RecordIdRotation) needs
     /// `--state`.
     pub fn always_reported(self) -> bool {
         self != CheckId::RecordIdRotation
@@ -189,8 +189,9 @@ impl CheckId {
 }
 
 impl fmt::Display for CheckId {
+    /// Honours width and alignment, so that printers can line ids up.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 

@@ -36,9 +36,30 @@ pub struct StateDir {
     dir: PathBuf,
 }
 
+/// Why a `--state` directory cannot be used.
+#[derive(Debug)]
+pub enum StateError {
+    /// The path exists and is not a directory.
+    NotDir,
+    /// It cannot be created, or a file cannot be written in it.
+    Io(io::Error),
+}
+
 impl StateDir {
-    pub fn new(dir: PathBuf) -> StateDir {
-        StateDir { dir }
+    /// Opens the directory, creating it if it is missing, and makes sure a
+    /// file can be written in it: a run must not find out only after
+    /// printing its report that it cannot remember what it saw.
+    pub fn open(dir: &Path) -> Result<StateDir, StateError> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(StateError::NotDir);
+        }
+        std::fs::create_dir_all(dir).map_err(StateError::Io)?;
+        let probe = dir.join(".mtasts-write-test");
+        std::fs::write(&probe, b"").map_err(StateError::Io)?;
+        std::fs::remove_file(&probe).map_err(StateError::Io)?;
+        Ok(StateDir {
+            dir: dir.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -67,10 +88,14 @@ impl StateDir {
             policy_sha256: digest.clone(),
             seen: clock.now().to_rfc3339(),
         };
-        std::fs::create_dir_all(&self.dir)?;
         let bytes = serde_json::to_vec_pretty(&now).map_err(io::Error::other)?;
-        write_atomic(&self.file(&report.domain), &bytes, true)
-            .map_err(|e| io::Error::other(e.to_string()))?;
+        write_atomic(&self.file(&report.domain), &bytes, true).map_err(|e| match e {
+            crate::Error::Write { source, .. } => source,
+            crate::Error::OutputIsDir { path } => {
+                io::Error::other(format!("{} is a directory", path.display()))
+            }
+            other => io::Error::other(other.to_string()),
+        })?;
         Ok(())
     }
 }

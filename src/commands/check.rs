@@ -31,7 +31,8 @@ pub fn run(args: &crate::cli::CheckArgs, clock: &Clock) -> Result<Outcome> {
         Format::Json => printer::check::json(&reports),
         Format::Human => printer::check::human(&reports),
     };
-    printer::print_stdout(&text)?;
+    // Remembered even when stdout is gone (`| head`): the run did happen.
+    let printed = printer::print_stdout(&text);
     if let Some(state) = &config.state {
         for r in &reports {
             state
@@ -42,6 +43,7 @@ pub fn run(args: &crate::cli::CheckArgs, clock: &Clock) -> Result<Outcome> {
                 })?;
         }
     }
+    printed?;
     Ok(if reports.iter().any(|r| r.verdict == Status::Fail) {
         Outcome::Failed
     } else {

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use crate::check::state::StateDir;
+use crate::check::state::{StateDir, StateError};
 use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::model::Domain;
@@ -58,14 +58,18 @@ impl CheckConfig {
     pub fn from_args(args: &CheckArgs) -> Result<CheckConfig> {
         let domains = collect_domains(&args.domains, args.file.as_deref())?;
         let trust = Trust::new(args.ca_file.as_deref())?;
-        if let Some(dir) = &args.state
-            && dir.exists()
-            && !dir.is_dir()
-        {
-            return Err(Error::StateNotDir {
-                path: text::escape(&dir.display().to_string()),
-            });
-        }
+        let state = match &args.state {
+            Some(dir) => Some(StateDir::open(dir).map_err(|source| match source {
+                StateError::NotDir => Error::StateNotDir {
+                    path: text::escape(&dir.display().to_string()),
+                },
+                StateError::Io(source) => Error::StateWrite {
+                    path: dir.clone(),
+                    source,
+                },
+            })?),
+            None => None,
+        };
         Ok(CheckConfig {
             domains,
             probe: ProbeConfig {
@@ -78,7 +82,7 @@ impl CheckConfig {
                 connect_to: args.connect_to.clone(),
             },
             concurrency: usize::from(args.concurrency),
-            state: args.state.clone().map(StateDir::new),
+            state,
             format: if args.json {
                 Format::Json
             } else {

@@ -133,3 +133,33 @@ fn finding_line(out: &mut String, f: &Finding, indent: &str) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::CheckId;
+
+    #[test]
+    fn ids_line_up_and_problems_say_what_to_do() {
+        let mut out = String::new();
+        let f = Finding::fail(CheckId::PolicyMode, "no valid mode line")
+            .expected("mode: enforce")
+            .fix("add the line mode: enforce");
+        finding_line(&mut out, &f, "  ");
+        let plain: String = anstream::adapter::strip_str(&out).to_string();
+        let id = CheckId::PolicyMode.as_str();
+        assert_eq!(
+            plain,
+            format!(
+                "  ✗ {id:<20} no valid mode line\n      expected: mode: enforce\n      fix:      add the line mode: enforce\n"
+            )
+        );
+        let mut out = String::new();
+        finding_line(&mut out, &Finding::pass(CheckId::MxPresent, "10 mx"), "");
+        let plain = anstream::adapter::strip_str(&out).to_string();
+        assert_eq!(
+            plain,
+            format!("✓ {:<20} 10 mx\n", CheckId::MxPresent.as_str())
+        );
+    }
+}

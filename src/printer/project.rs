@@ -101,7 +101,8 @@ fn steps(c: &Change, what: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "  2. Check that it is live: mtasts check {d}   (policy.mode should read {})",
+        "  2. Check that it is live: mtasts check {d}   ({} should read {})",
+        crate::check::CheckId::PolicyMode,
         c.mode
     );
     let _ = write!(
@@ -142,17 +143,19 @@ mod tests {
             change: change(Mode::Testing, Mode::Enforce, 1_209_600, true),
             advice: Vec::new(),
         };
+        // The README shows this text; the check's id comes from the catalogue.
         assert_eq!(
             promotion(&p),
             "contoso.com: mode testing → enforce, max_age 1209600, id 20261128211348Z → 20261128211356Z.
 
 Do these in order (RFC 8461 §8.1: the new policy first, then the new id):
   1. Publish the new policy at https://mta-sts.contoso.com/.well-known/mta-sts.txt (the files under the directory were updated: .well-known/mta-sts.txt, hosting/).
-  2. Check that it is live: mtasts check contoso.com   (policy.mode should read enforce)
+  2. Check that it is live: mtasts check contoso.com   (MODE_CHECK should read enforce)
   3. Replace the TXT record — old: _mta-sts.contoso.com. IN TXT \"v=STSv1; id=20261128211348Z\"
                               new: _mta-sts.contoso.com. IN TXT \"v=STSv1; id=20261128211356Z\"
      (dns/records.zone and dns/records.ps1 hold the new record)
 "
+            .replace("MODE_CHECK", crate::check::CheckId::PolicyMode.as_str())
         );
     }
 

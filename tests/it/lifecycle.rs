@@ -529,3 +529,23 @@ fn id_rotation_drift_is_caught() {
         .collect();
     assert!(!ids.iter().any(|i| *i == "record.id_rotation"));
 }
+
+/// A `--state` that cannot be used stops `check` before it checks anything:
+/// finding out after the report is printed would lose the exit code.
+#[test]
+fn an_unusable_state_directory_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("file");
+    std::fs::write(&file, "x").unwrap();
+    let file = file.display().to_string();
+    usage_error(
+        &["check", "example.test", "--state", &file],
+        &["is not a directory"],
+    );
+    let below = format!("{file}/state");
+    usage_error(
+        &["check", "example.test", "--state", &below],
+        &["cannot update the --state directory"],
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
+}

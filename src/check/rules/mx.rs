@@ -1,4 +1,4 @@
-//! `mx.present` (the domain's MX records) and `mx.match` (each MX host
+//! [`MxPresent`](crate::check::CheckId::MxPresent) (the domain's MX records) and [`MxMatch`](crate::check::CheckId::MxMatch) (each MX host
 //! against the policy's mx patterns, RFC 8461 §4.1).
 
 use super::consequence;

@@ -1,7 +1,8 @@
-//! `policy.tls`, `policy.http`, `policy.content_type`, `policy.size`,
-//! `policy.syntax`, `policy.mode`, `policy.max_age` (the HTTPS fetch and
-//! the policy file, RFC 8461 §3.2–3.3) and `policy.mx_unused` (the policy
-//! against the MX hosts).
+//! The policy family: the HTTPS fetch and the policy file (RFC 8461
+//! §3.2–3.3), from [`PolicyTls`](crate::check::CheckId::PolicyTls) to
+//! [`PolicyMaxAge`](crate::check::CheckId::PolicyMaxAge) in the order of `SEQUENCE`, and
+//! [`PolicyMxUnused`](crate::check::CheckId::PolicyMxUnused), the policy against the MX
+//! hosts.
 
 use std::net::IpAddr;
 
@@ -31,7 +32,7 @@ const SEQUENCE: [CheckId; 7] = [
 
 /// What the policy rules found.
 pub struct Judged {
-    /// One finding per check of [`SEQUENCE`], in its order.
+    /// One finding per check of `SEQUENCE`, in its order.
     pub findings: Vec<Finding>,
     /// The policy as fetched and parsed, when a complete body was served.
     pub parsed: Option<PolicyParse>,
@@ -322,7 +323,8 @@ fn max_age(parsed: &PolicyParse) -> Finding {
     }
 }
 
-/// `policy.mx_unused`: every mx pattern of the policy matches an MX host.
+/// [`PolicyMxUnused`](crate::check::CheckId::PolicyMxUnused): every mx pattern of the
+/// policy matches an MX host.
 pub fn mx_unused(parsed: Option<&PolicyParse>, hosts: &[HostData]) -> Finding {
     let Some(parsed) = parsed else {
         return Finding::skip(PolicyMxUnused, "no policy was fetched");

@@ -1,4 +1,4 @@
-//! `policy_host.dns`: the addresses of `mta-sts.<domain>` (RFC 8461 §3.3).
+//! [`PolicyHostDns`](crate::check::CheckId::PolicyHostDns): the addresses of `mta-sts.<domain>` (RFC 8461 §3.3).
 
 use std::net::IpAddr;
 

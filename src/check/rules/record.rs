@@ -1,4 +1,5 @@
-//! `record.present`, `record.unique`, `record.syntax`: the `_mta-sts` TXT
+//! [`RecordPresent`](crate::check::CheckId::RecordPresent), [`RecordUnique`](crate::check::CheckId::RecordUnique),
+//! [`RecordSyntax`](crate::check::CheckId::RecordSyntax): the `_mta-sts` TXT
 //! record (RFC 8461 §3.1).
 
 use super::cname_note;

@@ -1,4 +1,5 @@
-//! `smtp.starttls`, `smtp.certificate`, `smtp.tls_version`: what each MX
+//! [`SmtpStarttls`](crate::check::CheckId::SmtpStarttls), [`SmtpCertificate`](crate::check::CheckId::SmtpCertificate),
+//! [`SmtpTlsVersion`](crate::check::CheckId::SmtpTlsVersion): what each MX
 //! host did when probed as a sending MTA would (RFC 8461 §4.2), over every
 //! address it has.
 

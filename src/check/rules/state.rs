@@ -1,4 +1,4 @@
-//! `record.id_rotation` (with `--state`): the policy changed only together
+//! [`RecordIdRotation`](crate::check::CheckId::RecordIdRotation) (with `--state`): the policy changed only together
 //! with the id. Senders that cached a policy refetch it only when the id
 //! changes (RFC 8461 §3.1); a new policy under an old id stays unseen until
 //! the old max_age runs out.

@@ -1,4 +1,4 @@
-//! `tlsrpt.present`, `tlsrpt.syntax`: the `_smtp._tls` TXT record
+//! [`TlsrptPresent`](crate::check::CheckId::TlsrptPresent), [`TlsrptSyntax`](crate::check::CheckId::TlsrptSyntax): the `_smtp._tls` TXT record
 //! (RFC 8460 §3).
 
 use super::cname_note;
