@@ -101,6 +101,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--policy-port', '--policy-port', [CompletionResultType]::ParameterName, 'Port of the policy host (for test setups; senders always use 443)')
             [CompletionResult]::new('--smtp-port', '--smtp-port', [CompletionResultType]::ParameterName, 'Port of the MX hosts (for test setups; senders always use 25)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('--list-checks', '--list-checks', [CompletionResultType]::ParameterName, 'Print the catalogue of checks (id, scope, what each verifies) and exit')
             [CompletionResult]::new('--no-smtp', '--no-smtp', [CompletionResultType]::ParameterName, 'Skip the SMTP probes of the MX hosts (reported as skip)')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of the report')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')

@@ -93,6 +93,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --policy-port 'Port of the policy host (for test setups; senders always use 443)'
             cand --smtp-port 'Port of the MX hosts (for test setups; senders always use 25)'
             cand --color 'Controls when to use color'
+            cand --list-checks 'Print the catalogue of checks (id, scope, what each verifies) and exit'
             cand --no-smtp 'Skip the SMTP probes of the MX hosts (reported as skip)'
             cand --json 'Print one JSON document on stdout instead of the report'
             cand -h 'Print help'

@@ -98,6 +98,7 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l smtp-port -d 'Po
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l color -d 'Controls when to use color' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l list-checks -d 'Print the catalogue of checks (id, scope, what each verifies) and exit'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l no-smtp -d 'Skip the SMTP probes of the MX hosts (reported as skip)'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l json -d 'Print one JSON document on stdout instead of the report'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -s h -l help -d 'Print help'

@@ -233,6 +233,9 @@ pub struct CheckArgs {
     /// Mail domains to check (case-insensitive; IDN and a trailing dot accepted).
     #[arg(value_name = "DOMAIN")]
     pub domains: Vec<Domain>,
+    /// Print the catalogue of checks (id, scope, what each verifies) and exit.
+    #[arg(long, conflicts_with_all = ["domains", "file"])]
+    pub list_checks: bool,
     /// Read more domains from FILE, one per line, '#' comments ('-' for standard input).
     #[arg(long, value_name = "FILE")]
     pub file: Option<PathBuf>,

@@ -10,6 +10,15 @@ use crate::printer;
 use crate::{Clock, Outcome, Result};
 
 pub fn run(args: &crate::cli::CheckArgs, clock: &Clock) -> Result<Outcome> {
+    if args.list_checks {
+        let format = if args.json {
+            Format::Json
+        } else {
+            Format::Human
+        };
+        printer::print_stdout(&printer::check::catalogue(format))?;
+        return Ok(Outcome::Success);
+    }
     let config = CheckConfig::from_args(args)?;
     // What --state remembers is read before judging, and written only
     // after the report is out.

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use anstyle::{AnsiColor, Style};
 use serde::Serialize;
 
-use crate::check::{DomainReport, Finding, Status};
+use crate::check::catalogue::{Family, Scope};
+use crate::check::{CheckId, DomainReport, Finding, Status};
+use crate::config::check::Format;
 
 #[derive(Serialize)]
 struct JsonDoc<'a> {
@@ -19,6 +21,50 @@ pub fn json(reports: &[DomainReport]) -> String {
         .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
+}
+
+#[derive(Serialize)]
+struct CatalogueEntry {
+    id: CheckId,
+    scope: Scope,
+    family: Family,
+    /// Where the rule is written, for whoever wants to read it.
+    source: &'static str,
+    title: &'static str,
+}
+
+/// The catalogue (`check --list-checks`): every check, in report order.
+pub fn catalogue(format: Format) -> String {
+    match format {
+        Format::Json => {
+            let entries: Vec<CatalogueEntry> = CheckId::ALL
+                .into_iter()
+                .map(|id| CatalogueEntry {
+                    id,
+                    scope: id.scope(),
+                    family: id.family(),
+                    source: id.family().source(),
+                    title: id.title(),
+                })
+                .collect();
+            let mut s = serde_json::to_string_pretty(&serde_json::json!({ "checks": entries }))
+                .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+            s.push('\n');
+            s
+        }
+        Format::Human => {
+            let mut out = String::new();
+            for id in CheckId::ALL {
+                let scope = match (id.scope(), id.always_reported()) {
+                    (Scope::Host, _) => "per MX host",
+                    (Scope::Domain, true) => "per domain",
+                    (Scope::Domain, false) => "with --state",
+                };
+                let _ = writeln!(out, "{id:<20} {scope:<13} {}", id.title());
+            }
+            out
+        }
+    }
 }
 
 fn style(status: Status) -> Style {
@@ -137,7 +183,20 @@ fn finding_line(out: &mut String, f: &Finding, indent: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::check::CheckId;
+
+    #[test]
+    fn the_catalogue_lists_every_check_once() {
+        let human = catalogue(Format::Human);
+        assert_eq!(human.lines().count(), CheckId::ALL.len());
+        for id in CheckId::ALL {
+            assert_eq!(human.matches(&format!("{id} ")).count(), 1, "{id}");
+        }
+        let json: serde_json::Value = serde_json::from_str(&catalogue(Format::Json)).unwrap();
+        let checks = json["checks"].as_array().unwrap();
+        assert_eq!(checks.len(), CheckId::ALL.len());
+        assert_eq!(checks[0]["source"], "src/check/rules/record.rs");
+        assert_eq!(checks[0]["scope"], "domain");
+    }
 
     #[test]
     fn ids_line_up_and_problems_say_what_to_do() {

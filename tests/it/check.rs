@@ -1106,3 +1106,31 @@ fn every_address_of_every_mx_host_is_probed_at_the_addresses_dns_gives() {
     assert_eq!(backup.connections(), 1);
     assert_eq!(policy.requests(), 1);
 }
+
+#[test]
+fn the_catalogue_is_listed_without_checking_anything() {
+    let out = mtasts()
+        .args(["check", "--list-checks", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = json["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c["id"].as_str())
+        .collect();
+    let expected: Vec<&str> = CheckId::ALL.into_iter().map(CheckId::as_str).collect();
+    assert_eq!(ids, expected);
+    let out = mtasts().args(["check", "--list-checks"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("mx.match ") && l.contains("per MX host"))
+    );
+    usage_error(
+        &["check", "--list-checks", "example.test"],
+        &["--list-checks"],
+    );
+}
