@@ -67,7 +67,7 @@ const LATENCY: Duration = Duration::from_millis(150);
 /// MX -> A/AAAA -> banner -> EHLO -> STARTTLS: five delayed round trips.
 const CRITICAL_HOPS: u32 = 5;
 const RUNS: usize = 5;
-const RATIO_GOAL: f64 = 1.15;
+const RATIO_GOAL: f64 = 1.10;
 
 const DOMAINS: usize = 500;
 const BULK_LATENCY: Duration = Duration::from_millis(20);
