@@ -3,6 +3,8 @@
 
 use thiserror::Error;
 
+use super::shown::shown;
+
 /// Why a string is not an ASCII host name.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum HostError {
@@ -14,7 +16,7 @@ pub enum HostError {
     EmptyLabel,
     #[error("label '{0}' is longer than 63 characters")]
     LabelTooLong(String),
-    #[error("'{}' is not allowed in a host name (label '{label}'): use letters, digits and '-'", crate::text::escape(&.ch.to_string()))]
+    #[error("'{}' is not allowed in a host name (label '{label}'): use letters, digits and '-'", shown(&.ch.to_string()))]
     BadChar { ch: char, label: String },
     #[error("label '{0}' starts or ends with '-'")]
     HyphenAtEdge(String),
@@ -40,7 +42,7 @@ pub(crate) fn check_ascii_hostname(name: &str) -> Result<(), HostError> {
             return Err(HostError::EmptyLabel);
         }
         if label.len() > 63 {
-            return Err(HostError::LabelTooLong(crate::text::escape(label)));
+            return Err(HostError::LabelTooLong(shown(label)));
         }
         if let Some(ch) = label
             .chars()
@@ -48,22 +50,22 @@ pub(crate) fn check_ascii_hostname(name: &str) -> Result<(), HostError> {
         {
             return Err(HostError::BadChar {
                 ch,
-                label: crate::text::escape(label),
+                label: shown(label),
             });
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(HostError::HyphenAtEdge(crate::text::escape(label)));
+            return Err(HostError::HyphenAtEdge(shown(label)));
         }
         if label.len() > 4 && label[..4].eq_ignore_ascii_case("xn--") {
             let (_, result) = idna::domain_to_unicode(label);
             if result.is_err() {
-                return Err(HostError::BadPunycode(label.to_string()));
+                return Err(HostError::BadPunycode(shown(label)));
             }
         }
         last = label;
     }
     if last.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(HostError::NumericTld(last.to_string()));
+        return Err(HostError::NumericTld(shown(last)));
     }
     Ok(())
 }

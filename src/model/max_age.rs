@@ -2,6 +2,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use super::shown::shown;
+
 /// A policy `max_age` in seconds, bounded by RFC 8461 §3.2 to at most
 /// 31557600 (one year). Senders reject larger values, so they cannot be
 /// built.
@@ -40,11 +42,9 @@ impl MaxAge {
     /// Parses the policy form: 1 to 10 ASCII digits (`1*10(DIGIT)`).
     pub fn parse(s: &str) -> Result<MaxAge, MaxAgeError> {
         if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(MaxAgeError::NotDigits(crate::text::escape(s)));
+            return Err(MaxAgeError::NotDigits(shown(s)));
         }
-        let secs: u64 = s
-            .parse()
-            .map_err(|_| MaxAgeError::NotDigits(s.to_string()))?;
+        let secs: u64 = s.parse().map_err(|_| MaxAgeError::NotDigits(shown(s)))?;
         MaxAge::new(secs)
     }
 

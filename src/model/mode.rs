@@ -2,6 +2,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use super::shown::shown;
+
 /// The policy `mode` (RFC 8461 §5). Case-sensitive on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
@@ -20,7 +22,7 @@ impl Mode {
             "enforce" => Ok(Mode::Enforce),
             "testing" => Ok(Mode::Testing),
             "none" => Ok(Mode::None),
-            other => Err(ModeError(crate::text::escape(other))),
+            other => Err(ModeError(shown(other))),
         }
     }
 

@@ -7,6 +7,7 @@ use super::domain::Domain;
 use super::max_age::{MaxAge, MaxAgeError};
 use super::mode::{Mode, ModeError};
 use super::mx_pattern::{MxPattern, MxPatternError};
+use super::shown::shown;
 use super::txt_fields::is_ext_name;
 
 /// Senders commonly refuse policy bodies above 64 KiB.
@@ -264,10 +265,10 @@ impl Parser {
             return self.error(number, PolicyIssue::Comment);
         }
         let Some((key, rest)) = line.split_once(':') else {
-            return self.error(number, PolicyIssue::NoColon(crate::text::escape(line)));
+            return self.error(number, PolicyIssue::NoColon(shown(line)));
         };
         if !is_ext_name(key) {
-            return self.error(number, PolicyIssue::BadKey(crate::text::escape(key)));
+            return self.error(number, PolicyIssue::BadKey(shown(key)));
         }
         // `":" *WSP value *WSP`: whitespace around the value is not part of it.
         let value = rest.trim_matches([' ', '\t']);
@@ -284,7 +285,7 @@ impl Parser {
                 number,
                 PolicyIssue::ControlChar {
                     key: key.to_string(),
-                    ch: crate::text::escape(&ch.to_string()),
+                    ch: shown(&ch.to_string()),
                 },
             );
         }
@@ -305,7 +306,7 @@ impl Parser {
             "version" => {
                 self.fields.version = Some(value.to_string());
                 if value != "STSv1" {
-                    self.error(number, PolicyIssue::BadVersion(crate::text::escape(value)));
+                    self.error(number, PolicyIssue::BadVersion(shown(value)));
                 }
             }
             "mode" => match Mode::parse(value) {
@@ -646,6 +647,24 @@ mod tests {
         has_error(&GOOD.replace("STSv1", "STSv2"), |i| {
             matches!(i, PolicyIssue::BadVersion(_))
         });
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_shortened() {
+        let long = "v".repeat(131_072);
+        let found = issues(&format!("version: STSv1\n{long}\n"));
+        let message = found
+            .iter()
+            .find(|(line, _, _)| *line == 2)
+            .map(|(_, _, issue)| issue.to_string())
+            .unwrap();
+        assert_eq!(
+            message,
+            format!(
+                "'{}…' is not a 'key: value' line",
+                "v".repeat(crate::model::SHOWN_MAX_CHARS)
+            )
+        );
     }
 
     #[test]

@@ -270,4 +270,22 @@ mod tests {
         assert!(!StsRecord::is_candidate(b"v=spf1 -all"));
         assert!(!StsRecord::is_candidate(b" v=STSv1; id=1"));
     }
+
+    #[test]
+    fn errors_quote_what_they_found_bounded() {
+        let long = format!("v=STSv1; {}", "k".repeat(100_000));
+        match err(&long) {
+            RecordIssue::Syntax(FieldError::NoEquals(found)) => {
+                assert_eq!(found.chars().count(), crate::model::SHOWN_MAX_CHARS + 1)
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            err("v=STSv1\u{1b}; id=1"),
+            RecordIssue::Syntax(FieldError::WrongVersion {
+                expected: "v=STSv1",
+                found: "v=STSv1\\x1b".into()
+            })
+        );
+    }
 }

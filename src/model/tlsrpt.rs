@@ -3,6 +3,7 @@ use std::fmt;
 use thiserror::Error;
 
 use super::hostname::check_ascii_hostname;
+use super::shown::shown;
 use super::txt_fields::{self, FieldError};
 
 /// The `_smtp._tls` TXT record: `v=TLSRPTv1; rua=…` (RFC 8460 §3).
@@ -73,7 +74,7 @@ pub struct TlsRptParse {
 
 impl RuaUri {
     pub fn parse(input: &str) -> Result<RuaUri, RuaUriError> {
-        let shown = crate::text::escape(input);
+        let quoted = shown(input);
         if input.is_empty() {
             return Err(RuaUriError::Empty);
         }
@@ -86,42 +87,42 @@ impl RuaUri {
             };
             if !encoded.is_empty() {
                 return Err(RuaUriError::MustEncode {
-                    uri: shown,
+                    uri: quoted,
                     ch,
                     encoded,
                 });
             }
             if !is_uri_char(ch) {
                 return Err(RuaUriError::BadChar {
-                    uri: shown,
-                    ch: crate::text::escape(&ch.to_string()),
+                    uri: quoted,
+                    ch: shown(&ch.to_string()),
                 });
             }
         }
-        check_percent(input).map_err(|()| RuaUriError::BadPercent(shown.clone()))?;
+        check_percent(input).map_err(|()| RuaUriError::BadPercent(quoted.clone()))?;
         let Some((scheme, rest)) = input.split_once(':') else {
             return Err(if input.contains('@') {
-                RuaUriError::BareAddress(shown)
+                RuaUriError::BareAddress(quoted)
             } else {
-                RuaUriError::Scheme(shown)
+                RuaUriError::Scheme(quoted)
             });
         };
         if scheme.eq_ignore_ascii_case("mailto") {
             let addr = rest.split('?').next().unwrap_or_default();
             let (local, domain) = addr
                 .rsplit_once('@')
-                .ok_or_else(|| RuaUriError::BadMailto(shown.clone()))?;
+                .ok_or_else(|| RuaUriError::BadMailto(quoted.clone()))?;
             // RFC 6068: an '@' inside the local part must be percent-encoded.
             if local.is_empty()
                 || local.contains('@')
                 || check_ascii_hostname(&domain.to_ascii_lowercase()).is_err()
             {
-                return Err(RuaUriError::BadMailto(shown));
+                return Err(RuaUriError::BadMailto(quoted));
             }
         } else if scheme.eq_ignore_ascii_case("https") {
             let authority = rest
                 .strip_prefix("//")
-                .ok_or_else(|| RuaUriError::BadHttps(shown.clone()))?;
+                .ok_or_else(|| RuaUriError::BadHttps(quoted.clone()))?;
             let host_port = authority.split(['/', '?', '#']).next().unwrap_or_default();
             let host_port = host_port.rsplit_once('@').map_or(host_port, |(_, h)| h);
             let host = if host_port.starts_with('[') {
@@ -136,14 +137,14 @@ impl RuaUri {
                     || check_ascii_hostname(&host.to_ascii_lowercase()).is_ok()
             };
             if !valid_host {
-                return Err(RuaUriError::BadHttps(shown));
+                return Err(RuaUriError::BadHttps(quoted));
             }
         } else if scheme.eq_ignore_ascii_case("http") {
-            return Err(RuaUriError::Http(shown));
+            return Err(RuaUriError::Http(quoted));
         } else if input.contains('@') && !input.contains("//") {
-            return Err(RuaUriError::BareAddress(shown));
+            return Err(RuaUriError::BareAddress(quoted));
         } else {
-            return Err(RuaUriError::Scheme(shown));
+            return Err(RuaUriError::Scheme(quoted));
         }
         Ok(RuaUri(input.to_string()))
     }
@@ -399,6 +400,24 @@ mod tests {
         assert_eq!(
             p.record.unwrap().extensions,
             vec![("ext".into(), "1".into())]
+        );
+    }
+
+    #[test]
+    fn errors_quote_the_uri_escaped_and_bounded() {
+        let long = format!("mailto:{}", "a".repeat(100_000));
+        match RuaUri::parse(&long) {
+            Err(RuaUriError::BadMailto(uri)) => {
+                assert_eq!(uri.chars().count(), crate::model::SHOWN_MAX_CHARS + 1)
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            RuaUri::parse("mailto:a\u{1b}@example.com"),
+            Err(RuaUriError::BadChar {
+                uri: "mailto:a\\x1b@example.com".into(),
+                ch: "\\x1b".into()
+            })
         );
     }
 }
