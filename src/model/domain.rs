@@ -76,11 +76,6 @@ impl Domain {
     pub fn policy_url(&self) -> String {
         format!("https://{}/.well-known/mta-sts.txt", self.policy_host())
     }
-
-    /// The domain in Unicode, for showing to a person next to the A-labels.
-    pub fn to_unicode(&self) -> String {
-        idna::domain_to_unicode(&self.0).0
-    }
 }
 
 impl fmt::Display for Domain {
@@ -118,10 +113,10 @@ mod tests {
             Domain::parse("mañana.com"),
             Domain::parse("xn--maana-pta.com")
         );
-        assert_eq!(
-            Domain::parse("xn--maana-pta.com").unwrap().to_unicode(),
-            "mañana.com"
-        );
+        assert!(matches!(
+            Domain::parse("bad\u{a0}space.com"),
+            Err(DomainError::Idn { .. })
+        ));
     }
 
     #[test]

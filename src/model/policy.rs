@@ -171,11 +171,6 @@ impl Policy {
         }
         out
     }
-
-    /// The patterns that match `host`, if any.
-    pub fn matching(&self, host: &str) -> Option<&MxPattern> {
-        self.mx.iter().find(|p| p.matches(host))
-    }
 }
 
 impl fmt::Display for Policy {

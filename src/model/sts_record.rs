@@ -104,16 +104,6 @@ impl StsRecord {
     }
 }
 
-impl RecordIssue {
-    /// Whether the issue stops senders from using the record.
-    pub fn is_error(&self) -> bool {
-        !matches!(
-            self,
-            RecordIssue::DuplicateId(_) | RecordIssue::SpaceBeforeSemicolon
-        )
-    }
-}
-
 impl fmt::Display for StsRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}; id={}", Self::VERSION, self.id)?;

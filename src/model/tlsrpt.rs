@@ -152,10 +152,6 @@ impl RuaUri {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-
-    pub fn is_mailto(&self) -> bool {
-        self.0.len() > 7 && self.0[..7].eq_ignore_ascii_case("mailto:")
-    }
 }
 
 /// RFC 3986 unreserved, reserved and `%`.
@@ -301,7 +297,10 @@ mod tests {
 
     #[test]
     fn percent_encoding_rules() {
-        assert!(ok("v=TLSRPTv1; rua=mailto:a%21b@example.com").rua[0].is_mailto());
+        assert_eq!(
+            ok("v=TLSRPTv1; rua=mailto:a%21b@example.com").rua[0].as_str(),
+            "mailto:a%21b@example.com"
+        );
         assert!(matches!(
             err("v=TLSRPTv1; rua=mailto:a!b@example.com"),
             TlsRptIssue::Uri(RuaUriError::MustEncode { ch: '!', .. })
