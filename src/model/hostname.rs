@@ -128,4 +128,46 @@ mod tests {
         assert!(looks_like_ip("[IPv6:2001:db8::1]"));
         assert!(!looks_like_ip("mx.example.com"));
     }
+
+    #[test]
+    fn length_limits_are_inclusive() {
+        let label63 = "a".repeat(63);
+        assert_eq!(check_ascii_hostname(&format!("{label63}.com")), Ok(()));
+        // 63 + 1 + 63 + 1 + 63 + 1 + 61 = 253 characters.
+        let name253 = format!("{label63}.{label63}.{label63}.{}", "b".repeat(61));
+        assert_eq!(name253.len(), 253);
+        assert_eq!(check_ascii_hostname(&name253), Ok(()));
+        let name254 = format!("{name253}b");
+        assert_eq!(check_ascii_hostname(&name254), Err(HostError::TooLong(254)));
+    }
+
+    #[test]
+    fn a_labels_must_decode() {
+        assert!(matches!(
+            check_ascii_hostname("xn--zz.com"),
+            Err(HostError::BadPunycode(_))
+        ));
+        assert!(matches!(
+            check_ascii_hostname("XN--zz.com"),
+            Err(HostError::BadPunycode(_))
+        ));
+        assert_eq!(check_ascii_hostname("XN--maana-pta.com"), Ok(()));
+    }
+
+    #[test]
+    fn hyphens_and_digits() {
+        assert_eq!(
+            check_ascii_hostname("a-.com"),
+            Err(HostError::HyphenAtEdge("a-".into()))
+        );
+        assert_eq!(
+            check_ascii_hostname("a.b.42"),
+            Err(HostError::NumericTld("42".into()))
+        );
+        assert_eq!(check_ascii_hostname("a.b.4a"), Ok(()));
+        let err = check_ascii_hostname("a\u{1b}b.com")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("'\\x1b' is not allowed"), "{err}");
+    }
 }

@@ -93,4 +93,29 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn the_maximum_is_allowed_one_more_is_not() {
+        assert_eq!(
+            MaxAge::new(u64::from(MaxAge::MAX)).unwrap().secs(),
+            MaxAge::MAX
+        );
+        assert_eq!(
+            MaxAge::new(u64::from(MaxAge::MAX) + 1),
+            Err(MaxAgeError::TooLarge(31_557_601))
+        );
+        assert_eq!(
+            MaxAge::new_const(MaxAge::MAX).map(MaxAge::secs),
+            Some(31_557_600)
+        );
+        assert_eq!(MaxAge::new_const(MaxAge::MAX + 1), None);
+        assert_eq!(MaxAge::new_const(0).map(MaxAge::secs), Some(0));
+    }
+
+    #[test]
+    fn reads_and_writes_plain_seconds() {
+        assert_eq!("0604800".parse::<MaxAge>(), Ok(MaxAge::ONE_WEEK));
+        assert_eq!(MaxAge::ONE_DAY.to_string(), "86400");
+        assert!(MaxAge::ONE_DAY < MaxAge::ONE_WEEK);
+    }
 }

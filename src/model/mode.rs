@@ -71,4 +71,26 @@ mod tests {
         assert!(Mode::parse("enforce ").is_err());
         assert!(Mode::parse("").is_err());
     }
+
+    #[test]
+    fn reads_and_writes_the_wire_form() {
+        for mode in [Mode::Enforce, Mode::Testing, Mode::None] {
+            assert_eq!(mode.to_string().parse::<Mode>(), Ok(mode));
+        }
+        assert_eq!(Mode::Testing.to_string(), "testing");
+        assert_eq!("strict".parse::<Mode>(), Err(ModeError("strict".into())));
+    }
+
+    #[test]
+    fn default_max_age_is_a_week_only_for_enforce() {
+        assert_eq!(
+            Mode::Enforce.default_max_age(),
+            super::super::MaxAge::ONE_WEEK
+        );
+        assert_eq!(
+            Mode::Testing.default_max_age(),
+            super::super::MaxAge::ONE_DAY
+        );
+        assert_eq!(Mode::None.default_max_age(), super::super::MaxAge::ONE_DAY);
+    }
 }

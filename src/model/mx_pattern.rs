@@ -271,6 +271,55 @@ mod tests {
     }
 
     #[test]
+    fn parts_of_a_pattern() {
+        let exact = p("MX1.example.com");
+        assert!(!exact.is_wildcard());
+        assert_eq!(exact.base(), "mx1.example.com");
+        let wild = p("*.Example.com");
+        assert!(wild.is_wildcard());
+        assert_eq!(wild.base(), "example.com");
+    }
+
+    #[test]
+    fn a_lone_dot_is_an_empty_name_not_a_trailing_dot() {
+        assert_eq!(
+            MxPattern::parse("."),
+            Err(MxPatternError::Host {
+                input: ".".into(),
+                reason: HostError::EmptyLabel
+            })
+        );
+        assert!(matches!(
+            MxPattern::parse("a."),
+            Err(MxPatternError::TrailingDot(_))
+        ));
+    }
+
+    #[test]
+    fn wildcard_matching_never_splits_a_character() {
+        let pat = p("*.a.b");
+        // The label boundary would fall inside 'é': no match, no panic.
+        assert!(!pat.matches("éa.b"));
+        assert!(!pat.matches("xéa.b"));
+    }
+
+    #[test]
+    fn user_input_errors_other_than_u_labels_pass_through() {
+        assert!(matches!(
+            MxPattern::from_user_input("mx.example.com."),
+            Err(MxPatternError::TrailingDot(_))
+        ));
+        assert!(matches!(
+            MxPattern::parse("mx.bad\u{a0}name.com"),
+            Err(MxPatternError::Host {
+                reason: HostError::BadChar { ch: '\u{a0}', .. },
+                ..
+            })
+        ));
+        assert_eq!("*.A.example".parse::<MxPattern>(), Ok(p("*.a.example")));
+    }
+
+    #[test]
     fn errors_quote_the_input_escaped_and_bounded() {
         let long = format!("{}.com.", "a".repeat(300));
         let message = MxPattern::parse(&long).unwrap_err().to_string();

@@ -123,4 +123,10 @@ mod tests {
             })
         );
     }
+
+    #[test]
+    fn reads_and_writes_the_id_verbatim() {
+        let id: StsId = "20261128195300Z".parse().unwrap();
+        assert_eq!(id.to_string(), "20261128195300Z");
+    }
 }

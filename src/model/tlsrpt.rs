@@ -403,6 +403,81 @@ mod tests {
     }
 
     #[test]
+    fn percent_escapes_up_to_the_last_character() {
+        assert!(RuaUri::parse("https://r.example.com/%41").is_ok());
+        assert!(matches!(
+            RuaUri::parse("https://r.example.com/%4"),
+            Err(RuaUriError::BadPercent(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("https://r.example.com/%"),
+            Err(RuaUriError::BadPercent(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("https://r.example.com/%g1"),
+            Err(RuaUriError::BadPercent(_))
+        ));
+    }
+
+    #[test]
+    fn https_hosts() {
+        for good in [
+            "https://r.example.com",
+            "https://r.example.com:8443/x",
+            "https://user@r.example.com/x",
+            "https://r.example.com?x=1",
+            "https://r.example.com#f",
+            "HTTPS://r.example.com/x",
+            "https://[2001:db8::1]/x",
+        ] {
+            assert!(RuaUri::parse(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "https://",
+            "https://[2001:db8::zz]/x",
+            "https://[2001:db8::1/x",
+            "https://r..example.com/x",
+            "https://256.1.1.1.1/x",
+        ] {
+            assert!(
+                matches!(RuaUri::parse(bad), Err(RuaUriError::BadHttps(_))),
+                "{bad}: {:?}",
+                RuaUri::parse(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn mailto_forms() {
+        assert!(RuaUri::parse("mailto:tlsrpt@example.com?subject=x").is_ok());
+        assert!(matches!(
+            RuaUri::parse("mailto:a@exa_mple.com"),
+            Err(RuaUriError::BadMailto(_))
+        ));
+        assert!(RuaUri::parse("mailto:a@EXAMPLE.com").is_ok());
+        assert_eq!(RuaUri::parse(""), Err(RuaUriError::Empty));
+        // A colon but no known scheme: an address is still told apart.
+        assert!(matches!(
+            RuaUri::parse("user:x@example.com"),
+            Err(RuaUriError::BareAddress(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("ftp://a@example.com/r"),
+            Err(RuaUriError::Scheme(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("example.com/r"),
+            Err(RuaUriError::Scheme(_))
+        ));
+        assert_eq!(
+            "mailto:a@example.com"
+                .parse::<RuaUri>()
+                .map(|u| u.to_string()),
+            Ok("mailto:a@example.com".to_string())
+        );
+    }
+
+    #[test]
     fn errors_quote_the_uri_escaped_and_bounded() {
         let long = format!("mailto:{}", "a".repeat(100_000));
         match RuaUri::parse(&long) {
@@ -417,6 +492,32 @@ mod tests {
                 uri: "mailto:a\\x1b@example.com".into(),
                 ch: "\\x1b".into()
             })
+        );
+    }
+
+    #[test]
+    fn candidates_strings_and_rendering() {
+        assert!(TlsRptRecord::is_candidate(b"v=TLSRPTv1; rua=x"));
+        assert!(TlsRptRecord::is_candidate(b"v=TLSRPTv1"));
+        assert!(!TlsRptRecord::is_candidate(b"v=TLSRPTv10; rua=x"));
+        let p = TlsRptRecord::parse_strings(&["v=TLSRPTv1; rua=mailto:a@exa", "mple.com; x=1"]);
+        let r = p.record.unwrap();
+        assert_eq!(r.to_string(), "v=TLSRPTv1; rua=mailto:a@example.com; x=1");
+        assert_eq!(
+            TlsRptRecord::parse_strings(&[b"v=TLSRPTv1; rua=\xff".as_slice()]).record,
+            Err(TlsRptIssue::NotText)
+        );
+        assert_eq!(
+            err("v=TLSRPTv1; rua=mailto:a@example.com; x=a b"),
+            TlsRptIssue::Syntax(FieldError::BadValue {
+                name: "x".into(),
+                ch: " ".into()
+            })
+        );
+        assert!(
+            TlsRptRecord::parse("v=TLSRPTv1; rua=mailto:a@example.com")
+                .warnings
+                .is_empty()
         );
     }
 }
