@@ -18,6 +18,16 @@ pub enum MaxAgeError {
     TooLarge(u64),
 }
 
+impl MaxAgeError {
+    /// The stable diagnostic code of an invalid policy `max_age`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MaxAgeError::NotDigits(_) => "policy-max-age-digits",
+            MaxAgeError::TooLarge(_) => "policy-max-age-range",
+        }
+    }
+}
+
 impl MaxAge {
     pub const MAX: u32 = 31_557_600;
     pub const ONE_DAY: MaxAge = MaxAge(86_400);

@@ -16,6 +16,13 @@ pub enum Mode {
 #[error("mode '{0}' is not valid: use enforce, testing or none (lower case)")]
 pub struct ModeError(pub String);
 
+impl ModeError {
+    /// The stable diagnostic code of an invalid policy `mode`.
+    pub fn code(&self) -> &'static str {
+        "policy-mode-invalid"
+    }
+}
+
 impl Mode {
     pub fn parse(s: &str) -> Result<Mode, ModeError> {
         match s {

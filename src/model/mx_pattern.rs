@@ -35,6 +35,20 @@ pub enum MxPatternError {
     Host { input: String, reason: HostError },
 }
 
+impl MxPatternError {
+    /// The stable diagnostic code of an invalid policy `mx` line.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MxPatternError::Empty(_) => "policy-mx-empty",
+            MxPatternError::TrailingDot(_) => "policy-mx-trailing-dot",
+            MxPatternError::IpAddress(_) => "policy-mx-ip-address",
+            MxPatternError::BadWildcard(_) => "policy-mx-wildcard",
+            MxPatternError::NotALabels { .. } => "policy-mx-not-a-labels",
+            MxPatternError::Host { .. } => "policy-mx-host",
+        }
+    }
+}
+
 impl MxPattern {
     /// Parses a pattern exactly as it must appear in a policy file: A-labels,
     /// no trailing dot. Upper case is accepted (DNS names compare

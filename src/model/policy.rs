@@ -173,6 +173,42 @@ impl Policy {
     }
 }
 
+impl PolicyIssue {
+    /// The issue's stable diagnostic code, shown by `lint` and in its JSON.
+    /// Scripts match on these: once released, a code never changes meaning.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PolicyIssue::Empty => "policy-empty",
+            PolicyIssue::TooLarge(_) => "policy-too-large",
+            PolicyIssue::NotUtf8 => "policy-not-utf8",
+            PolicyIssue::BlankLine => "policy-blank-line",
+            PolicyIssue::TrailingBlankLine => "policy-trailing-blank-line",
+            PolicyIssue::Comment => "policy-comment",
+            PolicyIssue::LeadingWhitespace => "policy-leading-whitespace",
+            PolicyIssue::StrayCr => "policy-stray-cr",
+            PolicyIssue::NoColon(_) => "policy-no-colon",
+            PolicyIssue::BadKey(_) => "policy-key-invalid",
+            PolicyIssue::EmptyValue { .. } => "policy-value-empty",
+            PolicyIssue::ControlChar { .. } => "policy-value-control-char",
+            PolicyIssue::BadVersion(_) => "policy-version-invalid",
+            PolicyIssue::Mode(e) => e.code(),
+            PolicyIssue::MaxAge(e) => e.code(),
+            PolicyIssue::Mx(e) => e.code(),
+            PolicyIssue::Duplicate { .. } => "policy-duplicate-key",
+            PolicyIssue::WrongCase { .. } => "policy-key-case",
+            PolicyIssue::MissingVersion => "policy-missing-version",
+            PolicyIssue::MissingMode => "policy-missing-mode",
+            PolicyIssue::MissingMaxAge => "policy-missing-max-age",
+            PolicyIssue::MissingMx(_) => "policy-missing-mx",
+            PolicyIssue::DuplicateMx { .. } => "policy-duplicate-mx",
+            PolicyIssue::MaxAgeZero => "policy-max-age-zero",
+            PolicyIssue::MaxAgeShort(_) => "policy-max-age-short",
+            PolicyIssue::WildcardOwnDomain { .. } => "policy-mx-wildcard-domain",
+            PolicyIssue::BroadPattern(_) => "policy-mx-tld",
+        }
+    }
+}
+
 impl fmt::Display for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "version: STSv1\r\nmode: {}\r\n", self.mode)?;

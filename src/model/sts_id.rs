@@ -22,6 +22,17 @@ pub enum StsIdError {
     BadChar { id: String, ch: String },
 }
 
+impl StsIdError {
+    /// The stable diagnostic code of an invalid record `id`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StsIdError::Empty => "record-id-empty",
+            StsIdError::TooLong(..) => "record-id-too-long",
+            StsIdError::BadChar { .. } => "record-id-invalid",
+        }
+    }
+}
+
 impl StsId {
     pub fn parse(s: &str) -> Result<StsId, StsIdError> {
         if s.is_empty() {

@@ -104,6 +104,20 @@ impl StsRecord {
     }
 }
 
+impl RecordIssue {
+    /// The issue's stable diagnostic code, shown by `lint` and in its JSON.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RecordIssue::NotText => "record-not-utf8",
+            RecordIssue::Syntax(e) => e.code(),
+            RecordIssue::MissingId => "record-missing-id",
+            RecordIssue::BadId(e) => e.code(),
+            RecordIssue::DuplicateId(_) => "record-duplicate-id",
+            RecordIssue::SpaceBeforeSemicolon => "record-space-before-semicolon",
+        }
+    }
+}
+
 impl fmt::Display for StsRecord {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}; id={}", Self::VERSION, self.id)?;

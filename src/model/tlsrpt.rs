@@ -72,6 +72,37 @@ pub struct TlsRptParse {
     pub warnings: Vec<TlsRptIssue>,
 }
 
+impl RuaUriError {
+    /// The stable diagnostic code of an invalid `rua` URI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuaUriError::Empty => "tlsrpt-rua-empty",
+            RuaUriError::BareAddress(_) => "tlsrpt-rua-bare-address",
+            RuaUriError::Scheme(_) => "tlsrpt-rua-scheme",
+            RuaUriError::Http(_) => "tlsrpt-rua-http",
+            RuaUriError::MustEncode { .. } => "tlsrpt-rua-must-encode",
+            RuaUriError::BadChar { .. } => "tlsrpt-rua-char",
+            RuaUriError::BadPercent(_) => "tlsrpt-rua-percent",
+            RuaUriError::BadMailto(_) => "tlsrpt-rua-mailto",
+            RuaUriError::BadHttps(_) => "tlsrpt-rua-https",
+        }
+    }
+}
+
+impl TlsRptIssue {
+    /// The issue's stable diagnostic code, shown by `lint` and in its JSON.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TlsRptIssue::NotText => "tlsrpt-not-utf8",
+            TlsRptIssue::Syntax(e) => e.code(),
+            TlsRptIssue::MissingRua => "tlsrpt-missing-rua",
+            TlsRptIssue::DuplicateRua => "tlsrpt-duplicate-rua",
+            TlsRptIssue::Uri(e) => e.code(),
+            TlsRptIssue::SpaceBeforeSemicolon => "tlsrpt-space-before-semicolon",
+        }
+    }
+}
+
 impl RuaUri {
     pub fn parse(input: &str) -> Result<RuaUri, RuaUriError> {
         let quoted = shown(input);

@@ -36,6 +36,23 @@ pub enum FieldError {
     BadValue { name: String, ch: String },
 }
 
+impl FieldError {
+    /// The stable diagnostic code of a syntax error, the same in an STS and
+    /// a TLS-RPT record: the two share the layout and this parser.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FieldError::Empty => "txt-empty",
+            FieldError::NotFirst { .. } => "txt-version-not-first",
+            FieldError::WrongVersion { .. } => "txt-version-invalid",
+            FieldError::EmptyField { .. } => "txt-field-empty",
+            FieldError::NoEquals(_) => "txt-field-no-equals",
+            FieldError::BadName(_) => "txt-field-name-invalid",
+            FieldError::EmptyValue { .. } => "txt-field-value-empty",
+            FieldError::BadValue { .. } => "txt-field-value-invalid",
+        }
+    }
+}
+
 /// One `key=value` field after the version, in record order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Field<'a> {
