@@ -6,3 +6,5 @@
 //! every default, bound and cross-flag rule is decided in one place.
 //! Building a configuration may read local files the user named (a CA
 //! bundle, a list of domains) but never touches the network.
+
+pub mod lint;

@@ -8,6 +8,7 @@
 mod diagnostic;
 mod domain;
 mod hostname;
+pub mod lint;
 mod max_age;
 mod mode;
 mod mx_pattern;

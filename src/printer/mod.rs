@@ -5,6 +5,8 @@
 //! text that came from outside was escaped when it was gathered. The
 //! helpers here write the rendered text to the terminal.
 
+pub mod lint;
+
 use std::io::Write;
 
 /// Writes all of `text` to stdout (colour stripped when stdout is not a
