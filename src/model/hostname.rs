@@ -56,7 +56,10 @@ pub(crate) fn check_ascii_hostname(name: &str) -> Result<(), HostError> {
         if label.starts_with('-') || label.ends_with('-') {
             return Err(HostError::HyphenAtEdge(shown(label)));
         }
-        if label.len() > 4 && label[..4].eq_ignore_ascii_case("xn--") {
+        if label
+            .get(..4)
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("xn--"))
+        {
             let (_, result) = idna::domain_to_unicode(label);
             if result.is_err() {
                 return Err(HostError::BadPunycode(shown(label)));

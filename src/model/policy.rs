@@ -684,6 +684,7 @@ mod tests {
 
     #[test]
     fn exactly_64_kib_is_allowed_one_byte_more_is_not() {
+        assert_eq!(POLICY_MAX_BYTES, 65_536);
         let pad = POLICY_MAX_BYTES - GOOD.len() - "x: \n".len();
         let exact = format!("{GOOD}x: {}\n", "a".repeat(pad));
         assert_eq!(exact.len(), POLICY_MAX_BYTES);
