@@ -3,7 +3,8 @@
 //!
 //! Nothing in this module does I/O. The checker, the generators and the
 //! linter all go through these types, so a rule fixed here is fixed for every
-//! command at once.
+//! command at once. Every issue has a stable `code()`; [`lint`] is the
+//! linter's judgement of one input, built on the parsers alone.
 
 mod diagnostic;
 mod domain;
