@@ -84,6 +84,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--tlsrpt', '--tlsrpt', [CompletionResultType]::ParameterName, 'Check a _smtp._tls TXT record value instead, e.g. ''v=TLSRPTv1; rua=mailto:tlsrpt@contoso.com''')
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The policy''s domain, to warn about an mx wildcard over the whole domain')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document on stdout instead of the diagnostics')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')

@@ -605,7 +605,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__lint)
-            opts="-h -V --record --tlsrpt --domain --color --help --version"
+            opts="-h -V --record --tlsrpt --domain --json --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -77,6 +77,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --tlsrpt 'Check a _smtp._tls TXT record value instead, e.g. ''v=TLSRPTv1; rua=mailto:tlsrpt@contoso.com'''
             cand --domain 'The policy''s domain, to warn about an mx wildcard over the whole domain'
             cand --color 'Controls when to use color'
+            cand --json 'Print one JSON document on stdout instead of the diagnostics'
             cand -h 'Print help'
             cand --help 'Print help'
             cand -V 'Print version'

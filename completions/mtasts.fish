@@ -84,6 +84,7 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand lint" -l domain -d 'The po
 complete -c mtasts -n "__fish_mtasts_using_subcommand lint" -l color -d 'Controls when to use color' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand lint" -l json -d 'Print one JSON document on stdout instead of the diagnostics'
 complete -c mtasts -n "__fish_mtasts_using_subcommand lint" -s h -l help -d 'Print help'
 complete -c mtasts -n "__fish_mtasts_using_subcommand lint" -s V -l version -d 'Print version'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l file -d 'Read more domains from FILE, one per line, \'#\' comments (\'-\' for standard input)' -r -F

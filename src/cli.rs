@@ -226,6 +226,9 @@ pub struct LintArgs {
     /// The policy's domain, to warn about an mx wildcard over the whole domain.
     #[arg(long, value_name = "DOMAIN")]
     pub domain: Option<Domain>,
+    /// Print one JSON document on stdout instead of the diagnostics.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@
 pub mod check;
 pub mod hosting;
 pub mod init;
+pub mod lint;
 pub mod policy;
 pub mod record;
 pub mod report;

@@ -3,6 +3,7 @@ use std::fmt;
 use thiserror::Error;
 
 use super::hostname::{HostError, check_ascii_hostname, looks_like_ip};
+use super::shown::shown;
 
 /// A mail domain in the one form DNS and the RFCs compare: A-labels, lower
 /// case, no trailing dot.
@@ -29,24 +30,24 @@ impl Domain {
     /// Parses what a user or a DNS answer gives: case-insensitive, one
     /// trailing dot allowed, IDN U-labels converted to A-labels.
     pub fn parse(input: &str) -> Result<Domain, DomainError> {
-        let shown = crate::text::escape(input);
+        let quoted = shown(input);
         let trimmed = input.strip_suffix('.').unwrap_or(input);
         if looks_like_ip(trimmed) {
-            return Err(DomainError::IpAddress(shown));
+            return Err(DomainError::IpAddress(quoted));
         }
         let ascii = if trimmed.is_ascii() {
             trimmed.to_ascii_lowercase()
         } else {
             idna::domain_to_ascii_strict(trimmed).map_err(|_| DomainError::Idn {
-                input: shown.clone(),
+                input: quoted.clone(),
             })?
         };
         check_ascii_hostname(&ascii).map_err(|reason| DomainError::Host {
-            input: shown.clone(),
+            input: quoted.clone(),
             reason,
         })?;
         if !ascii.contains('.') {
-            return Err(DomainError::SingleLabel(shown));
+            return Err(DomainError::SingleLabel(quoted));
         }
         Ok(Domain(ascii))
     }
@@ -74,11 +75,6 @@ impl Domain {
     /// The URL senders fetch the policy from.
     pub fn policy_url(&self) -> String {
         format!("https://{}/.well-known/mta-sts.txt", self.policy_host())
-    }
-
-    /// The domain in Unicode, for showing to a person next to the A-labels.
-    pub fn to_unicode(&self) -> String {
-        idna::domain_to_unicode(&self.0).0
     }
 }
 
@@ -117,10 +113,10 @@ mod tests {
             Domain::parse("mañana.com"),
             Domain::parse("xn--maana-pta.com")
         );
-        assert_eq!(
-            Domain::parse("xn--maana-pta.com").unwrap().to_unicode(),
-            "mañana.com"
-        );
+        assert!(matches!(
+            Domain::parse("bad\u{a0}space.com"),
+            Err(DomainError::Idn { .. })
+        ));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 
 use thiserror::Error;
 
+use super::shown::shown;
+
 /// Why a string is not an ASCII host name.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum HostError {
@@ -14,7 +16,7 @@ pub enum HostError {
     EmptyLabel,
     #[error("label '{0}' is longer than 63 characters")]
     LabelTooLong(String),
-    #[error("'{}' is not allowed in a host name (label '{label}'): use letters, digits and '-'", crate::text::escape(&.ch.to_string()))]
+    #[error("'{}' is not allowed in a host name (label '{label}'): use letters, digits and '-'", shown(&.ch.to_string()))]
     BadChar { ch: char, label: String },
     #[error("label '{0}' starts or ends with '-'")]
     HyphenAtEdge(String),
@@ -40,7 +42,7 @@ pub(crate) fn check_ascii_hostname(name: &str) -> Result<(), HostError> {
             return Err(HostError::EmptyLabel);
         }
         if label.len() > 63 {
-            return Err(HostError::LabelTooLong(crate::text::escape(label)));
+            return Err(HostError::LabelTooLong(shown(label)));
         }
         if let Some(ch) = label
             .chars()
@@ -48,22 +50,25 @@ pub(crate) fn check_ascii_hostname(name: &str) -> Result<(), HostError> {
         {
             return Err(HostError::BadChar {
                 ch,
-                label: crate::text::escape(label),
+                label: shown(label),
             });
         }
         if label.starts_with('-') || label.ends_with('-') {
-            return Err(HostError::HyphenAtEdge(crate::text::escape(label)));
+            return Err(HostError::HyphenAtEdge(shown(label)));
         }
-        if label.len() > 4 && label[..4].eq_ignore_ascii_case("xn--") {
+        if label
+            .get(..4)
+            .is_some_and(|prefix| prefix.eq_ignore_ascii_case("xn--"))
+        {
             let (_, result) = idna::domain_to_unicode(label);
             if result.is_err() {
-                return Err(HostError::BadPunycode(label.to_string()));
+                return Err(HostError::BadPunycode(shown(label)));
             }
         }
         last = label;
     }
     if last.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(HostError::NumericTld(last.to_string()));
+        return Err(HostError::NumericTld(shown(last)));
     }
     Ok(())
 }
@@ -125,5 +130,47 @@ mod tests {
         assert!(looks_like_ip("[192.0.2.1]"));
         assert!(looks_like_ip("[IPv6:2001:db8::1]"));
         assert!(!looks_like_ip("mx.example.com"));
+    }
+
+    #[test]
+    fn length_limits_are_inclusive() {
+        let label63 = "a".repeat(63);
+        assert_eq!(check_ascii_hostname(&format!("{label63}.com")), Ok(()));
+        // 63 + 1 + 63 + 1 + 63 + 1 + 61 = 253 characters.
+        let name253 = format!("{label63}.{label63}.{label63}.{}", "b".repeat(61));
+        assert_eq!(name253.len(), 253);
+        assert_eq!(check_ascii_hostname(&name253), Ok(()));
+        let name254 = format!("{name253}b");
+        assert_eq!(check_ascii_hostname(&name254), Err(HostError::TooLong(254)));
+    }
+
+    #[test]
+    fn a_labels_must_decode() {
+        assert!(matches!(
+            check_ascii_hostname("xn--zz.com"),
+            Err(HostError::BadPunycode(_))
+        ));
+        assert!(matches!(
+            check_ascii_hostname("XN--zz.com"),
+            Err(HostError::BadPunycode(_))
+        ));
+        assert_eq!(check_ascii_hostname("XN--maana-pta.com"), Ok(()));
+    }
+
+    #[test]
+    fn hyphens_and_digits() {
+        assert_eq!(
+            check_ascii_hostname("a-.com"),
+            Err(HostError::HyphenAtEdge("a-".into()))
+        );
+        assert_eq!(
+            check_ascii_hostname("a.b.42"),
+            Err(HostError::NumericTld("42".into()))
+        );
+        assert_eq!(check_ascii_hostname("a.b.4a"), Ok(()));
+        let err = check_ascii_hostname("a\u{1b}b.com")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("'\\x1b' is not allowed"), "{err}");
     }
 }

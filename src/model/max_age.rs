@@ -2,6 +2,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use super::shown::shown;
+
 /// A policy `max_age` in seconds, bounded by RFC 8461 §3.2 to at most
 /// 31557600 (one year). Senders reject larger values, so they cannot be
 /// built.
@@ -14,6 +16,16 @@ pub enum MaxAgeError {
     NotDigits(String),
     #[error("max_age {0} is above the maximum of 31557600 seconds (one year)")]
     TooLarge(u64),
+}
+
+impl MaxAgeError {
+    /// The stable diagnostic code of an invalid policy `max_age`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MaxAgeError::NotDigits(_) => "policy-max-age-digits",
+            MaxAgeError::TooLarge(_) => "policy-max-age-range",
+        }
+    }
 }
 
 impl MaxAge {
@@ -40,11 +52,9 @@ impl MaxAge {
     /// Parses the policy form: 1 to 10 ASCII digits (`1*10(DIGIT)`).
     pub fn parse(s: &str) -> Result<MaxAge, MaxAgeError> {
         if s.is_empty() || s.len() > 10 || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(MaxAgeError::NotDigits(crate::text::escape(s)));
+            return Err(MaxAgeError::NotDigits(shown(s)));
         }
-        let secs: u64 = s
-            .parse()
-            .map_err(|_| MaxAgeError::NotDigits(s.to_string()))?;
+        let secs: u64 = s.parse().map_err(|_| MaxAgeError::NotDigits(shown(s)))?;
         MaxAge::new(secs)
     }
 
@@ -92,5 +102,30 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn the_maximum_is_allowed_one_more_is_not() {
+        assert_eq!(
+            MaxAge::new(u64::from(MaxAge::MAX)).unwrap().secs(),
+            MaxAge::MAX
+        );
+        assert_eq!(
+            MaxAge::new(u64::from(MaxAge::MAX) + 1),
+            Err(MaxAgeError::TooLarge(31_557_601))
+        );
+        assert_eq!(
+            MaxAge::new_const(MaxAge::MAX).map(MaxAge::secs),
+            Some(31_557_600)
+        );
+        assert_eq!(MaxAge::new_const(MaxAge::MAX + 1), None);
+        assert_eq!(MaxAge::new_const(0).map(MaxAge::secs), Some(0));
+    }
+
+    #[test]
+    fn reads_and_writes_plain_seconds() {
+        assert_eq!("0604800".parse::<MaxAge>(), Ok(MaxAge::ONE_WEEK));
+        assert_eq!(MaxAge::ONE_DAY.to_string(), "86400");
+        assert!(MaxAge::ONE_DAY < MaxAge::ONE_WEEK);
     }
 }

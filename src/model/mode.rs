@@ -2,6 +2,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use super::shown::shown;
+
 /// The policy `mode` (RFC 8461 §5). Case-sensitive on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Mode {
@@ -14,13 +16,20 @@ pub enum Mode {
 #[error("mode '{0}' is not valid: use enforce, testing or none (lower case)")]
 pub struct ModeError(pub String);
 
+impl ModeError {
+    /// The stable diagnostic code of an invalid policy `mode`.
+    pub fn code(&self) -> &'static str {
+        "policy-mode-invalid"
+    }
+}
+
 impl Mode {
     pub fn parse(s: &str) -> Result<Mode, ModeError> {
         match s {
             "enforce" => Ok(Mode::Enforce),
             "testing" => Ok(Mode::Testing),
             "none" => Ok(Mode::None),
-            other => Err(ModeError(crate::text::escape(other))),
+            other => Err(ModeError(shown(other))),
         }
     }
 
@@ -68,5 +77,27 @@ mod tests {
         assert!(Mode::parse("Enforce").is_err());
         assert!(Mode::parse("enforce ").is_err());
         assert!(Mode::parse("").is_err());
+    }
+
+    #[test]
+    fn reads_and_writes_the_wire_form() {
+        for mode in [Mode::Enforce, Mode::Testing, Mode::None] {
+            assert_eq!(mode.to_string().parse::<Mode>(), Ok(mode));
+        }
+        assert_eq!(Mode::Testing.to_string(), "testing");
+        assert_eq!("strict".parse::<Mode>(), Err(ModeError("strict".into())));
+    }
+
+    #[test]
+    fn default_max_age_is_a_week_only_for_enforce() {
+        assert_eq!(
+            Mode::Enforce.default_max_age(),
+            super::super::MaxAge::ONE_WEEK
+        );
+        assert_eq!(
+            Mode::Testing.default_max_age(),
+            super::super::MaxAge::ONE_DAY
+        );
+        assert_eq!(Mode::None.default_max_age(), super::super::MaxAge::ONE_DAY);
     }
 }

@@ -3,6 +3,7 @@ use std::fmt;
 use thiserror::Error;
 
 use super::hostname::{HostError, check_ascii_hostname, looks_like_ip};
+use super::shown::shown;
 
 /// One `mx:` value of a policy: an exact host name, or `*.` followed by a
 /// host name (RFC 8461 §3.2, §4.1). Stored in lower case A-labels.
@@ -34,49 +35,63 @@ pub enum MxPatternError {
     Host { input: String, reason: HostError },
 }
 
+impl MxPatternError {
+    /// The stable diagnostic code of an invalid policy `mx` line.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MxPatternError::Empty(_) => "policy-mx-empty",
+            MxPatternError::TrailingDot(_) => "policy-mx-trailing-dot",
+            MxPatternError::IpAddress(_) => "policy-mx-ip-address",
+            MxPatternError::BadWildcard(_) => "policy-mx-wildcard",
+            MxPatternError::NotALabels { .. } => "policy-mx-not-a-labels",
+            MxPatternError::Host { .. } => "policy-mx-host",
+        }
+    }
+}
+
 impl MxPattern {
     /// Parses a pattern exactly as it must appear in a policy file: A-labels,
     /// no trailing dot. Upper case is accepted (DNS names compare
     /// case-insensitively) and stored lower case.
     pub fn parse(input: &str) -> Result<MxPattern, MxPatternError> {
-        let shown = crate::text::escape(input);
+        let quoted = shown(input);
         if input.is_empty() {
-            return Err(MxPatternError::Empty(shown));
+            return Err(MxPatternError::Empty(quoted));
         }
         if input.ends_with('.') && input.len() > 1 {
-            return Err(MxPatternError::TrailingDot(shown));
+            return Err(MxPatternError::TrailingDot(quoted));
         }
         if looks_like_ip(input) {
-            return Err(MxPatternError::IpAddress(shown));
+            return Err(MxPatternError::IpAddress(quoted));
         }
         let (wildcard, base) = match input.strip_prefix("*.") {
             Some(rest) => (true, rest),
             None => (false, input),
         };
         if base.contains('*') {
-            return Err(MxPatternError::BadWildcard(shown));
+            return Err(MxPatternError::BadWildcard(quoted));
         }
         if !base.is_ascii() {
             return Err(match idna::domain_to_ascii_strict(base) {
                 Ok(ascii) => MxPatternError::NotALabels {
-                    input: shown,
+                    input: quoted,
                     suggestion: format!("{}{}", if wildcard { "*." } else { "" }, ascii),
                 },
                 Err(_) => MxPatternError::Host {
-                    input: shown,
+                    input: quoted,
                     reason: HostError::BadChar {
                         ch: non_ascii(base),
-                        label: crate::text::escape(base),
+                        label: shown(base),
                     },
                 },
             });
         }
         if looks_like_ip(base) {
-            return Err(MxPatternError::IpAddress(shown));
+            return Err(MxPatternError::IpAddress(quoted));
         }
         let base = base.to_ascii_lowercase();
         check_ascii_hostname(&base).map_err(|reason| MxPatternError::Host {
-            input: shown,
+            input: quoted,
             reason,
         })?;
         Ok(MxPattern { base, wildcard })
@@ -267,5 +282,63 @@ mod tests {
             MxPattern::exact("MX1.example.com.").unwrap().to_string(),
             "mx1.example.com"
         );
+    }
+
+    #[test]
+    fn parts_of_a_pattern() {
+        let exact = p("MX1.example.com");
+        assert!(!exact.is_wildcard());
+        assert_eq!(exact.base(), "mx1.example.com");
+        let wild = p("*.Example.com");
+        assert!(wild.is_wildcard());
+        assert_eq!(wild.base(), "example.com");
+    }
+
+    #[test]
+    fn a_lone_dot_is_an_empty_name_not_a_trailing_dot() {
+        assert_eq!(
+            MxPattern::parse("."),
+            Err(MxPatternError::Host {
+                input: ".".into(),
+                reason: HostError::EmptyLabel
+            })
+        );
+        assert!(matches!(
+            MxPattern::parse("a."),
+            Err(MxPatternError::TrailingDot(_))
+        ));
+    }
+
+    #[test]
+    fn wildcard_matching_never_splits_a_character() {
+        let pat = p("*.a.b");
+        // The label boundary would fall inside 'é': no match, no panic.
+        assert!(!pat.matches("éa.b"));
+        assert!(!pat.matches("xéa.b"));
+    }
+
+    #[test]
+    fn user_input_errors_other_than_u_labels_pass_through() {
+        assert!(matches!(
+            MxPattern::from_user_input("mx.example.com."),
+            Err(MxPatternError::TrailingDot(_))
+        ));
+        assert!(matches!(
+            MxPattern::parse("mx.bad\u{a0}name.com"),
+            Err(MxPatternError::Host {
+                reason: HostError::BadChar { ch: '\u{a0}', .. },
+                ..
+            })
+        ));
+        assert_eq!("*.A.example".parse::<MxPattern>(), Ok(p("*.a.example")));
+    }
+
+    #[test]
+    fn errors_quote_the_input_escaped_and_bounded() {
+        let long = format!("{}.com.", "a".repeat(300));
+        let message = MxPattern::parse(&long).unwrap_err().to_string();
+        assert!(message.len() < 200, "{message}");
+        let message = MxPattern::parse("mx\u{1b}.com").unwrap_err().to_string();
+        assert!(message.contains("mx\\x1b.com"), "{message}");
     }
 }

@@ -7,6 +7,7 @@ use super::domain::Domain;
 use super::max_age::{MaxAge, MaxAgeError};
 use super::mode::{Mode, ModeError};
 use super::mx_pattern::{MxPattern, MxPatternError};
+use super::shown::shown;
 use super::txt_fields::is_ext_name;
 
 /// Senders commonly refuse policy bodies above 64 KiB.
@@ -170,10 +171,41 @@ impl Policy {
         }
         out
     }
+}
 
-    /// The patterns that match `host`, if any.
-    pub fn matching(&self, host: &str) -> Option<&MxPattern> {
-        self.mx.iter().find(|p| p.matches(host))
+impl PolicyIssue {
+    /// The issue's stable diagnostic code, shown by `lint` and in its JSON.
+    /// Scripts match on these: once released, a code never changes meaning.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PolicyIssue::Empty => "policy-empty",
+            PolicyIssue::TooLarge(_) => "policy-too-large",
+            PolicyIssue::NotUtf8 => "policy-not-utf8",
+            PolicyIssue::BlankLine => "policy-blank-line",
+            PolicyIssue::TrailingBlankLine => "policy-trailing-blank-line",
+            PolicyIssue::Comment => "policy-comment",
+            PolicyIssue::LeadingWhitespace => "policy-leading-whitespace",
+            PolicyIssue::StrayCr => "policy-stray-cr",
+            PolicyIssue::NoColon(_) => "policy-no-colon",
+            PolicyIssue::BadKey(_) => "policy-key-invalid",
+            PolicyIssue::EmptyValue { .. } => "policy-value-empty",
+            PolicyIssue::ControlChar { .. } => "policy-value-control-char",
+            PolicyIssue::BadVersion(_) => "policy-version-invalid",
+            PolicyIssue::Mode(e) => e.code(),
+            PolicyIssue::MaxAge(e) => e.code(),
+            PolicyIssue::Mx(e) => e.code(),
+            PolicyIssue::Duplicate { .. } => "policy-duplicate-key",
+            PolicyIssue::WrongCase { .. } => "policy-key-case",
+            PolicyIssue::MissingVersion => "policy-missing-version",
+            PolicyIssue::MissingMode => "policy-missing-mode",
+            PolicyIssue::MissingMaxAge => "policy-missing-max-age",
+            PolicyIssue::MissingMx(_) => "policy-missing-mx",
+            PolicyIssue::DuplicateMx { .. } => "policy-duplicate-mx",
+            PolicyIssue::MaxAgeZero => "policy-max-age-zero",
+            PolicyIssue::MaxAgeShort(_) => "policy-max-age-short",
+            PolicyIssue::WildcardOwnDomain { .. } => "policy-mx-wildcard-domain",
+            PolicyIssue::BroadPattern(_) => "policy-mx-tld",
+        }
     }
 }
 
@@ -225,10 +257,12 @@ impl Parser {
         if lines.last().is_some_and(|l| l.is_empty()) {
             lines.pop();
         }
-        let trailing_blank_from = lines
+        let trailing_blanks = lines
             .iter()
-            .rposition(|l| !(l.is_empty() || *l == b"\r"))
-            .map_or(0, |i| i + 1);
+            .rev()
+            .take_while(|l| l.is_empty() || **l == b"\r")
+            .count();
+        let trailing_blank_from = lines.len() - trailing_blanks;
         for (i, raw) in lines.iter().enumerate() {
             let number = i + 1;
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
@@ -264,10 +298,10 @@ impl Parser {
             return self.error(number, PolicyIssue::Comment);
         }
         let Some((key, rest)) = line.split_once(':') else {
-            return self.error(number, PolicyIssue::NoColon(crate::text::escape(line)));
+            return self.error(number, PolicyIssue::NoColon(shown(line)));
         };
         if !is_ext_name(key) {
-            return self.error(number, PolicyIssue::BadKey(crate::text::escape(key)));
+            return self.error(number, PolicyIssue::BadKey(shown(key)));
         }
         // `":" *WSP value *WSP`: whitespace around the value is not part of it.
         let value = rest.trim_matches([' ', '\t']);
@@ -284,7 +318,7 @@ impl Parser {
                 number,
                 PolicyIssue::ControlChar {
                     key: key.to_string(),
-                    ch: crate::text::escape(&ch.to_string()),
+                    ch: shown(&ch.to_string()),
                 },
             );
         }
@@ -305,7 +339,7 @@ impl Parser {
             "version" => {
                 self.fields.version = Some(value.to_string());
                 if value != "STSv1" {
-                    self.error(number, PolicyIssue::BadVersion(crate::text::escape(value)));
+                    self.error(number, PolicyIssue::BadVersion(shown(value)));
                 }
             }
             "mode" => match Mode::parse(value) {
@@ -646,6 +680,261 @@ mod tests {
         has_error(&GOOD.replace("STSv1", "STSv2"), |i| {
             matches!(i, PolicyIssue::BadVersion(_))
         });
+    }
+
+    #[test]
+    fn exactly_64_kib_is_allowed_one_byte_more_is_not() {
+        assert_eq!(POLICY_MAX_BYTES, 65_536);
+        let pad = POLICY_MAX_BYTES - GOOD.len() - "x: \n".len();
+        let exact = format!("{GOOD}x: {}\n", "a".repeat(pad));
+        assert_eq!(exact.len(), POLICY_MAX_BYTES);
+        assert!(issues(&exact).is_empty());
+        let over = format!("{GOOD}x: {}\n", "a".repeat(pad + 1));
+        let parsed = Policy::parse(over.as_bytes());
+        assert_eq!(parsed.policy, None);
+        assert_eq!(
+            issues(&over),
+            vec![(
+                0,
+                Severity::Error,
+                PolicyIssue::TooLarge(POLICY_MAX_BYTES + 1)
+            )]
+        );
+    }
+
+    #[test]
+    fn missing_lines_are_reported_only_when_absent() {
+        assert_eq!(
+            issues("ext: 1\n"),
+            vec![
+                (0, Severity::Error, PolicyIssue::MissingVersion),
+                (0, Severity::Error, PolicyIssue::MissingMode),
+                (0, Severity::Error, PolicyIssue::MissingMaxAge),
+            ]
+        );
+        // A line that is there but wrong gets its own error, not "missing".
+        assert_eq!(
+            issues("version: STSv2\nmode: strict\nmx: a.example\nmax_age: soon\n"),
+            vec![
+                (1, Severity::Error, PolicyIssue::BadVersion("STSv2".into())),
+                (
+                    2,
+                    Severity::Error,
+                    PolicyIssue::Mode(ModeError("strict".into()))
+                ),
+                (
+                    4,
+                    Severity::Error,
+                    PolicyIssue::MaxAge(MaxAgeError::NotDigits("soon".into()))
+                ),
+            ]
+        );
+        assert_eq!(
+            issues("version: STSv1\nmode: enforce\nmx: a.example\n"),
+            vec![(0, Severity::Error, PolicyIssue::MissingMaxAge)]
+        );
+        assert_eq!(
+            issues("version: STSv1\nmx: a.example\nmax_age: 86400\n"),
+            vec![(0, Severity::Error, PolicyIssue::MissingMode)]
+        );
+        assert_eq!(
+            issues("mode: none\nmax_age: 86400\n"),
+            vec![(0, Severity::Error, PolicyIssue::MissingVersion)]
+        );
+    }
+
+    #[test]
+    fn missing_mx_only_when_no_mx_line_was_tried() {
+        assert_eq!(
+            issues("version: STSv1\nmode: enforce\nmax_age: 604800\n"),
+            vec![(0, Severity::Error, PolicyIssue::MissingMx(Mode::Enforce))]
+        );
+        assert_eq!(
+            issues("version: STSv1\nmode: enforce\nmx: 192.0.2.1\nmax_age: 604800\n"),
+            vec![(
+                3,
+                Severity::Error,
+                PolicyIssue::Mx(MxPatternError::IpAddress("192.0.2.1".into()))
+            )]
+        );
+        // An unreadable mx line is still an mx line…
+        let p = Policy::parse(b"version: STSv1\nmode: enforce\nmx: \xff\nmax_age: 604800\n");
+        assert_eq!(
+            p.diagnostics,
+            vec![Diagnostic::error(3, PolicyIssue::NotUtf8)]
+        );
+        // …and an unreadable other line is not.
+        let p = Policy::parse(b"version: STSv1\nmode: testing\nx: \xff\nmax_age: 604800\n");
+        assert_eq!(
+            p.diagnostics,
+            vec![
+                Diagnostic::error(3, PolicyIssue::NotUtf8),
+                Diagnostic::error(0, PolicyIssue::MissingMx(Mode::Testing)),
+            ]
+        );
+        // One good mx line is enough, whatever the others.
+        assert_eq!(
+            issues("version: STSv1\nmode: testing\nmx: a.example\nmx: b.example.\nmax_age: 1\n"),
+            vec![(
+                4,
+                Severity::Error,
+                PolicyIssue::Mx(MxPatternError::TrailingDot("b.example.".into()))
+            )]
+        );
+        let none = Policy::parse(b"version: STSv1\nmode: none\nmax_age: 86400\n");
+        assert!(none.diagnostics.is_empty());
+        assert_eq!(none.policy.map(|p| p.mode), Some(Mode::None));
+    }
+
+    #[test]
+    fn an_empty_policy_is_only_empty() {
+        assert_eq!(issues(""), vec![(0, Severity::Error, PolicyIssue::Empty)]);
+        assert_eq!(Policy::parse(b"").fields, PartialPolicy::default());
+    }
+
+    #[test]
+    fn blank_lines_inside_and_at_the_end() {
+        assert_eq!(
+            issues(&GOOD.replacen("\r\n", "\r\n\r\n", 1)),
+            vec![(2, Severity::Error, PolicyIssue::BlankLine)]
+        );
+        // Just before the last line is still inside.
+        assert_eq!(
+            issues(&GOOD.replace("\r\nmax_age", "\r\n\nmax_age")),
+            vec![(4, Severity::Error, PolicyIssue::BlankLine)]
+        );
+        assert_eq!(
+            issues(&format!("{GOOD}\n\n")),
+            vec![
+                (5, Severity::Error, PolicyIssue::TrailingBlankLine),
+                (6, Severity::Error, PolicyIssue::TrailingBlankLine),
+            ]
+        );
+        let found = issues("\n");
+        assert_eq!(
+            found[0],
+            (1, Severity::Error, PolicyIssue::TrailingBlankLine)
+        );
+        assert!(
+            found[1..].iter().all(|(line, _, _)| *line == 0),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn line_layout_rules() {
+        assert_eq!(
+            issues(&GOOD.replace("mode:", "\tmode:")),
+            vec![
+                (2, Severity::Error, PolicyIssue::LeadingWhitespace),
+                (0, Severity::Error, PolicyIssue::MissingMode),
+            ]
+        );
+        assert_eq!(
+            issues(&format!("{GOOD}ext:  \t\n")),
+            vec![(
+                5,
+                Severity::Error,
+                PolicyIssue::EmptyValue { key: "ext".into() }
+            )]
+        );
+        assert_eq!(
+            issues(&format!("{GOOD}ext: a\u{7f}b\n")),
+            vec![(
+                5,
+                Severity::Error,
+                PolicyIssue::ControlChar {
+                    key: "ext".into(),
+                    ch: "\\x7f".into()
+                }
+            )]
+        );
+        assert_eq!(
+            issues(&format!("{GOOD}-x: 1\n")),
+            vec![(5, Severity::Error, PolicyIssue::BadKey("-x".into()))]
+        );
+    }
+
+    #[test]
+    fn only_known_keys_get_the_case_warning_and_extensions_keep_the_first() {
+        let parsed =
+            Policy::parse(format!("{GOOD}Max_Age: 1\nFoo: 1\nfoo: 2\nfoo: 3\n").as_bytes());
+        assert_eq!(
+            parsed
+                .diagnostics
+                .iter()
+                .map(|d| (d.line, d.severity, d.issue.clone()))
+                .collect::<Vec<_>>(),
+            vec![
+                (
+                    5,
+                    Severity::Warning,
+                    PolicyIssue::WrongCase {
+                        found: "Max_Age".into(),
+                        expected: "max_age"
+                    }
+                ),
+                (
+                    8,
+                    Severity::Warning,
+                    PolicyIssue::Duplicate {
+                        key: "foo".into(),
+                        first_line: 7
+                    }
+                ),
+            ]
+        );
+        assert_eq!(
+            parsed.policy.unwrap().extensions,
+            vec![
+                ("Max_Age".into(), "1".into()),
+                ("Foo".into(), "1".into()),
+                ("foo".into(), "2".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_long_line_is_quoted_shortened() {
+        let long = "v".repeat(131_072);
+        let found = issues(&format!("version: STSv1\n{long}\n"));
+        let message = found
+            .iter()
+            .find(|(line, _, _)| *line == 2)
+            .map(|(_, _, issue)| issue.to_string())
+            .unwrap();
+        assert_eq!(
+            message,
+            format!(
+                "'{}…' is not a 'key: value' line",
+                "v".repeat(crate::model::SHOWN_MAX_CHARS)
+            )
+        );
+    }
+
+    #[test]
+    fn advice_at_its_bounds() {
+        let dom = Domain::parse("example.com").unwrap();
+        let enforce = |age: &str| ok(&GOOD.replace("604800", age)).advice(Some(&dom));
+        assert!(enforce("604800").is_empty());
+        assert_eq!(enforce("604799"), vec![PolicyIssue::MaxAgeShort(604_799)]);
+        assert_eq!(enforce("0"), vec![PolicyIssue::MaxAgeZero]);
+        let testing = ok("version: STSv1\nmode: testing\nmx: a.example.com\nmax_age: 86400\n");
+        assert!(testing.advice(Some(&dom)).is_empty());
+        let broad = ok("version: STSv1\nmode: testing\nmx: *.com\nmx: com\nmax_age: 86400\n");
+        assert_eq!(
+            broad.advice(None),
+            vec![
+                PolicyIssue::BroadPattern("*.com".into()),
+                PolicyIssue::BroadPattern("com".into())
+            ]
+        );
+        // Only a wildcard over the domain itself: not the domain as a
+        // host, not a wildcard over another domain.
+        let other = ok(
+            "version: STSv1\nmode: testing\nmx: example.com\nmx: *.mail.example.com\nmx: *.example.net\nmax_age: 86400\n",
+        );
+        assert!(other.advice(Some(&dom)).is_empty());
     }
 
     #[test]

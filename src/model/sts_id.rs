@@ -2,6 +2,8 @@ use std::fmt;
 
 use thiserror::Error;
 
+use super::shown::shown;
+
 /// The `id` of an STS TXT record: 1–32 ASCII letters or digits (RFC 8461
 /// §3.1). Senders compare it to decide whether to refetch the policy, so it
 /// must change with every policy change.
@@ -20,6 +22,17 @@ pub enum StsIdError {
     BadChar { id: String, ch: String },
 }
 
+impl StsIdError {
+    /// The stable diagnostic code of an invalid record `id`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StsIdError::Empty => "record-id-empty",
+            StsIdError::TooLong(..) => "record-id-too-long",
+            StsIdError::BadChar { .. } => "record-id-invalid",
+        }
+    }
+}
+
 impl StsId {
     pub fn parse(s: &str) -> Result<StsId, StsIdError> {
         if s.is_empty() {
@@ -27,12 +40,12 @@ impl StsId {
         }
         if let Some(ch) = s.chars().find(|c| !c.is_ascii_alphanumeric()) {
             return Err(StsIdError::BadChar {
-                id: crate::text::escape(s),
-                ch: crate::text::escape(&ch.to_string()),
+                id: shown(s),
+                ch: shown(&ch.to_string()),
             });
         }
         if s.len() > 32 {
-            return Err(StsIdError::TooLong(s.to_string(), s.len()));
+            return Err(StsIdError::TooLong(shown(s), s.len()));
         }
         Ok(StsId(s.to_string()))
     }
@@ -101,5 +114,30 @@ mod tests {
             .with_ymd_and_hms(2026, 11, 28, 19, 53, 0)
             .unwrap();
         assert_eq!(StsId::from_time(t).as_str(), "20261128195300Z");
+    }
+
+    #[test]
+    fn errors_quote_the_id_escaped_and_bounded() {
+        let long = "a".repeat(100_000);
+        assert_eq!(
+            StsId::parse(&long),
+            Err(StsIdError::TooLong(
+                format!("{}…", "a".repeat(crate::model::SHOWN_MAX_CHARS)),
+                100_000
+            ))
+        );
+        assert_eq!(
+            StsId::parse("a\u{1b}"),
+            Err(StsIdError::BadChar {
+                id: "a\\x1b".into(),
+                ch: "\\x1b".into()
+            })
+        );
+    }
+
+    #[test]
+    fn reads_and_writes_the_id_verbatim() {
+        let id: StsId = "20261128195300Z".parse().unwrap();
+        assert_eq!(id.to_string(), "20261128195300Z");
     }
 }

@@ -105,12 +105,16 @@ impl StsRecord {
 }
 
 impl RecordIssue {
-    /// Whether the issue stops senders from using the record.
-    pub fn is_error(&self) -> bool {
-        !matches!(
-            self,
-            RecordIssue::DuplicateId(_) | RecordIssue::SpaceBeforeSemicolon
-        )
+    /// The issue's stable diagnostic code, shown by `lint` and in its JSON.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RecordIssue::NotText => "record-not-utf8",
+            RecordIssue::Syntax(e) => e.code(),
+            RecordIssue::MissingId => "record-missing-id",
+            RecordIssue::BadId(e) => e.code(),
+            RecordIssue::DuplicateId(_) => "record-duplicate-id",
+            RecordIssue::SpaceBeforeSemicolon => "record-space-before-semicolon",
+        }
     }
 }
 
@@ -269,5 +273,71 @@ mod tests {
         assert!(StsRecord::is_candidate(b"v=STSv1 ; id=1"));
         assert!(!StsRecord::is_candidate(b"v=spf1 -all"));
         assert!(!StsRecord::is_candidate(b" v=STSv1; id=1"));
+    }
+
+    #[test]
+    fn whitespace_counts_before_a_semicolon_only() {
+        let p = StsRecord::parse("v=STSv1 ");
+        assert_eq!(p.record, Err(RecordIssue::MissingId));
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        let p = StsRecord::parse("v=STSv1\t; id=1");
+        assert_eq!(p.warnings, vec![RecordIssue::SpaceBeforeSemicolon]);
+    }
+
+    #[test]
+    fn only_one_trailing_semicolon_is_allowed() {
+        assert_eq!(
+            err("v=STSv1; id=a;;"),
+            RecordIssue::Syntax(FieldError::EmptyField { index: 2 })
+        );
+        assert_eq!(
+            err("v=STSv1; ; id=a"),
+            RecordIssue::Syntax(FieldError::EmptyField { index: 1 })
+        );
+    }
+
+    #[test]
+    fn field_names_and_values() {
+        let name32 = format!("x{}", "y".repeat(31));
+        assert_eq!(
+            ok(&format!("v=STSv1; id=a; {name32}=1")).extensions,
+            vec![(name32.clone(), "1".into())]
+        );
+        assert_eq!(
+            err(&format!("v=STSv1; id=a; {name32}z=1")),
+            RecordIssue::Syntax(FieldError::BadName(format!("{name32}z")))
+        );
+        // Printable ASCII but '=' and ';' (and so no space either).
+        assert_eq!(
+            ok("v=STSv1; id=a; x=!:<>~").extensions,
+            vec![("x".into(), "!:<>~".into())]
+        );
+        for (value, ch) in [("a b", " "), ("a\u{7f}", "\\x7f"), ("é", "é")] {
+            assert_eq!(
+                err(&format!("v=STSv1; id=a; x={value}")),
+                RecordIssue::Syntax(FieldError::BadValue {
+                    name: "x".into(),
+                    ch: ch.into()
+                })
+            );
+        }
+    }
+
+    #[test]
+    fn errors_quote_what_they_found_bounded() {
+        let long = format!("v=STSv1; {}", "k".repeat(100_000));
+        match err(&long) {
+            RecordIssue::Syntax(FieldError::NoEquals(found)) => {
+                assert_eq!(found.chars().count(), crate::model::SHOWN_MAX_CHARS + 1)
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            err("v=STSv1\u{1b}; id=1"),
+            RecordIssue::Syntax(FieldError::WrongVersion {
+                expected: "v=STSv1",
+                found: "v=STSv1\\x1b".into()
+            })
+        );
     }
 }

@@ -3,6 +3,7 @@ use std::fmt;
 use thiserror::Error;
 
 use super::hostname::check_ascii_hostname;
+use super::shown::shown;
 use super::txt_fields::{self, FieldError};
 
 /// The `_smtp._tls` TXT record: `v=TLSRPTv1; rua=…` (RFC 8460 §3).
@@ -71,9 +72,40 @@ pub struct TlsRptParse {
     pub warnings: Vec<TlsRptIssue>,
 }
 
+impl RuaUriError {
+    /// The stable diagnostic code of an invalid `rua` URI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            RuaUriError::Empty => "tlsrpt-rua-empty",
+            RuaUriError::BareAddress(_) => "tlsrpt-rua-bare-address",
+            RuaUriError::Scheme(_) => "tlsrpt-rua-scheme",
+            RuaUriError::Http(_) => "tlsrpt-rua-http",
+            RuaUriError::MustEncode { .. } => "tlsrpt-rua-must-encode",
+            RuaUriError::BadChar { .. } => "tlsrpt-rua-char",
+            RuaUriError::BadPercent(_) => "tlsrpt-rua-percent",
+            RuaUriError::BadMailto(_) => "tlsrpt-rua-mailto",
+            RuaUriError::BadHttps(_) => "tlsrpt-rua-https",
+        }
+    }
+}
+
+impl TlsRptIssue {
+    /// The issue's stable diagnostic code, shown by `lint` and in its JSON.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TlsRptIssue::NotText => "tlsrpt-not-utf8",
+            TlsRptIssue::Syntax(e) => e.code(),
+            TlsRptIssue::MissingRua => "tlsrpt-missing-rua",
+            TlsRptIssue::DuplicateRua => "tlsrpt-duplicate-rua",
+            TlsRptIssue::Uri(e) => e.code(),
+            TlsRptIssue::SpaceBeforeSemicolon => "tlsrpt-space-before-semicolon",
+        }
+    }
+}
+
 impl RuaUri {
     pub fn parse(input: &str) -> Result<RuaUri, RuaUriError> {
-        let shown = crate::text::escape(input);
+        let quoted = shown(input);
         if input.is_empty() {
             return Err(RuaUriError::Empty);
         }
@@ -86,42 +118,42 @@ impl RuaUri {
             };
             if !encoded.is_empty() {
                 return Err(RuaUriError::MustEncode {
-                    uri: shown,
+                    uri: quoted,
                     ch,
                     encoded,
                 });
             }
             if !is_uri_char(ch) {
                 return Err(RuaUriError::BadChar {
-                    uri: shown,
-                    ch: crate::text::escape(&ch.to_string()),
+                    uri: quoted,
+                    ch: shown(&ch.to_string()),
                 });
             }
         }
-        check_percent(input).map_err(|()| RuaUriError::BadPercent(shown.clone()))?;
+        check_percent(input).map_err(|()| RuaUriError::BadPercent(quoted.clone()))?;
         let Some((scheme, rest)) = input.split_once(':') else {
             return Err(if input.contains('@') {
-                RuaUriError::BareAddress(shown)
+                RuaUriError::BareAddress(quoted)
             } else {
-                RuaUriError::Scheme(shown)
+                RuaUriError::Scheme(quoted)
             });
         };
         if scheme.eq_ignore_ascii_case("mailto") {
             let addr = rest.split('?').next().unwrap_or_default();
             let (local, domain) = addr
                 .rsplit_once('@')
-                .ok_or_else(|| RuaUriError::BadMailto(shown.clone()))?;
+                .ok_or_else(|| RuaUriError::BadMailto(quoted.clone()))?;
             // RFC 6068: an '@' inside the local part must be percent-encoded.
             if local.is_empty()
                 || local.contains('@')
                 || check_ascii_hostname(&domain.to_ascii_lowercase()).is_err()
             {
-                return Err(RuaUriError::BadMailto(shown));
+                return Err(RuaUriError::BadMailto(quoted));
             }
         } else if scheme.eq_ignore_ascii_case("https") {
             let authority = rest
                 .strip_prefix("//")
-                .ok_or_else(|| RuaUriError::BadHttps(shown.clone()))?;
+                .ok_or_else(|| RuaUriError::BadHttps(quoted.clone()))?;
             let host_port = authority.split(['/', '?', '#']).next().unwrap_or_default();
             let host_port = host_port.rsplit_once('@').map_or(host_port, |(_, h)| h);
             let host = if host_port.starts_with('[') {
@@ -136,24 +168,20 @@ impl RuaUri {
                     || check_ascii_hostname(&host.to_ascii_lowercase()).is_ok()
             };
             if !valid_host {
-                return Err(RuaUriError::BadHttps(shown));
+                return Err(RuaUriError::BadHttps(quoted));
             }
         } else if scheme.eq_ignore_ascii_case("http") {
-            return Err(RuaUriError::Http(shown));
+            return Err(RuaUriError::Http(quoted));
         } else if input.contains('@') && !input.contains("//") {
-            return Err(RuaUriError::BareAddress(shown));
+            return Err(RuaUriError::BareAddress(quoted));
         } else {
-            return Err(RuaUriError::Scheme(shown));
+            return Err(RuaUriError::Scheme(quoted));
         }
         Ok(RuaUri(input.to_string()))
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
-    }
-
-    pub fn is_mailto(&self) -> bool {
-        self.0.len() > 7 && self.0[..7].eq_ignore_ascii_case("mailto:")
     }
 }
 
@@ -300,7 +328,10 @@ mod tests {
 
     #[test]
     fn percent_encoding_rules() {
-        assert!(ok("v=TLSRPTv1; rua=mailto:a%21b@example.com").rua[0].is_mailto());
+        assert_eq!(
+            ok("v=TLSRPTv1; rua=mailto:a%21b@example.com").rua[0].as_str(),
+            "mailto:a%21b@example.com"
+        );
         assert!(matches!(
             err("v=TLSRPTv1; rua=mailto:a!b@example.com"),
             TlsRptIssue::Uri(RuaUriError::MustEncode { ch: '!', .. })
@@ -399,6 +430,125 @@ mod tests {
         assert_eq!(
             p.record.unwrap().extensions,
             vec![("ext".into(), "1".into())]
+        );
+    }
+
+    #[test]
+    fn percent_escapes_up_to_the_last_character() {
+        assert!(RuaUri::parse("https://r.example.com/%41").is_ok());
+        assert!(matches!(
+            RuaUri::parse("https://r.example.com/%4"),
+            Err(RuaUriError::BadPercent(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("https://r.example.com/%"),
+            Err(RuaUriError::BadPercent(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("https://r.example.com/%g1"),
+            Err(RuaUriError::BadPercent(_))
+        ));
+    }
+
+    #[test]
+    fn https_hosts() {
+        for good in [
+            "https://r.example.com",
+            "https://r.example.com:8443/x",
+            "https://user@r.example.com/x",
+            "https://r.example.com?x=1",
+            "https://r.example.com#f",
+            "HTTPS://r.example.com/x",
+            "https://[2001:db8::1]/x",
+        ] {
+            assert!(RuaUri::parse(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "https://",
+            "https://[2001:db8::zz]/x",
+            "https://[2001:db8::1/x",
+            "https://r..example.com/x",
+            "https://256.1.1.1.1/x",
+        ] {
+            assert!(
+                matches!(RuaUri::parse(bad), Err(RuaUriError::BadHttps(_))),
+                "{bad}: {:?}",
+                RuaUri::parse(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn mailto_forms() {
+        assert!(RuaUri::parse("mailto:tlsrpt@example.com?subject=x").is_ok());
+        assert!(matches!(
+            RuaUri::parse("mailto:a@exa_mple.com"),
+            Err(RuaUriError::BadMailto(_))
+        ));
+        assert!(RuaUri::parse("mailto:a@EXAMPLE.com").is_ok());
+        assert_eq!(RuaUri::parse(""), Err(RuaUriError::Empty));
+        // A colon but no known scheme: an address is still told apart.
+        assert!(matches!(
+            RuaUri::parse("user:x@example.com"),
+            Err(RuaUriError::BareAddress(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("ftp://a@example.com/r"),
+            Err(RuaUriError::Scheme(_))
+        ));
+        assert!(matches!(
+            RuaUri::parse("example.com/r"),
+            Err(RuaUriError::Scheme(_))
+        ));
+        assert_eq!(
+            "mailto:a@example.com"
+                .parse::<RuaUri>()
+                .map(|u| u.to_string()),
+            Ok("mailto:a@example.com".to_string())
+        );
+    }
+
+    #[test]
+    fn errors_quote_the_uri_escaped_and_bounded() {
+        let long = format!("mailto:{}", "a".repeat(100_000));
+        match RuaUri::parse(&long) {
+            Err(RuaUriError::BadMailto(uri)) => {
+                assert_eq!(uri.chars().count(), crate::model::SHOWN_MAX_CHARS + 1)
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            RuaUri::parse("mailto:a\u{1b}@example.com"),
+            Err(RuaUriError::BadChar {
+                uri: "mailto:a\\x1b@example.com".into(),
+                ch: "\\x1b".into()
+            })
+        );
+    }
+
+    #[test]
+    fn candidates_strings_and_rendering() {
+        assert!(TlsRptRecord::is_candidate(b"v=TLSRPTv1; rua=x"));
+        assert!(TlsRptRecord::is_candidate(b"v=TLSRPTv1"));
+        assert!(!TlsRptRecord::is_candidate(b"v=TLSRPTv10; rua=x"));
+        let p = TlsRptRecord::parse_strings(&["v=TLSRPTv1; rua=mailto:a@exa", "mple.com; x=1"]);
+        let r = p.record.unwrap();
+        assert_eq!(r.to_string(), "v=TLSRPTv1; rua=mailto:a@example.com; x=1");
+        assert_eq!(
+            TlsRptRecord::parse_strings(&[b"v=TLSRPTv1; rua=\xff".as_slice()]).record,
+            Err(TlsRptIssue::NotText)
+        );
+        assert_eq!(
+            err("v=TLSRPTv1; rua=mailto:a@example.com; x=a b"),
+            TlsRptIssue::Syntax(FieldError::BadValue {
+                name: "x".into(),
+                ch: " ".into()
+            })
+        );
+        assert!(
+            TlsRptRecord::parse("v=TLSRPTv1; rua=mailto:a@example.com")
+                .warnings
+                .is_empty()
         );
     }
 }

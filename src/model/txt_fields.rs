@@ -3,6 +3,8 @@
 
 use thiserror::Error;
 
+use super::shown::shown;
+
 /// A syntax problem in a `key=value` TXT record.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum FieldError {
@@ -32,6 +34,23 @@ pub enum FieldError {
         "the value of field '{name}' contains '{ch}'; values may not contain spaces, '=', ';' or control characters"
     )]
     BadValue { name: String, ch: String },
+}
+
+impl FieldError {
+    /// The stable diagnostic code of a syntax error, the same in an STS and
+    /// a TLS-RPT record: the two share the layout and this parser.
+    pub fn code(&self) -> &'static str {
+        match self {
+            FieldError::Empty => "txt-empty",
+            FieldError::NotFirst { .. } => "txt-version-not-first",
+            FieldError::WrongVersion { .. } => "txt-version-invalid",
+            FieldError::EmptyField { .. } => "txt-field-empty",
+            FieldError::NoEquals(_) => "txt-field-no-equals",
+            FieldError::BadName(_) => "txt-field-name-invalid",
+            FieldError::EmptyValue { .. } => "txt-field-value-empty",
+            FieldError::BadValue { .. } => "txt-field-value-invalid",
+        }
+    }
 }
 
 /// One `key=value` field after the version, in record order.
@@ -65,17 +84,17 @@ pub(crate) fn split<'a>(record: &'a str, version: &'static str) -> Result<Fields
     let first = segments.next().unwrap_or_default();
     let first_trimmed = first.trim_end_matches(is_wsp);
     if first_trimmed != version {
-        let shown = crate::text::escape(first_trimmed);
+        let quoted = shown(first_trimmed);
         let version_key = version.split('=').next().unwrap_or_default();
         return Err(if first_trimmed.starts_with(&format!("{version_key}=")) {
             FieldError::WrongVersion {
                 expected: version,
-                found: shown,
+                found: quoted,
             }
         } else {
             FieldError::NotFirst {
                 expected: version,
-                found: shown,
+                found: quoted,
             }
         });
     }
@@ -91,7 +110,7 @@ pub(crate) fn split<'a>(record: &'a str, version: &'static str) -> Result<Fields
             return Err(FieldError::EmptyField { index: i + 1 });
         }
         let Some((name, value)) = seg.split_once('=') else {
-            return Err(FieldError::NoEquals(crate::text::escape(seg)));
+            return Err(FieldError::NoEquals(shown(seg)));
         };
         check_name(name)?;
         fields.push(Field { name, value });
@@ -115,7 +134,7 @@ fn check_name(name: &str) -> Result<(), FieldError> {
     if is_ext_name(name) {
         Ok(())
     } else {
-        Err(FieldError::BadName(crate::text::escape(name)))
+        Err(FieldError::BadName(shown(name)))
     }
 }
 
@@ -132,7 +151,7 @@ pub(crate) fn check_ext_value(name: &str, value: &str) -> Result<(), FieldError>
     {
         Some(ch) => Err(FieldError::BadValue {
             name: name.to_string(),
-            ch: crate::text::escape(&ch.to_string()),
+            ch: shown(&ch.to_string()),
         }),
         None => Ok(()),
     }

@@ -470,22 +470,27 @@ fn lint_reports_each_problem_with_its_line() {
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("<stdin>:2: warning: unknown key 'Mode'"),
+        text.contains("<stdin>:2: warning[policy-key-case]: unknown key 'Mode'"),
         "{text}"
     );
     assert!(
-        text.contains("<stdin>:3: error: mx 'mx.contoso.com.' ends with a dot"),
+        text.contains(
+            "<stdin>:3: error[policy-mx-trailing-dot]: mx 'mx.contoso.com.' ends with a dot"
+        ),
         "{text}"
     );
     assert!(
-        text.contains("<stdin>:4: error: mx '192.0.2.1' is an IP address"),
+        text.contains("<stdin>:4: error[policy-mx-ip-address]: mx '192.0.2.1' is an IP address"),
         "{text}"
     );
     assert!(
-        text.contains("<stdin>:5: error: max_age 31557601 is above"),
+        text.contains("<stdin>:5: error[policy-max-age-range]: max_age 31557601 is above"),
         "{text}"
     );
-    assert!(text.contains("error: the 'mode' line is missing"), "{text}");
+    assert!(
+        text.contains("<stdin>:5: error[policy-missing-mode]: the 'mode' line is missing"),
+        "{text}"
+    );
     for line in text.lines() {
         let mut parts = line.splitn(3, ':');
         assert_eq!(parts.next(), Some("<stdin>"));
@@ -518,7 +523,9 @@ fn lint_warnings_alone_exit_zero() {
         .write_stdin(body)
         .assert()
         .success()
-        .stdout(predicate::str::contains("<stdin>:3: warning"));
+        .stdout(predicate::str::contains(
+            "<stdin>:3: warning[policy-duplicate-key]: 'mode' appears again",
+        ));
     let wild = "version: STSv1\nmode: enforce\nmx: *.contoso.com\nmax_age: 604800\n";
     mtasts()
         .args(["lint", "-", "--domain", "contoso.com"])
@@ -526,7 +533,7 @@ fn lint_warnings_alone_exit_zero() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "lets any host in contoso.com qualify",
+            "<stdin>:4: warning[policy-mx-wildcard-domain]: mx '*.contoso.com' lets any host in contoso.com qualify",
         ));
 }
 
@@ -538,7 +545,9 @@ fn lint_rejects_a_trailing_blank_line_and_broad_patterns() {
         .write_stdin(body)
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("<stdin>:5: error: blank line"));
+        .stdout(predicate::str::contains(
+            "<stdin>:5: error[policy-trailing-blank-line]: blank line",
+        ));
     mtasts()
         .args(["gen-policy", "--mx", "*.com"])
         .assert()
@@ -561,18 +570,22 @@ fn lint_records() {
         .assert()
         .success()
         .stdout("<record>: ok\n");
-    for (bad, needle) in [
-        ("v=STSv1; id=2024-01-01", "'-'"),
-        ("v=STSv12; id=abc", "v=STSv12"),
-        ("id=abc; v=STSv1", "must begin with 'v=STSv1'"),
-        ("v=STSv1", "no id field"),
+    for (bad, code, needle) in [
+        ("v=STSv1; id=2024-01-01", "record-id-invalid", "'-'"),
+        ("v=STSv12; id=abc", "txt-version-invalid", "v=STSv12"),
+        (
+            "id=abc; v=STSv1",
+            "txt-version-not-first",
+            "must begin with 'v=STSv1'",
+        ),
+        ("v=STSv1", "record-missing-id", "no id field"),
     ] {
         mtasts()
             .args(["lint", "--record", bad])
             .assert()
             .code(1)
             .stdout(
-                predicate::str::starts_with("<record>:1: error: ")
+                predicate::str::starts_with(format!("<record>:1: error[{code}]: "))
                     .and(predicate::str::contains(needle)),
             );
     }
@@ -581,7 +594,7 @@ fn lint_records() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "<record>:1: warning: whitespace before the first ';'",
+            "<record>:1: warning[record-space-before-semicolon]: whitespace before the first ';'",
         ));
     mtasts()
         .args(["lint", "--tlsrpt", "v=TLSRPTv1; rua=mailto:a@contoso.com"])
@@ -595,6 +608,9 @@ fn lint_records() {
         ])
         .assert()
         .code(1)
+        .stdout(predicate::str::starts_with(
+            "<tlsrpt>:1: error[tlsrpt-rua-must-encode]: ",
+        ))
         .stdout(predicate::str::contains("percent-encoded"));
 }
 
@@ -629,6 +645,213 @@ fn lint_usage_errors() {
     let big = dir.path().join("big.txt");
     std::fs::write(&big, vec![b'a'; 2 * 1024 * 1024]).unwrap();
     usage_error(&["lint", big.to_str().unwrap()], &["larger than"]);
+    // --json changes nothing about bad input: no document, one line.
+    usage_error(
+        &["lint", "--json", "/no/such/policy.txt"],
+        &["cannot read", "/no/such/policy.txt"],
+    );
+    usage_error(&["lint", "--json", big.to_str().unwrap()], &["larger than"]);
+    usage_error(
+        &[
+            "lint",
+            "--json",
+            "--record",
+            "v=STSv1; id=1",
+            "--tlsrpt",
+            "v=TLSRPTv1",
+        ],
+        &["--tlsrpt"],
+    );
+}
+
+/// Runs `lint --json` with `args` and `stdin`: expects `code` and exactly
+/// one JSON document on stdout, nothing on stderr.
+#[track_caller]
+fn lint_json(args: &[&str], stdin: &str, code: i32) -> serde_json::Value {
+    let out = mtasts()
+        .args(["lint", "--json"])
+        .args(args)
+        .write_stdin(stdin)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON document on stdout")
+}
+
+#[test]
+fn lint_json_of_a_broken_policy() {
+    let v = lint_json(
+        &["-"],
+        "version: STSv1\nMode: Enforce\nmx: mx.contoso.com.\nmax_age: 604800\n",
+        1,
+    );
+    assert_eq!(v["input"], "<stdin>");
+    assert_eq!(v["kind"], "policy");
+    assert_eq!(v["valid"], false);
+    assert!(v.get("policy").is_none(), "{v}");
+    let found: Vec<(&str, &str, u64)> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            assert!(d["message"].as_str().is_some_and(|m| !m.is_empty()), "{d}");
+            (
+                d["code"].as_str().unwrap(),
+                d["severity"].as_str().unwrap(),
+                d["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("policy-key-case", "warning", 2),
+            ("policy-mx-trailing-dot", "error", 3),
+            ("policy-missing-mode", "error", 4),
+        ]
+    );
+}
+
+#[test]
+fn lint_json_of_a_valid_policy_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("mta-sts.txt");
+    std::fs::write(
+        &file,
+        "version: STSv1\r\nmode: enforce\r\nmx: mx1.contoso.com\r\nmx: *.contoso.net\r\nmax_age: 86400\r\n",
+    )
+    .unwrap();
+    let v = lint_json(&[file.to_str().unwrap()], "", 0);
+    assert_eq!(v["input"], file.to_str().unwrap());
+    assert_eq!(v["valid"], true);
+    assert_eq!(
+        v["policy"],
+        serde_json::json!({"mode": "enforce", "max_age": 86400, "mx": ["mx1.contoso.com", "*.contoso.net"]})
+    );
+    // Advice is a warning: valid all the same.
+    assert_eq!(v["diagnostics"][0]["code"], "policy-max-age-short");
+    assert_eq!(v["diagnostics"][0]["severity"], "warning");
+    assert_eq!(v["diagnostics"][0]["line"], 5);
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn lint_json_of_records() {
+    let v = lint_json(&["--record", "v=STSv1; id=20261128195300Z"], "", 0);
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "input": "<record>",
+            "kind": "record",
+            "valid": true,
+            "diagnostics": [],
+            "record": {"id": "20261128195300Z"},
+        })
+    );
+    let v = lint_json(&["--record", "v=STSv1; id=2024-01-01"], "", 1);
+    assert_eq!(v["valid"], false);
+    assert_eq!(v["diagnostics"][0]["code"], "record-id-invalid");
+    assert_eq!(v["diagnostics"][0]["severity"], "error");
+    assert!(v["diagnostics"][0].get("line").is_none(), "{v}");
+    assert!(v.get("record").is_none(), "{v}");
+    let v = lint_json(&["--tlsrpt", "v=TLSRPTv1; rua=http://contoso.com/r"], "", 1);
+    assert_eq!(v["kind"], "tlsrpt");
+    assert_eq!(v["diagnostics"][0]["code"], "tlsrpt-rua-http");
+    let v = lint_json(&["--tlsrpt", "v=TLSRPTv1; rua=mailto:a@contoso.com"], "", 0);
+    assert_eq!(
+        v["tlsrpt"]["rua"],
+        serde_json::json!(["mailto:a@contoso.com"])
+    );
+}
+
+/// Splits a README command line into arguments: words, or text in single
+/// quotes.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut quoted = false;
+    for c in line.chars() {
+        match c {
+            '\'' => quoted = !quoted,
+            ' ' if !quoted => words.extend((!word.is_empty()).then(|| std::mem::take(&mut word))),
+            c => word.push(c),
+        }
+    }
+    words.extend((!word.is_empty()).then_some(word));
+    words
+}
+
+/// The `lint` examples in README.md are real runs, with the file they name.
+#[test]
+fn readme_lint_examples_are_real_runs() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("### `lint`").expect("a lint section")..];
+    let block = section
+        .split("```console\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a console block");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("mta-sts.txt"),
+        "version: STSv1\nmode: Enforce\nmx: mx1.contoso.com.\nmax_age: 31557601\n",
+    )
+    .unwrap();
+    let runs: Vec<&str> = block.split("$ mtasts ").skip(1).collect();
+    assert!(runs.len() >= 4, "{block}");
+    for run in runs {
+        let (command, shown) = run.split_once('\n').unwrap();
+        let out = mtasts()
+            .args(shell_words(command))
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), shown, "{command}");
+    }
+}
+
+#[test]
+fn lint_shortens_a_long_line() {
+    let long = "x".repeat(131_072);
+    let body = format!("version: STSv1\nmode: none\n{long}\nmax_age: 86400\n");
+    let out = mtasts()
+        .args(["lint", "-"])
+        .write_stdin(body.clone())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.len() < 1000, "{} bytes", text.len());
+    assert!(
+        text.contains("<stdin>:3: error[policy-no-colon]: 'xxxxxxxx"),
+        "{text}"
+    );
+    assert!(text.contains("x…' is not a 'key: value' line"), "{text}");
+    assert!(text.contains("error[policy-too-large]"), "{text}");
+    let v = lint_json(&["-"], &body, 1);
+    let message = v["diagnostics"][1]["message"].as_str().unwrap();
+    assert!(message.len() < 200, "{message}");
+    // The same bound for a record value.
+    let id = "a".repeat(100_000);
+    let out = mtasts()
+        .args(["lint", "--record", &format!("v=STSv1; id={id}")])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.len() < 400, "{} bytes", text.len());
+    assert!(text.contains("a…' is 100000 characters long"), "{text}");
 }
 
 #[test]

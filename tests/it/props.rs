@@ -114,6 +114,22 @@ proptest! {
         let _ = RuaUri::parse(&text);
     }
 
+    /// `lint` calls an input valid exactly when the parser gave a value:
+    /// the exit status and the summary can never disagree.
+    #[test]
+    fn lint_is_valid_exactly_when_there_is_a_summary(lines in prop::collection::vec("(version|mode|mx|max_age|x)(:| :|)[ \t]{0,2}(STSv1|enforce|testing|none|86400|mx[.]example[.]com|[ -~]{0,12})", 0..6), record in "(v=STSv1|v=TLSRPTv1|x)[ ;]{0,2}(id|rua)=[ -~]{0,16}") {
+        use mtasts::model::lint::{LintInput, judge};
+        let inputs = [
+            LintInput::Policy(lines.join("\n").into_bytes()),
+            LintInput::Record(record.clone()),
+            LintInput::TlsRpt(record),
+        ];
+        for input in &inputs {
+            let report = judge("x", input, None);
+            prop_assert_eq!(report.valid(), report.summary.is_some(), "{:?}", report);
+        }
+    }
+
     #[test]
     fn policy_parser_never_panics_on_policy_like_text(lines in prop::collection::vec("(version|mode|mx|max_age|Mode|x)(:| :|)[ \t]{0,2}[ -~ñ\r]{0,20}", 0..8), crlf in any::<bool>()) {
         let body = lines.join(if crlf { "\r\n" } else { "\n" });
