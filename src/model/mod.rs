@@ -127,7 +127,7 @@ mod tests {
         let tlsrpt = vec![
             TlsRptIssue::NotText,
             TlsRptIssue::MissingRua,
-            TlsRptIssue::DuplicateRua,
+            TlsRptIssue::DuplicateRua(s()),
             TlsRptIssue::Uri(RuaUriError::Empty),
             TlsRptIssue::Uri(RuaUriError::BareAddress(s())),
             TlsRptIssue::Uri(RuaUriError::Scheme(s())),

@@ -56,8 +56,12 @@ pub enum TlsRptIssue {
     Syntax(#[from] FieldError),
     #[error("the record has no rua field; add '; rua=mailto:address'")]
     MissingRua,
-    #[error("rua appears more than once; list every URI comma-separated in one rua=")]
-    DuplicateRua,
+    /// RFC 8460's ABNF allows the field twice; what senders make of it is
+    /// not said, and those that read fields into a map keep the first.
+    #[error(
+        "rua appears more than once; senders will likely use the first ({0}) and ignore the others: list every URI comma-separated in one rua="
+    )]
+    DuplicateRua(String),
     #[error(transparent)]
     Uri(#[from] RuaUriError),
     #[error(
@@ -96,7 +100,7 @@ impl TlsRptIssue {
             TlsRptIssue::NotText => "tlsrpt-not-utf8",
             TlsRptIssue::Syntax(e) => e.code(),
             TlsRptIssue::MissingRua => "tlsrpt-missing-rua",
-            TlsRptIssue::DuplicateRua => "tlsrpt-duplicate-rua",
+            TlsRptIssue::DuplicateRua(_) => "tlsrpt-duplicate-rua",
             TlsRptIssue::Uri(e) => e.code(),
             TlsRptIssue::SpaceBeforeSemicolon => "tlsrpt-space-before-semicolon",
         }
@@ -250,12 +254,15 @@ impl TlsRptRecord {
             warnings.push(TlsRptIssue::SpaceBeforeSemicolon);
         }
         let mut rua: Option<Vec<RuaUri>> = None;
+        let mut first_rua = "";
         let mut extensions = Vec::new();
         for field in split.fields {
             if field.name == "rua" {
                 if rua.is_some() {
-                    return Err(TlsRptIssue::DuplicateRua);
+                    warnings.push(TlsRptIssue::DuplicateRua(shown(first_rua)));
+                    continue;
                 }
+                first_rua = field.value;
                 let uris = field
                     .value
                     .split(',')
@@ -413,9 +420,15 @@ mod tests {
     #[test]
     fn record_rules() {
         assert_eq!(err("v=TLSRPTv1"), TlsRptIssue::MissingRua);
+        let twice = TlsRptRecord::parse("v=TLSRPTv1; rua=mailto:a@example.com; rua=ftp://b");
         assert_eq!(
-            err("v=TLSRPTv1; rua=mailto:a@example.com; rua=mailto:b@example.com"),
-            TlsRptIssue::DuplicateRua
+            twice.record.map(|r| r.to_string()),
+            Ok("v=TLSRPTv1; rua=mailto:a@example.com".to_string()),
+            "the first rua counts, the second is not even read"
+        );
+        assert_eq!(
+            twice.warnings,
+            [TlsRptIssue::DuplicateRua("mailto:a@example.com".into())]
         );
         assert!(matches!(
             err("v=TLSRPTv2; rua=mailto:a@example.com"),

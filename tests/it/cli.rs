@@ -917,3 +917,24 @@ fn color_flag_is_accepted_everywhere() {
     assert!(!out.stdout.contains(&0x1b), "NO_COLOR wins");
     usage_error(&["lint", "-", "--color", "sometimes"], &["sometimes"]);
 }
+
+/// RFC 8460's ABNF allows `rua=` twice: a warning naming the one senders
+/// will likely use, not an error.
+#[test]
+fn lint_warns_about_a_second_rua_field() {
+    let out = mtasts()
+        .args([
+            "lint",
+            "--tlsrpt",
+            "v=TLSRPTv1; rua=mailto:a@contoso.com; rua=mailto:b@contoso.com",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("warning[tlsrpt-duplicate-rua]")
+            && stdout.contains("use the first (mailto:a@contoso.com)"),
+        "{stdout}"
+    );
+}

@@ -153,4 +153,19 @@ mod tests {
         let f = judge(&domain(), &txt(&[&["v=TLSRPTv1; rua=ftp://example.test"]]));
         assert_eq!(statuses(&f), [Status::Pass, Status::Fail]);
     }
+
+    #[test]
+    fn a_second_rua_field_only_warns() {
+        let f = judge(
+            &domain(),
+            &txt(&[&["v=TLSRPTv1; rua=mailto:a@example.test; rua=mailto:b@example.test"]]),
+        );
+        assert_eq!(statuses(&f), [Status::Pass, Status::Warn]);
+        assert!(
+            f[1].message
+                .contains("use the first (mailto:a@example.test)"),
+            "{}",
+            f[1].message
+        );
+    }
 }
