@@ -53,12 +53,20 @@ impl StsRecord {
     }
 
     /// True for a TXT record that claims to be an STS record: one that
-    /// begins `v=STSv1` followed by `;`, whitespace or nothing. Senders count
-    /// these to decide whether there is exactly one (§3.1); anything else at
-    /// the name, `v=STSv10…` included, is ignored. Whitespace before the `;`
-    /// still counts, so that the record gets its erratum-6285 warning.
+    /// begins `v=STSv1` followed by `;` or whitespace and more. Senders
+    /// count these to decide whether there is exactly one (§3.1); anything
+    /// else at the name, `v=STSv10…` and [strays](Self::is_stray) included,
+    /// is ignored. Whitespace before the `;` still counts, so that the
+    /// record gets its erratum-6285 warning.
     pub fn is_candidate(txt: &[u8]) -> bool {
         super::txt_fields::begins_with_version(txt, Self::VERSION)
+    }
+
+    /// `v=STSv1` with nothing but white space after it: it does not begin
+    /// with `v=STSv1;`, so senders discard it (§3.1) — worth a warning, as
+    /// it looks like a second record to whoever reads the zone.
+    pub fn is_stray(txt: &[u8]) -> bool {
+        super::txt_fields::is_stray_version(txt, Self::VERSION)
     }
 
     /// Parses the strings of one TXT record, concatenated without spaces.
@@ -269,7 +277,17 @@ mod tests {
     fn candidates_begin_with_the_version() {
         assert!(StsRecord::is_candidate(b"v=STSv1; id=1"));
         assert!(!StsRecord::is_candidate(b"v=STSv12; id=1"));
-        assert!(StsRecord::is_candidate(b"v=STSv1"));
+        for stray in [&b"v=STSv1"[..], b"v=STSv1 ", b"v=STSv1\t \t"] {
+            assert!(!StsRecord::is_candidate(stray), "{stray:?}");
+            assert!(StsRecord::is_stray(stray), "{stray:?}");
+        }
+        assert!(!StsRecord::is_stray(b"v=STSv1; id=1"));
+        assert!(!StsRecord::is_stray(b"v=STSv1 ;"));
+        assert!(!StsRecord::is_stray(b"v=STSv12"));
+        assert!(
+            StsRecord::is_candidate(b"v=STSv1 id=1"),
+            "a syntax error, not a stray"
+        );
         assert!(StsRecord::is_candidate(b"v=STSv1 ; id=1"));
         assert!(!StsRecord::is_candidate(b"v=spf1 -all"));
         assert!(!StsRecord::is_candidate(b" v=STSv1; id=1"));

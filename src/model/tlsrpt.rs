@@ -222,10 +222,16 @@ impl std::str::FromStr for RuaUri {
 impl TlsRptRecord {
     pub const VERSION: &'static str = "v=TLSRPTv1";
 
-    /// True for a TXT record that begins `v=TLSRPTv1` followed by `;`,
-    /// whitespace or nothing (RFC 8460 §3: others are discarded).
+    /// True for a TXT record that begins `v=TLSRPTv1` followed by `;` or
+    /// whitespace and more (RFC 8460 §3: others are discarded).
     pub fn is_candidate(txt: &[u8]) -> bool {
         super::txt_fields::begins_with_version(txt, Self::VERSION)
+    }
+
+    /// `v=TLSRPTv1` with nothing but white space after it: discarded by
+    /// senders, not a second record.
+    pub fn is_stray(txt: &[u8]) -> bool {
+        super::txt_fields::is_stray_version(txt, Self::VERSION)
     }
 
     pub fn parse_strings<S: AsRef<[u8]>>(strings: &[S]) -> TlsRptParse {
@@ -542,7 +548,9 @@ mod tests {
     #[test]
     fn candidates_strings_and_rendering() {
         assert!(TlsRptRecord::is_candidate(b"v=TLSRPTv1; rua=x"));
-        assert!(TlsRptRecord::is_candidate(b"v=TLSRPTv1"));
+        assert!(!TlsRptRecord::is_candidate(b"v=TLSRPTv1"));
+        assert!(TlsRptRecord::is_stray(b"v=TLSRPTv1 "));
+        assert!(!TlsRptRecord::is_stray(b"v=TLSRPTv1; rua=x"));
         assert!(!TlsRptRecord::is_candidate(b"v=TLSRPTv10; rua=x"));
         let p = TlsRptRecord::parse_strings(&["v=TLSRPTv1; rua=mailto:a@exa", "mple.com; x=1"]);
         let r = p.record.unwrap();

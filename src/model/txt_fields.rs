@@ -157,10 +157,20 @@ pub(crate) fn check_ext_value(name: &str, value: &str) -> Result<(), FieldError>
     }
 }
 
-/// `version` at the start, then `;`, whitespace or the end.
+/// `version` at the start, then `;` or whitespace followed by more, but
+/// not a stray (see [`is_stray_version`]).
 pub(crate) fn begins_with_version(txt: &[u8], version: &str) -> bool {
     txt.strip_prefix(version.as_bytes())
-        .is_some_and(|rest| matches!(rest.first(), None | Some(b';' | b' ' | b'\t')))
+        .is_some_and(|rest| matches!(rest.first(), Some(b';' | b' ' | b'\t')))
+        && !is_stray_version(txt, version)
+}
+
+/// `version` alone, or followed by nothing but spaces and tabs: no `;`, so
+/// it does not begin with `version;` and senders discard it (RFC 8461
+/// §3.1, RFC 8460 §3) — it must not count as a second record.
+pub(crate) fn is_stray_version(txt: &[u8], version: &str) -> bool {
+    txt.strip_prefix(version.as_bytes())
+        .is_some_and(|rest| rest.iter().all(|b| matches!(b, b' ' | b'\t')))
 }
 
 /// Concatenates the character-strings of one TXT record with nothing in

@@ -179,7 +179,7 @@ fn split_txt_strings_are_concatenated() {
 
 #[test]
 fn bad_record_syntax_fails() {
-    for (record, needle) in [("v=STSv1; id=2024-01-01", "'-'"), ("v=STSv1", "no id")] {
+    for (record, needle) in [("v=STSv1; id=2024-01-01", "'-'"), ("v=STSv1;", "no id")] {
         let r = run(Spec {
             args: vec!["--no-smtp".into()],
             ..Spec::default()
@@ -192,6 +192,18 @@ fn bad_record_syntax_fails() {
             r.message("record.syntax", None)
         );
     }
+    // RFC 8461 §3.1: a record that does not begin with v=STSv1; is
+    // discarded, so a lone version is no record at all.
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .zone_replace("\"v=STSv1; id=20261128195300Z\"", "\"v=STSv1\""));
+    assert_eq!(r.status("record.present", None), "fail");
+    assert!(
+        r.message("record.present", None)
+            .contains("none begins with v=STSv1;")
+    );
     let r = run(Spec {
         args: vec!["--no-smtp".into()],
         ..Spec::default()

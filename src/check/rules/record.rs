@@ -56,13 +56,20 @@ pub fn judge(domain: &Domain, txt: &Lookup<Vec<Vec<u8>>>, clock: &Clock) -> Judg
         .collect();
     let via = cname_note(&answer.cname_chain);
     let shown = |joined: &[u8]| crate::text::escape_bytes(joined);
+    let strays: Vec<String> = answer
+        .records
+        .iter()
+        .map(|strings| strings.concat())
+        .filter(|joined| StsRecord::is_stray(joined))
+        .map(|joined| format!("'{}'", shown(&joined)))
+        .collect();
     if candidates.is_empty() {
         let others: Vec<String> = answer.records.iter().map(|s| shown(&s.concat())).collect();
         return none(
             Finding::fail(
                 RecordPresent,
                 format!(
-                    "{name}{via} has TXT records, but none begins with v=STSv1: {}",
+                    "{name}{via} has TXT records, but none begins with v=STSv1;: {}",
                     others.join(" | ")
                 ),
             )
@@ -72,8 +79,17 @@ pub fn judge(domain: &Domain, txt: &Lookup<Vec<Vec<u8>>>, clock: &Clock) -> Judg
     }
     let first = shown(&candidates[0]);
     let present = Finding::pass(RecordPresent, format!("{name}{via}: {first}"));
-    let unique = if candidates.len() == 1 {
+    let unique = if candidates.len() == 1 && strays.is_empty() {
         Finding::pass(RecordUnique, "exactly one v=STSv1 record")
+    } else if candidates.len() == 1 {
+        Finding::warn(
+            RecordUnique,
+            format!(
+                "exactly one v=STSv1 record counts; senders discard {} beside it, which does not begin with v=STSv1; (RFC 8461 §3.1)",
+                strays.join(", ")
+            ),
+        )
+        .fix("delete the stray record, so that nobody takes it for a second one")
     } else {
         let all: Vec<String> = candidates.iter().map(|c| shown(c)).collect();
         Finding::fail(
@@ -192,6 +208,24 @@ mod tests {
         );
         assert_eq!(statuses(&j), [Status::Fail, Status::Skip, Status::Skip]);
         assert!(j.findings[0].message.contains("none begins with v=STSv1"));
+    }
+
+    #[test]
+    fn a_stray_version_beside_a_record_is_discarded_with_a_warning() {
+        let j = judge(
+            &domain(),
+            &txt(&[&["v=STSv1 "], &["v=STSv1; id=1"]]),
+            &clock(),
+        );
+        assert_eq!(statuses(&j), [Status::Pass, Status::Warn, Status::Pass]);
+        assert!(
+            j.findings[1].message.contains("discard 'v=STSv1 '"),
+            "{}",
+            j.findings[1].message
+        );
+        assert_eq!(j.id.as_deref(), Some("1"));
+        let j = judge(&domain(), &txt(&[&["v=STSv1"]]), &clock());
+        assert_eq!(statuses(&j), [Status::Fail, Status::Skip, Status::Skip]);
     }
 
     #[test]

@@ -31,6 +31,13 @@ pub fn judge(domain: &Domain, txt: &Lookup<Vec<Vec<u8>>>) -> [Finding; 2] {
         .map(|s| s.concat())
         .filter(|t| TlsRptRecord::is_candidate(t))
         .collect();
+    let strays: Vec<String> = answer
+        .records
+        .iter()
+        .map(|s| s.concat())
+        .filter(|t| TlsRptRecord::is_stray(t))
+        .map(|t| format!("'{}'", crate::text::escape_bytes(&t)))
+        .collect();
     let Some(first) = candidates.first() else {
         return absent(
             Finding::warn(
@@ -63,21 +70,20 @@ pub fn judge(domain: &Domain, txt: &Lookup<Vec<Vec<u8>>>) -> [Finding; 2] {
         ];
     }
     let parsed = TlsRptRecord::parse_strings(&[first]);
-    let syntax = match (&parsed.record, parsed.warnings.is_empty()) {
+    let mut warnings: Vec<String> = parsed.warnings.iter().map(ToString::to_string).collect();
+    if !strays.is_empty() {
+        warnings.push(format!(
+            "senders discard {} beside the record, which does not begin with v=TLSRPTv1; (RFC 8460 §3): delete it",
+            strays.join(", ")
+        ));
+    }
+    let syntax = match (&parsed.record, warnings.is_empty()) {
         (Err(e), _) => Finding::fail(TlsrptSyntax, e.to_string())
             .expected("v=TLSRPTv1; rua=mailto:… or https://…")
             .fix(format!(
                 "replace it with: v=TLSRPTv1; rua=mailto:tlsrpt@{domain}"
             )),
-        (Ok(_), false) => Finding::warn(
-            TlsrptSyntax,
-            parsed
-                .warnings
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join("; "),
-        ),
+        (Ok(_), false) => Finding::warn(TlsrptSyntax, warnings.join("; ")),
         (Ok(r), true) => Finding::pass(
             TlsrptSyntax,
             format!(
@@ -152,6 +158,20 @@ mod tests {
         assert_eq!(statuses(&f), [Status::Pass, Status::Fail]);
         let f = judge(&domain(), &txt(&[&["v=TLSRPTv1; rua=ftp://example.test"]]));
         assert_eq!(statuses(&f), [Status::Pass, Status::Fail]);
+    }
+
+    #[test]
+    fn a_stray_version_is_discarded_with_a_warning() {
+        let f = judge(
+            &domain(),
+            &txt(&[&["v=TLSRPTv1"], &["v=TLSRPTv1; rua=mailto:a@example.test"]]),
+        );
+        assert_eq!(statuses(&f), [Status::Pass, Status::Warn]);
+        assert!(
+            f[1].message.contains("discard 'v=TLSRPTv1'"),
+            "{}",
+            f[1].message
+        );
     }
 
     #[test]
