@@ -8,7 +8,7 @@
 //! and for the binary with the environment variable [`Clock::ENV`], which is
 //! not part of the documented interface.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
 
 use crate::model::StsId;
 
@@ -49,14 +49,19 @@ impl Clock {
         StsId::from_time(self.now)
     }
 
-    /// A time-based id that differs from `previous`, even when both fall in
-    /// the same second: a changed policy needs a changed id.
+    /// A time-based id later than `previous`: a changed policy needs a
+    /// changed id, and one never used before — a sender that cached a
+    /// policy under an id does not fetch again when that id comes back.
+    /// When `previous` is a time-based id at or after this clock (two
+    /// changes in one second, or a clock behind the last machine's), the
+    /// new id is one second after it.
     pub fn sts_id_after(&self, previous: &StsId) -> StsId {
-        let id = self.sts_id();
-        if id == *previous {
-            StsId::from_time(self.now + Duration::seconds(1))
-        } else {
-            id
+        let last = NaiveDateTime::parse_from_str(previous.as_str(), "%Y%m%d%H%M%SZ")
+            .ok()
+            .map(|t| t.and_utc());
+        match last {
+            Some(last) if last >= self.now => StsId::from_time(last + Duration::seconds(1)),
+            _ => self.sts_id(),
         }
     }
 }
@@ -74,5 +79,12 @@ mod tests {
         assert_eq!(c.sts_id_after(&same).as_str(), "20261128195301Z");
         let older = StsId::parse("20240101000000Z").unwrap();
         assert_eq!(c.sts_id_after(&older), same);
+        // Never back to an id already used: after a later one, one more
+        // second, whatever this clock says.
+        let later = StsId::parse("20261128195305Z").unwrap();
+        assert_eq!(c.sts_id_after(&later).as_str(), "20261128195306Z");
+        // An id that is not a time: the clock's.
+        let custom = StsId::parse("v2").unwrap();
+        assert_eq!(c.sts_id_after(&custom), same);
     }
 }

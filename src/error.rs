@@ -12,7 +12,7 @@ pub enum Error {
     #[error("--format {format} needs the owner name: add --domain, e.g. --domain contoso.com")]
     FormatNeedsDomain { format: &'static str },
     #[error(
-        "mode {mode} needs at least one MX pattern: add --mx HOST (or --mx '*.DOMAIN') or --provider NAME"
+        "mode {mode} needs at least one MX pattern: add --mx HOST for each MX host, or --provider NAME for a hosted mail service"
     )]
     NoMx { mode: Mode },
     #[error(

@@ -87,8 +87,8 @@ impl RuaUriError {
             RuaUriError::MustEncode { .. } => "tlsrpt-rua-must-encode",
             RuaUriError::BadChar { .. } => "tlsrpt-rua-char",
             RuaUriError::BadPercent(_) => "tlsrpt-rua-percent",
-            RuaUriError::BadMailto(_) => "tlsrpt-rua-mailto",
-            RuaUriError::BadHttps(_) => "tlsrpt-rua-https",
+            RuaUriError::BadMailto(_) => "tlsrpt-rua-mailto-address",
+            RuaUriError::BadHttps(_) => "tlsrpt-rua-https-host",
         }
     }
 }

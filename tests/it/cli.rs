@@ -324,7 +324,14 @@ fn gen_policy_usage_errors() {
         &["gen-policy", "--mode", "strict", "--mx", "a.example"],
         &["strict"],
     );
-    usage_error(&["gen-policy", "--mode", "enforce"], &["--mx"]);
+    usage_error(&["gen-policy", "--mode", "enforce"], &["--mx HOST"]);
+    // RFC 8461 §10.4 warns against a wildcard over the whole domain: the
+    // advice must not suggest one.
+    let out = mtasts()
+        .args(["gen-policy", "--mode", "enforce"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("*."));
     usage_error(&["gen-policy"], &["--mx"]);
     usage_error(
         &["gen-policy", "--mx", "a.example", "--max-age", "31557601"],
