@@ -267,14 +267,29 @@ fn syntax(domain: &Domain, parsed: &PolicyParse) -> Finding {
         );
     }
     if !errors.is_empty() {
-        Finding::fail(PolicySyntax, errors.join("; "))
+        Finding::fail(PolicySyntax, first_few(&errors))
             .expected("version: STSv1, mode, one mx: line per MX pattern, max_age (RFC 8461 §3.2)")
             .fix("correct the lines named (mtasts lint shows each one; mtasts gen-policy writes a valid file)")
     } else if !warnings.is_empty() {
-        Finding::warn(PolicySyntax, warnings.join("; "))
+        Finding::warn(PolicySyntax, first_few(&warnings))
     } else {
         Finding::pass(PolicySyntax, "valid RFC 8461 policy")
     }
+}
+
+/// How many problems a message lists: a hostile 64 KiB policy can hold
+/// thousands, and `mtasts lint` lists every one.
+const LISTED: usize = 5;
+
+fn first_few(problems: &[String]) -> String {
+    let mut s = problems[..problems.len().min(LISTED)].join("; ");
+    if problems.len() > LISTED {
+        s.push_str(&format!(
+            "; and {} more (mtasts lint lists every one)",
+            problems.len() - LISTED
+        ));
+    }
+    s
 }
 
 fn mode(parsed: &PolicyParse) -> Finding {
@@ -576,6 +591,20 @@ mod tests {
             "{}",
             j.findings[6].message
         );
+    }
+
+    #[test]
+    fn a_policy_of_many_bad_lines_gives_a_short_message() {
+        let body = format!("{GOOD}{}", "x\r\n".repeat(3000));
+        let j = run(&served(&body));
+        let m = &j.findings[4].message;
+        assert_eq!(j.findings[4].status, Status::Fail);
+        assert!(m.len() < 2000, "{} bytes", m.len());
+        assert!(
+            m.ends_with("; and 2995 more (mtasts lint lists every one)"),
+            "{m}"
+        );
+        assert_eq!(first_few(&vec!["a".to_string(); 5]), "a; a; a; a; a");
     }
 
     #[test]
