@@ -1,5 +1,6 @@
 use std::fmt;
 
+use std::collections::{HashMap, HashSet};
 use thiserror::Error;
 
 use super::diagnostic::Diagnostic;
@@ -227,11 +228,13 @@ impl fmt::Display for Policy {
 struct Parser {
     fields: PartialPolicy,
     diagnostics: Vec<Diagnostic<PolicyIssue>>,
-    /// Line of the first occurrence of each single-valued key.
-    first_seen: Vec<(String, usize)>,
-    mx_lines: Vec<(MxPattern, usize)>,
-    /// An mx line was present but invalid: no "missing mx" on top of it.
-    mx_failed: bool,
+    /// Line of the first occurrence of each single-valued key (maps, so
+    /// that a file of many keys costs no more than its size).
+    first_seen: HashMap<String, usize>,
+    mx_lines: HashMap<MxPattern, usize>,
+    /// The keys of every line that names one, valid or not: a key whose
+    /// line is wrong is not reported missing as well.
+    present: HashSet<String>,
 }
 
 impl Parser {
@@ -277,9 +280,15 @@ impl Parser {
             match std::str::from_utf8(raw) {
                 Ok(line) => self.line(number, line),
                 Err(_) => {
-                    // An unreadable mx line is still an mx line: no "missing mx" on top.
-                    if raw.starts_with(b"mx:") {
-                        self.mx_failed = true;
+                    // An unreadable line with a readable key is still that
+                    // key's line: no "missing" on top.
+                    if let Some(key) = raw
+                        .split(|&b| b == b':')
+                        .next()
+                        .and_then(|k| std::str::from_utf8(k).ok())
+                        .filter(|k| is_ext_name(k))
+                    {
+                        self.present.insert(key.to_string());
                     }
                     self.error(number, PolicyIssue::NotUtf8)
                 }
@@ -303,6 +312,7 @@ impl Parser {
         if !is_ext_name(key) {
             return self.error(number, PolicyIssue::BadKey(shown(key)));
         }
+        self.present.insert(key.to_string());
         // `":" *WSP value *WSP`: whitespace around the value is not part of it.
         let value = rest.trim_matches([' ', '\t']);
         if value.is_empty() {
@@ -325,7 +335,7 @@ impl Parser {
         if key == "mx" {
             return self.mx(number, value);
         }
-        if let Some(&(_, first_line)) = self.first_seen.iter().find(|(k, _)| k == key) {
+        if let Some(&first_line) = self.first_seen.get(key) {
             return self.warning(
                 number,
                 PolicyIssue::Duplicate {
@@ -334,7 +344,7 @@ impl Parser {
                 },
             );
         }
-        self.first_seen.push((key.to_string(), number));
+        self.first_seen.insert(key.to_string(), number);
         match key {
             "version" => {
                 self.fields.version = Some(value.to_string());
@@ -370,8 +380,7 @@ impl Parser {
     fn mx(&mut self, number: usize, value: &str) {
         match MxPattern::parse(value) {
             Ok(pattern) => {
-                if let Some((_, first_line)) = self.mx_lines.iter().find(|(p, _)| *p == pattern) {
-                    let first_line = *first_line;
+                if let Some(&first_line) = self.mx_lines.get(&pattern) {
                     self.warning(
                         number,
                         PolicyIssue::DuplicateMx {
@@ -381,13 +390,10 @@ impl Parser {
                     );
                     return;
                 }
-                self.mx_lines.push((pattern.clone(), number));
+                self.mx_lines.insert(pattern.clone(), number);
                 self.fields.mx.push(pattern);
             }
-            Err(e) => {
-                self.mx_failed = true;
-                self.error(number, e.into());
-            }
+            Err(e) => self.error(number, e.into()),
         }
     }
 
@@ -399,22 +405,19 @@ impl Parser {
         {
             return None;
         }
-        if self.fields.version.is_none() {
+        if self.fields.version.is_none() && !self.present.contains("version") {
             self.error(0, PolicyIssue::MissingVersion);
         }
-        let mode_line_failed = self.first_seen.iter().any(|(k, _)| k == "mode");
-        if self.fields.mode.is_none() && !mode_line_failed {
+        if self.fields.mode.is_none() && !self.present.contains("mode") {
             self.error(0, PolicyIssue::MissingMode);
         }
-        let max_age_line_failed = self.first_seen.iter().any(|(k, _)| k == "max_age");
-        if self.fields.max_age.is_none() && !max_age_line_failed {
+        if self.fields.max_age.is_none() && !self.present.contains("max_age") {
             self.error(0, PolicyIssue::MissingMaxAge);
         }
-        let mx_line_failed = self.mx_failed;
         if let Some(mode) = self.fields.mode
             && mode != Mode::None
             && self.fields.mx.is_empty()
-            && !mx_line_failed
+            && !self.present.contains("mx")
         {
             self.error(0, PolicyIssue::MissingMx(mode));
         }
@@ -571,6 +574,55 @@ mod tests {
                 .mx
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn a_key_whose_line_is_wrong_is_not_missing_too() {
+        let missing = |body: &[u8]| -> Vec<PolicyIssue> {
+            Policy::parse(body)
+                .diagnostics
+                .into_iter()
+                .map(|d| d.issue)
+                .filter(|i| {
+                    matches!(
+                        i,
+                        PolicyIssue::MissingVersion
+                            | PolicyIssue::MissingMode
+                            | PolicyIssue::MissingMaxAge
+                            | PolicyIssue::MissingMx(_)
+                    )
+                })
+                .collect()
+        };
+        let good = "version: STSv1\nmode: enforce\nmx: mx.example.com\nmax_age: 604800\n";
+        assert_eq!(missing(good.as_bytes()), []);
+        for (from, to) in [
+            ("version: STSv1", "version:"),
+            ("mode: enforce", "mode: "),
+            ("mode: enforce", "mode: enf\x07orce"),
+            ("max_age: 604800", "max_age:\t"),
+            ("mx: mx.example.com", "mx:"),
+        ] {
+            let body = good.replace(from, to);
+            assert_eq!(missing(body.as_bytes()), [], "{body:?}");
+        }
+        let mut unreadable = good.replace("mode: enforce", "mode: ").into_bytes();
+        let at = unreadable.windows(6).position(|w| w == b"mode: ").unwrap() + 6;
+        unreadable.splice(at..at, [0xff, 0xfe]);
+        assert_eq!(
+            missing(&unreadable),
+            [],
+            "a line that is not UTF-8 still names its key"
+        );
+        // A key in the wrong case is another key: mode is still missing.
+        assert_eq!(
+            missing(good.replace("mode:", "Mode:").as_bytes()),
+            [PolicyIssue::MissingMode]
+        );
+        // Bytes that are no key do not hide a missing one.
+        let mut junk = good.replace("mode: enforce\n", "").into_bytes();
+        junk.extend(b"\xffmode\n");
+        assert_eq!(missing(&junk), [PolicyIssue::MissingMode]);
     }
 
     #[test]
