@@ -111,6 +111,7 @@ mod tests {
                 FieldError::BadName(s()),
                 FieldError::EmptyValue { name: s() },
                 FieldError::BadValue { name: s(), ch: s() },
+                FieldError::TrailingSpace { field: s() },
             ]
         };
         let mut record = vec![
@@ -235,6 +236,7 @@ mod tests {
                 "txt-field-no-equals",
                 "txt-field-value-empty",
                 "txt-field-value-invalid",
+                "txt-trailing-space",
                 "txt-version-invalid",
                 "txt-version-not-first",
             ]

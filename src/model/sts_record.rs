@@ -264,6 +264,33 @@ mod tests {
     }
 
     #[test]
+    fn white_space_only_around_a_semicolon() {
+        for bad in [
+            "v=STSv1; id=abc ",
+            "v=STSv1; id=abc\t",
+            "v=STSv1; x=1; id=abc  ",
+        ] {
+            assert!(
+                matches!(
+                    StsRecord::parse(bad).record,
+                    Err(RecordIssue::Syntax(FieldError::TrailingSpace { .. }))
+                ),
+                "{bad:?}"
+            );
+        }
+        for good in [
+            "v=STSv1; id=abc ;",
+            "v=STSv1; id=abc;",
+            "v=STSv1;id=abc",
+            "v=STSv1; id=abc ; x=1",
+        ] {
+            assert!(StsRecord::parse(good).record.is_ok(), "{good:?}");
+        }
+        let e = StsRecord::parse("v=STSv1; id=abc ").record.unwrap_err();
+        assert!(e.to_string().contains("'id=abc'"), "{e}");
+    }
+
+    #[test]
     fn warns_about_space_before_semicolon_and_duplicate_id() {
         let p = StsRecord::parse("v=STSv1 ; id=abc");
         assert!(p.record.is_ok());

@@ -424,6 +424,19 @@ mod tests {
     }
 
     #[test]
+    fn white_space_after_the_rua_is_an_error() {
+        assert!(matches!(
+            err("v=TLSRPTv1; rua=mailto:a@example.com "),
+            TlsRptIssue::Syntax(FieldError::TrailingSpace { .. })
+        ));
+        assert!(
+            TlsRptRecord::parse("v=TLSRPTv1; rua=mailto:a@example.com ;")
+                .record
+                .is_ok()
+        );
+    }
+
+    #[test]
     fn record_rules() {
         assert_eq!(err("v=TLSRPTv1"), TlsRptIssue::MissingRua);
         let twice = TlsRptRecord::parse("v=TLSRPTv1; rua=mailto:a@example.com; rua=ftp://b");

@@ -34,6 +34,11 @@ pub enum FieldError {
         "the value of field '{name}' contains '{ch}'; values may not contain spaces, '=', ';' or control characters"
     )]
     BadValue { name: String, ch: String },
+    /// RFC 8461 §3.1 and RFC 8460 §3 allow white space only around a `;`.
+    #[error(
+        "white space after the last field '{field}'; it is allowed only around a ';': remove it (or end the record with ';')"
+    )]
+    TrailingSpace { field: String },
 }
 
 impl FieldError {
@@ -49,6 +54,7 @@ impl FieldError {
             FieldError::BadName(_) => "txt-field-name-invalid",
             FieldError::EmptyValue { .. } => "txt-field-value-empty",
             FieldError::BadValue { .. } => "txt-field-value-invalid",
+            FieldError::TrailingSpace { .. } => "txt-trailing-space",
         }
     }
 }
@@ -112,6 +118,9 @@ pub(crate) fn split<'a>(record: &'a str, version: &'static str) -> Result<Fields
         let Some((name, value)) = seg.split_once('=') else {
             return Err(FieldError::NoEquals(shown(seg)));
         };
+        if i + 1 == rest.len() && segment.ends_with(is_wsp) {
+            return Err(FieldError::TrailingSpace { field: shown(seg) });
+        }
         check_name(name)?;
         fields.push(Field { name, value });
     }

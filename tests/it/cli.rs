@@ -945,3 +945,16 @@ fn lint_warns_about_a_second_rua_field() {
         "{stdout}"
     );
 }
+
+/// RFC 8461 §3.1 allows white space only around a `;`: a record that ends
+/// in a space is an error, with its code.
+#[test]
+fn lint_refuses_white_space_after_the_last_field() {
+    let out = mtasts()
+        .args(["lint", "--record", "v=STSv1; id=20261128195300Z "])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("error[txt-trailing-space]"), "{stdout}");
+}

@@ -261,6 +261,17 @@ mod tests {
     }
 
     #[test]
+    fn trailing_white_space_fails_the_syntax() {
+        let j = judge(
+            &domain(),
+            &txt(&[&["v=STSv1; id=20261128195300Z "]]),
+            &clock(),
+        );
+        assert_eq!(statuses(&j), [Status::Pass, Status::Pass, Status::Fail]);
+        assert_eq!(j.id, None);
+    }
+
+    #[test]
     fn hostile_text_is_escaped() {
         let j = judge(&domain(), &txt(&[&["v=STSv1; id=1\x1b[31m"]]), &clock());
         assert!(!j.findings[0].message.contains('\x1b'));
