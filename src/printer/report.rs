@@ -69,6 +69,8 @@ struct DomainDoc<'a> {
     ready: bool,
     start: &'a Option<String>,
     end: &'a Option<String>,
+    first_day: &'a Option<String>,
+    last_day: &'a Option<String>,
     days: usize,
     reporters: &'a [String],
     sts_reporters: usize,
@@ -95,6 +97,8 @@ impl<'a> DomainDoc<'a> {
             ready: d.ready,
             start: &d.start,
             end: &d.end,
+            first_day: &d.first_day,
+            last_day: &d.last_day,
             days: d.days,
             reporters: &d.reporters,
             sts_reporters: d.sts_reporters,
@@ -195,14 +199,7 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
             d.domain,
             d.verdict.to_uppercase()
         );
-        let _ = writeln!(
-            out,
-            "  period     {} – {} ({} day{})",
-            d.start.as_deref().unwrap_or("?"),
-            d.end.as_deref().unwrap_or("?"),
-            d.days,
-            plural(d.days)
-        );
+        let _ = writeln!(out, "  period     {}", period(d));
         let _ = writeln!(out, "  reporters  {}", d.reporters.join(", "));
         for (ptype, s) in &d.sessions {
             let _ = writeln!(
@@ -229,12 +226,25 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
             );
         }
         if d.trend.len() > 1 {
+            // The year only when the period crosses into another.
+            let year =
+                |x: &Option<String>| x.as_deref().and_then(|s| s.get(..4)).map(str::to_string);
+            let skip = if year(&d.first_day) == year(&d.last_day) {
+                5
+            } else {
+                0
+            };
             let _ = writeln!(
                 out,
                 "  per day    {}",
                 d.trend
                     .iter()
-                    .map(|x| format!("{} {}/{}", &x.date[5..], x.successful, x.failed))
+                    .map(|x| format!(
+                        "{} {}/{}",
+                        x.date.get(skip..).unwrap_or(&x.date),
+                        x.successful,
+                        x.failed
+                    ))
                     .collect::<Vec<_>>()
                     .join("  ")
             );
@@ -328,6 +338,26 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
         );
     }
     out
+}
+
+/// The first and last day covered, and how many days reports cover: all
+/// of them, or fewer when some had no report.
+fn period(d: &DomainSummary) -> String {
+    let (Some(first), Some(last)) = (&d.first_day, &d.last_day) else {
+        return "none".to_string();
+    };
+    let span = match (first.parse::<NaiveDate>(), last.parse::<NaiveDate>()) {
+        (Ok(f), Ok(l)) => usize::try_from((l - f).num_days() + 1).unwrap_or(0),
+        _ => d.days,
+    };
+    if span == d.days {
+        format!("{first} – {last} ({} day{})", d.days, plural(d.days))
+    } else {
+        format!(
+            "{first} – {last} ({} of {span} days covered by reports)",
+            d.days
+        )
+    }
 }
 
 /// Most policies and reporters listed per domain in the text output;

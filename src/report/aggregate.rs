@@ -1,7 +1,9 @@
 //! Folding reports into per-domain aggregates, as they are read: only
 //! counts, per-day results and what the verdict needs are kept, never the
 //! reports, and every table is capped, so that memory stays flat however
-//! many reports there are and whatever they hold.
+//! many reports there are and whatever they hold. A report that covers
+//! several days (see [`super::span`]) counts for each of them, its
+//! sessions shared out evenly over them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,6 +23,7 @@ pub(super) struct DomainAgg {
     pub(super) by_result: BTreeMap<String, u64>,
     pub(super) by_mx: BTreeMap<String, u64>,
     pub(super) by_ip: BTreeMap<String, u64>,
+    /// Sessions by day; every day a report covers has an entry.
     pub(super) trend: BTreeMap<NaiveDate, (u64, u64)>,
     /// `sts` results by the policy string the reporter saw, by day.
     pub(super) sts: BTreeMap<String, Days>,
@@ -304,20 +307,20 @@ pub(super) fn add(total: &mut u64, n: u64) {
 }
 
 impl Aggregates {
-    /// Adds a report (deduplication is the caller's: see `input`). Keys
+    /// Adds a report (deduplication is the caller's: see `collect`). Keys
     /// are copied only the first time they are seen.
     /// `reporter`: the organisation's [`reporter_key`].
     pub fn add(&mut self, report: Report<'_>, reporter: &str, filter: &Filter) {
         let only = filter.domain.as_deref();
         self.reports += 1;
-        if filter.since.is_some_and(|s| report.start.date_naive() < s) {
+        let span = report.days;
+        if filter.since.is_some_and(|s| span.first() < s) {
             self.before += 1;
             return;
         }
         if only.is_none_or(|d| report.policies.iter().any(|p| p.policy_domain == d)) {
             self.matched += 1;
         }
-        let day = report.start.date_naive();
         let counts = report.organization != UNKNOWN_REPORTER;
         for p in report.policies {
             if only.is_some_and(|d| d != p.policy_domain) {
@@ -354,9 +357,11 @@ impl Aggregates {
             let s = count_of(&mut agg.sessions, &p.policy_type);
             s.0 = s.0.saturating_add(p.successful);
             s.1 = s.1.saturating_add(p.failed);
-            let t = agg.trend.entry(day).or_default();
-            t.0 = t.0.saturating_add(p.successful);
-            t.1 = t.1.saturating_add(p.failed);
+            for (i, day) in span.days().enumerate() {
+                let t = agg.trend.entry(day).or_default();
+                add(&mut t.0, span.share(p.successful, i));
+                add(&mut t.1, span.share(p.failed, i));
+            }
             for f in &p.failures {
                 add(count_of(&mut agg.by_result, &f.result_type), f.count);
                 if let Some(mx) = f.receiving_mx_hostname.as_deref() {
@@ -375,28 +380,41 @@ impl Aggregates {
                 (true, Some(_), None) => &mut agg.overflow,
                 (true, None, _) => &mut agg.unstated,
             };
-            let stats = days.entry(day).or_default();
-            add(&mut stats.reports, 1);
-            if counts && p.successful.saturating_add(p.failed) > 0 && !stats.reporters.contains(key)
-            {
-                stats.reporters.insert(key.to_string());
-            }
-            add(&mut stats.successful, p.successful);
-            add(&mut stats.failed, p.failed);
-            for f in p.failures {
-                let mx = f.receiving_mx_hostname.unwrap_or_default();
-                let k = (f.result_type.into_owned(), mx.into_owned());
-                add(
-                    kept(&mut stats.failures, &k, &failure_others(), MAX_KEYS),
-                    f.count,
-                );
-            }
             let sessions = p.successful.saturating_add(p.failed);
+            let failures: Vec<((String, String), u64)> = p
+                .failures
+                .into_iter()
+                .map(|f| {
+                    let mx = f.receiving_mx_hostname.unwrap_or_default();
+                    ((f.result_type.into_owned(), mx.into_owned()), f.count)
+                })
+                .collect();
+            for (i, day) in span.days().enumerate() {
+                let stats = days.entry(day).or_default();
+                // The report once, on its first day.
+                add(&mut stats.reports, u64::from(i == 0));
+                // Its reporter on every day it covers.
+                if counts && sessions > 0 && !stats.reporters.contains(key) {
+                    stats.reporters.insert(key.to_string());
+                }
+                add(&mut stats.successful, span.share(p.successful, i));
+                add(&mut stats.failed, span.share(p.failed, i));
+                for (k, n) in &failures {
+                    let n = span.share(*n, i);
+                    if n > 0 {
+                        add(kept(&mut stats.failures, k, &failure_others(), MAX_KEYS), n);
+                    }
+                }
+            }
             if let (Some(ps), true, true, true) = (policy, counts, sts, sessions > 0) {
-                let on_day = capped(&mut agg.timeline, key, MAX_REPORTERS)
-                    .entry(day)
-                    .or_default();
-                add(on_day.entry(policy_hash(ps)).or_default(), sessions);
+                let applied = capped(&mut agg.timeline, key, MAX_REPORTERS);
+                let hash = policy_hash(ps);
+                for (i, day) in span.days().enumerate() {
+                    add(
+                        applied.entry(day).or_default().entry(hash).or_default(),
+                        span.share(sessions, i),
+                    );
+                }
             }
         }
     }

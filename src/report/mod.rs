@@ -5,7 +5,8 @@
 //! per-domain aggregates at once, so memory stays flat however many reports
 //! there are. The way through: [`walk`] finds the files, [`containers`]
 //! opens gzip, mail and mbox, [`raw`] and [`parse`] read a report
-//! leniently, [`dedup`] drops copies, [`aggregate`] folds the rest in
+//! leniently, [`span`] says which days each counts for, [`dedup`] drops
+//! copies, [`aggregate`] folds the rest in
 //! ([`collect`] runs all this on every core), and [`verdict`] judges each
 //! domain into data that `crate::printer::report` renders.
 
@@ -18,6 +19,7 @@ pub mod parse;
 pub mod progress;
 mod raw;
 pub mod source;
+pub mod span;
 pub mod verdict;
 mod walk;
 

@@ -55,6 +55,12 @@ pub enum Note {
         form: DatetimeForm,
     },
     RangeReversed,
+    /// A date range longer than a report covers: counted for its first
+    /// [`super::span::MAX_DAYS`] days.
+    RangeTooLong {
+        days: i64,
+        counted: u32,
+    },
     PolicyNotAnObject {
         index: usize,
     },
@@ -162,6 +168,7 @@ impl Note {
                 DatetimeForm::DateOnly => "datetime-date-only",
             },
             Note::RangeReversed => "date-range-reversed",
+            Note::RangeTooLong { .. } => "date-range-too-long",
             Note::PolicyNotAnObject { .. } => "policy-not-an-object",
             Note::NoPolicyType { .. } => "no-policy-type",
             Note::NoPolicyDomain { .. } => "no-policy-domain",
@@ -211,7 +218,13 @@ impl fmt::Display for Note {
                     "{what} '{text}' is a date without a time; read as midnight UTC"
                 ),
             },
-            Note::RangeReversed => f.write_str("the date range ends before it starts"),
+            Note::RangeReversed => {
+                f.write_str("the date range ends before it starts; counted for the day it starts")
+            }
+            Note::RangeTooLong { days, counted } => write!(
+                f,
+                "the date range lasts {days} days, longer than a report covers; counted for its first {counted}"
+            ),
             Note::PolicyNotAnObject { index } => {
                 write!(f, "policies[{index}] is not an object; skipped")
             }

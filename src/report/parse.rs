@@ -18,6 +18,7 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
 pub use super::notes::{CountForm, DatetimeForm, Note, Oddity};
 pub use super::source::ReportError;
+use super::span::{self, DaySpan};
 use crate::model::{POLICY_MAX_BYTES, Policy};
 
 /// One report, reduced to what the summary needs; text borrows from the
@@ -28,6 +29,8 @@ pub struct Report<'a> {
     pub report_id: Option<Cow<'a, str>>,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    /// The days the report counts for (see [`span`]).
+    pub days: DaySpan,
     pub policies: Vec<PolicyResult<'a>>,
 }
 
@@ -408,6 +411,13 @@ pub fn parse_with<'a>(
             });
         }
     }
+    let (days, claimed) = DaySpan::of(start, end);
+    if let Some(days) = claimed {
+        odd.push(Note::RangeTooLong {
+            days,
+            counted: span::MAX_DAYS,
+        });
+    }
     let Some(Arr::Is(list)) = raw.policies else {
         return Err(ReportError::NoPolicies);
     };
@@ -541,6 +551,7 @@ pub fn parse_with<'a>(
             report_id,
             start,
             end,
+            days,
             policies,
         },
         oddities,
@@ -803,6 +814,34 @@ mod tests {
         assert!(parse(RFC_EXAMPLE.as_bytes(), day_before).is_err());
         let same_day = Utc.with_ymd_and_hms(2016, 4, 1, 0, 0, 0).unwrap();
         assert!(parse(RFC_EXAMPLE.as_bytes(), same_day).is_ok());
+    }
+
+    #[test]
+    fn odd_date_ranges_are_noted_and_counted_for_few_days() {
+        let with_range = |start: &str, end: &str| {
+            let body = RFC_EXAMPLE
+                .replace("2016-04-01T00:00:00Z", start)
+                .replace("2016-04-01T23:59:59Z", end);
+            let (r, odd) = parse(body.as_bytes(), now()).unwrap();
+            let notes: Vec<String> = odd.iter().map(|o| o.note.to_string()).collect();
+            (r.days.first().to_string(), r.days.count(), notes)
+        };
+        assert_eq!(
+            with_range("2016-04-05T00:00:00Z", "2016-04-01T00:00:00Z"),
+            (
+                "2016-04-05".into(),
+                1,
+                vec!["the date range ends before it starts; counted for the day it starts".into()]
+            )
+        );
+        assert_eq!(
+            with_range("2016-04-01T00:00:00Z", "2026-04-01T00:00:00Z"),
+            (
+                "2016-04-01".into(),
+                31,
+                vec!["the date range lasts 3652 days, longer than a report covers; counted for its first 31".into()]
+            )
+        );
     }
 
     #[test]

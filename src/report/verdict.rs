@@ -81,9 +81,14 @@ pub struct DomainSummary {
     pub domain: String,
     pub verdict: &'static str,
     pub ready: bool,
+    /// The earliest start and latest end of the reports' date ranges, as
+    /// written (in UTC).
     pub start: Option<String>,
     pub end: Option<String>,
-    /// Days covered by any report.
+    /// The first and last day covered by a report: the period.
+    pub first_day: Option<String>,
+    pub last_day: Option<String>,
+    /// Days covered by any report (a report of a week covers seven).
     pub days: usize,
     pub reporters: Vec<String>,
     /// Organisations that reported sessions under the current sts policy
@@ -840,6 +845,8 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         ready,
         start: fmt(&a.start),
         end: fmt(&a.end),
+        first_day: a.trend.keys().next().map(ToString::to_string),
+        last_day: a.trend.keys().next_back().map(ToString::to_string),
         days: a.trend.len(),
         reporters: a.reporters.values().cloned().collect(),
         sts_reporters: sorted.evidence.reporters.len(),
@@ -1178,6 +1185,119 @@ mod tests {
         let d = judge(&clean(&["Google", "Microsoft"], 1..=28, &bad), 2, 14);
         assert_eq!(codes(&d), ["invalid-mode"]);
         assert_eq!(d.policy_strings[0].policy, bad.join("\n"), "shown as sent");
+    }
+
+    /// `org`'s report for example.test over `start`..`end` under
+    /// [`POLICY`]: `ok` sessions, and failures of `(result type, reason
+    /// code, sessions)`.
+    fn ranged(
+        org: &str,
+        id: &str,
+        (start, end): (&str, &str),
+        ok: u64,
+        failures: &[(&str, &str, u64)],
+    ) -> String {
+        serde_json::json!({
+            "organization-name": org,
+            "date-range": {"start-datetime": start, "end-datetime": end},
+            "report-id": id,
+            "policies": [{
+                "policy": {"policy-type": "sts", "policy-string": POLICY, "policy-domain": "example.test"},
+                "summary": {
+                    "total-successful-session-count": ok,
+                    "total-failure-session-count": failures.iter().map(|f| f.2).sum::<u64>(),
+                },
+                "failure-details": failures.iter().map(|(t, code, n)| serde_json::json!({
+                    "result-type": t, "failure-reason-code": code, "failed-session-count": n,
+                })).collect::<Vec<_>>(),
+            }],
+        })
+        .to_string()
+    }
+
+    const WEEK_1: (&str, &str) = ("2026-11-01T00:00:00Z", "2026-11-08T00:00:00Z");
+    const WEEK_2: (&str, &str) = ("2026-11-08T00:00:00Z", "2026-11-14T23:59:59Z");
+
+    #[test]
+    fn a_weekly_report_counts_for_each_day_of_its_week() {
+        let one = [ranged("Yahoo", "w1", WEEK_1, 700, &[])];
+        let d = judge(&one, 1, 7);
+        assert!(d.ready, "{:?}", d.reasons);
+        assert_eq!((d.days, d.sts_days), (7, 7));
+        assert_eq!(
+            (d.first_day.as_deref(), d.last_day.as_deref()),
+            (Some("2026-11-01"), Some("2026-11-07"))
+        );
+        assert!(d.trend.iter().all(|t| t.successful == 100), "{:?}", d.trend);
+        assert_eq!(
+            d.policy_strings[0].reports, 1,
+            "one report, however many days"
+        );
+        let d = judge(&one, 1, 8);
+        assert_eq!(
+            d.reasons[0].to_string(),
+            "reports of sessions under the sts policy cover 7 days; at least 8 are needed (--min-days)"
+        );
+
+        let two = [
+            ranged("Yahoo", "w1", WEEK_1, 700, &[]),
+            ranged("Yahoo", "w2", WEEK_2, 701, &[]),
+        ];
+        let d = judge(&two, 1, 14);
+        assert!(d.ready, "{:?}", d.reasons);
+        assert_eq!((d.days, d.sts_days), (14, 14));
+        let total: u64 = d.trend.iter().map(|t| t.successful).sum();
+        assert_eq!(total, 1401, "shared out, nothing lost");
+        assert_eq!(d.trend[7].successful, 101, "the remainder on the first day");
+    }
+
+    /// A weekly reporter and daily ones count for the same days, and the
+    /// weekly one is a reporter on each of them.
+    #[test]
+    fn weekly_and_daily_reporters_together() {
+        let mut reports = clean(&["Google"], 1..=14, &POLICY);
+        reports.push(ranged("Yahoo", "w1", WEEK_1, 700, &[]));
+        reports.push(ranged("Yahoo", "w2", WEEK_2, 700, &[]));
+        let d = judge(&reports, 2, 14);
+        assert!(d.ready, "{:?}", d.reasons);
+        assert_eq!((d.days, d.sts_days, d.sts_reporters), (14, 14, 2));
+        // A failure in a weekly report blocks like any other.
+        reports.push(ranged(
+            "Yahoo",
+            "w3",
+            ("2026-11-15T00:00:00Z", "2026-11-22T00:00:00Z"),
+            690,
+            &[("certificate-expired", "certificate has expired", 10)],
+        ));
+        let d = judge(&reports, 2, 14);
+        assert_eq!(codes(&d), ["sessions-failed"]);
+        assert_eq!(d.blocking[0].sessions, 10);
+        assert_eq!(d.last_day.as_deref(), Some("2026-11-21"));
+    }
+
+    #[test]
+    fn hostile_ranges_count_for_few_days() {
+        let reversed = [ranged(
+            "A",
+            "r",
+            ("2026-11-20T00:00:00Z", "2026-11-01T00:00:00Z"),
+            10,
+            &[],
+        )];
+        let d = judge(&reversed, 1, 1);
+        assert_eq!((d.days, d.first_day.as_deref()), (1, Some("2026-11-20")));
+        let decade = [ranged(
+            "A",
+            "d",
+            ("2016-11-01T00:00:00Z", "2026-11-01T00:00:00Z"),
+            3100,
+            &[],
+        )];
+        let d = judge(&decade, 1, 14);
+        assert!(d.ready, "{:?}", d.reasons);
+        assert_eq!((d.days, d.sts_days), (31, 31));
+        assert_eq!(d.last_day.as_deref(), Some("2016-12-01"));
+        assert_eq!(codes(&judge(&decade, 1, 32)), ["too-few-days"]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod completions;
 mod lifecycle;
 mod props;
 mod report;
+mod reporters;
 mod runtimes;
 mod support;
 /// The test world's own smoke tests, beside it.

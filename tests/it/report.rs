@@ -48,7 +48,7 @@ pub fn report(org: &str, day: u32, domain: &str, ok: u64, failures: &[(&str, &st
     })
 }
 
-fn gz(bytes: &[u8]) -> Vec<u8> {
+pub fn gz(bytes: &[u8]) -> Vec<u8> {
     let mut e = GzEncoder::new(Vec::new(), Compression::default());
     e.write_all(bytes).unwrap();
     e.finish().unwrap()
@@ -94,14 +94,14 @@ pub fn eml(r: &Value) -> Vec<u8> {
     .into_bytes()
 }
 
-fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+pub fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
     std::fs::create_dir_all(p.parent().unwrap()).unwrap();
     std::fs::write(&p, bytes).unwrap();
     p
 }
 
-fn run_json(args: &[&str]) -> (Option<i32>, Value) {
+pub fn run_json(args: &[&str]) -> (Option<i32>, Value) {
     let out = mtasts()
         .arg("report")
         .arg("--json")
