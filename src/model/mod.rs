@@ -28,6 +28,7 @@ pub use mode::{Mode, ModeError};
 pub use mx_pattern::{MxPattern, MxPatternError};
 pub use policy::{POLICY_MAX_BYTES, PartialPolicy, Policy, PolicyIssue, PolicyParse};
 pub use shown::SHOWN_MAX_CHARS;
+pub(crate) use shown::shown;
 pub use sts_id::{StsId, StsIdError};
 pub use sts_record::{RecordIssue, StsRecord, StsRecordParse};
 pub use tlsrpt::{RuaUri, RuaUriError, TlsRptIssue, TlsRptParse, TlsRptRecord};

@@ -9,6 +9,7 @@ use anstyle::{AnsiColor, Style};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::report::aggregate::OTHERS;
 use crate::report::verdict::{
     Blocking, Day, DomainSummary, PolicySeen, Sessions, StaleReporter, plural,
 };
@@ -80,6 +81,7 @@ struct DomainDoc<'a> {
     failures_by_result_type: &'a BTreeMap<String, u64>,
     failures_by_mx: &'a BTreeMap<String, u64>,
     failures_by_sending_ip: &'a BTreeMap<String, u64>,
+    failure_reason_codes: &'a BTreeMap<String, BTreeMap<String, u64>>,
     trend: &'a [Day],
     policy_strings: &'a [PolicySeen],
     stale_reporters: &'a [StaleReporter],
@@ -108,6 +110,7 @@ impl<'a> DomainDoc<'a> {
             failures_by_result_type: &d.failures_by_result_type,
             failures_by_mx: &d.failures_by_mx,
             failures_by_sending_ip: &d.failures_by_sending_ip,
+            failure_reason_codes: &d.failure_reason_codes,
             trend: &d.trend,
             policy_strings: &d.policy_strings,
             stale_reporters: &d.stale_reporters,
@@ -215,6 +218,7 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
                 join_counts(&d.failures_by_result_type)
             );
         }
+        reason_code_lines(&mut out, d);
         if !d.failures_by_mx.is_empty() {
             let _ = writeln!(out, "  by MX      {}", join_counts(&d.failures_by_mx));
         }
@@ -357,6 +361,38 @@ fn period(d: &DomainSummary) -> String {
             "{first} – {last} ({} of {span} days covered by reports)",
             d.days
         )
+    }
+}
+
+/// Reason codes shown per result type.
+const CODES_SHOWN: usize = 3;
+
+/// The reporters' `failure-reason-code`s, the most frequent first, for
+/// each result type in the order of the failures line.
+fn reason_code_lines(out: &mut String, d: &DomainSummary) {
+    let mut types: Vec<(&String, &BTreeMap<String, u64>)> = d.failure_reason_codes.iter().collect();
+    let failed = |t: &str| d.failures_by_result_type.get(t).copied().unwrap_or(0);
+    types.sort_by(|x, y| failed(y.0).cmp(&failed(x.0)).then_with(|| x.0.cmp(y.0)));
+    for (i, (result, codes)) in types.into_iter().enumerate() {
+        let mut codes: Vec<(&String, &u64)> = codes.iter().collect();
+        codes.sort_by(|x, y| y.1.cmp(x.1).then_with(|| x.0.cmp(y.0)));
+        let mut line = codes
+            .iter()
+            .take(CODES_SHOWN)
+            .map(|(c, n)| {
+                if c.as_str() == OTHERS {
+                    format!("{c} {n}")
+                } else {
+                    format!("'{c}' {n}")
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        if codes.len() > CODES_SHOWN {
+            let _ = write!(line, ", … {} more", codes.len() - CODES_SHOWN);
+        }
+        let label = if i == 0 { "reason codes" } else { "" };
+        let _ = writeln!(out, "  {label:<12}  {result}: {line}");
     }
 }
 

@@ -23,6 +23,8 @@ pub(super) struct DomainAgg {
     pub(super) by_result: BTreeMap<String, u64>,
     pub(super) by_mx: BTreeMap<String, u64>,
     pub(super) by_ip: BTreeMap<String, u64>,
+    /// Result type → `failure-reason-code` → failed sessions.
+    pub(super) reason_codes: BTreeMap<String, ReasonCodes>,
     /// Sessions by day; every day a report covers has an entry.
     pub(super) trend: BTreeMap<NaiveDate, (u64, u64)>,
     /// `sts` results by the policy string the reporter saw, by day.
@@ -40,6 +42,11 @@ pub(super) struct DomainAgg {
 }
 
 pub(super) type Days = BTreeMap<NaiveDate, DayStats>;
+
+/// `failure-reason-code` (as shown) → failed sessions, for one result
+/// type: the [`MAX_REASON_CODES`] smallest codes, the rest under
+/// [`OTHERS`].
+pub(super) type ReasonCodes = BTreeMap<String, u64>;
 
 impl DomainAgg {
     /// Whether results under `policy` are kept apart: the
@@ -156,6 +163,10 @@ impl Fold for DomainAgg {
             trim(target, &OTHERS.to_string(), MAX_KEYS);
         }
         trim(&mut a.sessions, &OTHERS.to_string(), MAX_KEYS);
+        for (k, codes) in o.reason_codes {
+            a.reason_codes.entry(k).or_default().fold(codes);
+        }
+        trim(&mut a.reason_codes, &OTHERS.to_string(), MAX_REASON_TYPES);
         for (k, days) in o.sts {
             merge_days(a.sts.entry(k).or_default(), days);
         }
@@ -194,6 +205,11 @@ pub struct Aggregates {
 /// unlike keeping the first ones met, gives the same tables whichever
 /// thread reads which report.
 pub(super) const MAX_KEYS: usize = 1000;
+/// Result types with their reason codes kept apart per domain, and reason
+/// codes per result type: real reporters use a few of each; hostile ones
+/// could send a distinct one with every failure.
+const MAX_REASON_TYPES: usize = 16;
+const MAX_REASON_CODES: usize = 64;
 /// Reporters per domain, kept as met (past this, under [`OTHERS`]).
 const MAX_REPORTERS: usize = 1000;
 /// Domains, the smallest names kept like a table's keys: whoever reads
@@ -221,6 +237,15 @@ impl Fold for (u64, u64) {
     fn fold(&mut self, other: (u64, u64)) {
         add(&mut self.0, other.0);
         add(&mut self.1, other.1);
+    }
+}
+
+impl Fold for ReasonCodes {
+    fn fold(&mut self, other: ReasonCodes) {
+        for (k, n) in other {
+            add(self.entry(k).or_default(), n);
+        }
+        trim(self, &OTHERS.to_string(), MAX_REASON_CODES);
     }
 }
 
@@ -266,13 +291,17 @@ pub(super) fn trim<K: Ord + Clone, V: Default + Fold>(
     }
 }
 
-/// The entry for `key` in a table of counts (see [`kept`]), allocating
-/// only for a key not there yet.
-fn count_of<'m, V: Default + Fold>(map: &'m mut BTreeMap<String, V>, key: &str) -> &'m mut V {
+/// The entry for `key` in a table of counts (see [`kept`]) of at most
+/// `max` keys, allocating only for a key not there yet.
+fn count_of<'m, V: Default + Fold>(
+    map: &'m mut BTreeMap<String, V>,
+    key: &str,
+    max: usize,
+) -> &'m mut V {
     if map.contains_key(key) {
         return map.get_mut(key).expect("present");
     }
-    kept(map, &key.to_string(), &OTHERS.to_string(), MAX_KEYS)
+    kept(map, &key.to_string(), &OTHERS.to_string(), max)
 }
 
 pub(super) fn failure_others() -> (String, String) {
@@ -354,7 +383,7 @@ impl Aggregates {
                         .insert(key.to_string(), report.organization.to_string());
                 }
             }
-            let s = count_of(&mut agg.sessions, &p.policy_type);
+            let s = count_of(&mut agg.sessions, &p.policy_type, MAX_KEYS);
             s.0 = s.0.saturating_add(p.successful);
             s.1 = s.1.saturating_add(p.failed);
             for (i, day) in span.days().enumerate() {
@@ -363,12 +392,19 @@ impl Aggregates {
                 add(&mut t.1, span.share(p.failed, i));
             }
             for f in &p.failures {
-                add(count_of(&mut agg.by_result, &f.result_type), f.count);
+                add(
+                    count_of(&mut agg.by_result, &f.result_type, MAX_KEYS),
+                    f.count,
+                );
                 if let Some(mx) = f.receiving_mx_hostname.as_deref() {
-                    add(count_of(&mut agg.by_mx, mx), f.count);
+                    add(count_of(&mut agg.by_mx, mx, MAX_KEYS), f.count);
                 }
                 if let Some(ip) = &f.sending_mta_ip {
-                    add(count_of(&mut agg.by_ip, ip), f.count);
+                    add(count_of(&mut agg.by_ip, ip, MAX_KEYS), f.count);
+                }
+                if let Some(code) = &f.failure_reason_code {
+                    let codes = count_of(&mut agg.reason_codes, &f.result_type, MAX_REASON_TYPES);
+                    add(count_of(codes, code, MAX_REASON_CODES), f.count);
                 }
             }
             let sts = p.policy_type == "sts";

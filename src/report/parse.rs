@@ -51,6 +51,9 @@ pub struct FailureDetail<'a> {
     pub sending_mta_ip: Option<Cow<'a, str>>,
     pub receiving_mx_hostname: Option<Cow<'a, str>>,
     pub receiving_ip: Option<Cow<'a, str>>,
+    /// `failure-reason-code`: the reporter's own words for the failure,
+    /// escaped and cut to what a message quotes (see [`reason_code`]).
+    pub failure_reason_code: Option<Cow<'a, str>>,
     pub count: u64,
 }
 
@@ -502,6 +505,7 @@ pub fn parse_with<'a>(
                     sending_mta_ip,
                     receiving_mx_hostname,
                     receiving_ip,
+                    failure_reason_code: reason_code(d.reason_code),
                     count: count(d.count, "failed-session-count", &mut odd),
                 });
             }
@@ -556,6 +560,33 @@ pub fn parse_with<'a>(
         },
         oddities,
     ))
+}
+
+/// `failure-reason-code` as shown: trimmed, escaped and cut after
+/// [`crate::model::SHOWN_MAX_CHARS`] characters, like any value a message
+/// quotes, so that a reporter's megabyte of text or escape sequences
+/// neither reaches a terminal nor makes the tables large; borrowed when it
+/// is short and plain, as nearly all are. Codes that agree on what is
+/// shown are counted together. An empty one is none.
+fn reason_code(v: Option<Scalar<'_>>) -> Option<Cow<'_, str>> {
+    let s = match v? {
+        Scalar::Str(s) => s,
+        Scalar::U64(n) => return Some(Cow::Owned(n.to_string())),
+        Scalar::I64(n) => return Some(Cow::Owned(n.to_string())),
+        Scalar::F64(n) => return Some(Cow::Owned(n.to_string())),
+        Scalar::Other => return None,
+    };
+    let shown = match s {
+        // Only a short one is looked at whole.
+        Cow::Borrowed(b) if b.trim().len() <= crate::model::SHOWN_MAX_CHARS => {
+            match crate::text::escape_cow(b.trim()) {
+                Cow::Borrowed(plain) => Cow::Borrowed(plain),
+                Cow::Owned(_) => Cow::Owned(crate::model::shown(b.trim())),
+            }
+        }
+        s => Cow::Owned(crate::model::shown(s.trim())),
+    };
+    (!shown.is_empty()).then_some(shown)
 }
 
 #[cfg(test)]
@@ -814,6 +845,53 @@ mod tests {
         assert!(parse(RFC_EXAMPLE.as_bytes(), day_before).is_err());
         let same_day = Utc.with_ymd_and_hms(2016, 4, 1, 0, 0, 0).unwrap();
         assert!(parse(RFC_EXAMPLE.as_bytes(), same_day).is_ok());
+    }
+
+    /// `failure-reason-code` is anyone's text: escaped, cut where a
+    /// message would cut it, and never looked at past that.
+    #[test]
+    fn reason_codes_are_escaped_and_shortened() {
+        let with_code = |code: &str| {
+            let body = RFC_EXAMPLE.replacen(
+                r#""failed-session-count": 100"#,
+                &format!(r#""failed-session-count": 100, "failure-reason-code": {code}"#),
+                1,
+            );
+            let (r, _) = parse(body.as_bytes(), now()).unwrap();
+            r.policies[0].failures[0]
+                .failure_reason_code
+                .as_deref()
+                .map(str::to_string)
+        };
+        assert_eq!(
+            with_code(r#""  certificate has expired \r\n""#).as_deref(),
+            Some("certificate has expired")
+        );
+        assert_eq!(
+            with_code(r#""\u001b[2Jgone""#).as_deref(),
+            Some("\\x1b[2Jgone")
+        );
+        assert_eq!(with_code(r#""""#), None);
+        assert_eq!(with_code(r#""   ""#), None);
+        assert_eq!(with_code("null"), None);
+        assert_eq!(with_code(r#"{"a": 1}"#), None);
+        assert_eq!(with_code("451").as_deref(), Some("451"));
+        let huge = format!("\"{}\"", "x".repeat(1 << 20));
+        let shown = with_code(&huge).unwrap();
+        assert_eq!(
+            shown,
+            format!("{}…", "x".repeat(crate::model::SHOWN_MAX_CHARS))
+        );
+        let bell = format!("\"{}\"", "\\u0007".repeat(100));
+        let shown = with_code(&bell).unwrap();
+        assert!(
+            shown.chars().count() <= crate::model::SHOWN_MAX_CHARS + 1,
+            "{shown}"
+        );
+        assert!(
+            shown.starts_with("\\x07\\x07") && shown.ends_with('…'),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -109,6 +109,7 @@ enum Key {
     ReceivingMxHostname,
     ReceivingIp,
     FailedSessionCount,
+    FailureReasonCode,
     #[serde(other)]
     Other,
 }
@@ -154,6 +155,7 @@ pub struct RawDetail<'a> {
     pub mx: Option<Scalar<'a>>,
     pub receiving_ip: Option<Scalar<'a>>,
     pub count: Option<Scalar<'a>>,
+    pub reason_code: Option<Scalar<'a>>,
 }
 
 /// Reads one report: the document must be JSON, with nothing after it;
@@ -590,6 +592,7 @@ impl<'de> Members<'de> for RawDetail<'de> {
             Key::ReceivingMxHostname => self.mx = Some(map.next_value()?),
             Key::ReceivingIp => self.receiving_ip = Some(map.next_value()?),
             Key::FailedSessionCount => self.count = Some(map.next_value()?),
+            Key::FailureReasonCode => self.reason_code = Some(map.next_value()?),
             _ => map.next_value::<IgnoredAny>().map(drop)?,
         }
         Ok(())

@@ -103,6 +103,9 @@ pub struct DomainSummary {
     pub failures_by_result_type: BTreeMap<String, u64>,
     pub failures_by_mx: BTreeMap<String, u64>,
     pub failures_by_sending_ip: BTreeMap<String, u64>,
+    /// Result type → `failure-reason-code` → failed sessions: the
+    /// reporters' own words, the most specific hint they give.
+    pub failure_reason_codes: BTreeMap<String, BTreeMap<String, u64>>,
     pub trend: Vec<Day>,
     pub policy_strings: Vec<PolicySeen>,
     pub stale_reporters: Vec<StaleReporter>,
@@ -868,6 +871,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         failures_by_result_type: a.by_result.clone(),
         failures_by_mx: a.by_mx.clone(),
         failures_by_sending_ip: a.by_ip.clone(),
+        failure_reason_codes: a.reason_codes.clone(),
         trend: a
             .trend
             .iter()
@@ -1298,6 +1302,76 @@ mod tests {
         assert_eq!((d.days, d.sts_days), (31, 31));
         assert_eq!(d.last_day.as_deref(), Some("2016-12-01"));
         assert_eq!(codes(&judge(&decade, 1, 32)), ["too-few-days"]);
+    }
+
+    #[test]
+    fn reason_codes_are_counted_per_result_type() {
+        let reports = [
+            ranged(
+                "Google",
+                "g1",
+                WEEK_1,
+                10,
+                &[
+                    ("sts-policy-fetch-error", "bad https response code: 404", 5),
+                    ("sts-policy-fetch-error", "context deadline exceeded", 2),
+                ],
+            ),
+            ranged(
+                "Google",
+                "g2",
+                WEEK_2,
+                10,
+                &[
+                    ("sts-policy-fetch-error", "bad https response code: 404", 4),
+                    ("certificate-expired", "certificate has expired", 1),
+                    ("validation-failure", "", 3),
+                ],
+            ),
+        ];
+        let d = judge(&reports, 1, 1);
+        let codes: Vec<(&str, &str, u64)> = d
+            .failure_reason_codes
+            .iter()
+            .flat_map(|(t, c)| c.iter().map(move |(c, n)| (t.as_str(), c.as_str(), *n)))
+            .collect();
+        assert_eq!(
+            codes,
+            [
+                ("certificate-expired", "certificate has expired", 1),
+                ("sts-policy-fetch-error", "bad https response code: 404", 9),
+                ("sts-policy-fetch-error", "context deadline exceeded", 2),
+            ],
+            "an empty code is none"
+        );
+        assert_eq!(d.failures_by_result_type["validation-failure"], 3);
+    }
+
+    /// Hostile reporters can send a new code with every failure: the
+    /// smallest are kept, the rest counted together, nothing lost.
+    #[test]
+    fn reason_codes_are_capped() {
+        let many: Vec<(String, String)> = (0..40)
+            .map(|t| (format!("made-up-{t:02}"), "x".into()))
+            .chain((0..200).map(|c| ("starttls-not-supported".into(), format!("code {c:03}"))))
+            .collect();
+        let failures: Vec<(&str, &str, u64)> = many
+            .iter()
+            .map(|(t, c)| (t.as_str(), c.as_str(), 1))
+            .collect();
+        let d = judge(&[ranged("A", "a", WEEK_1, 0, &failures)], 1, 1);
+        let r = &d.failure_reason_codes;
+        assert_eq!(r.len(), 17, "16 result types and the others");
+        assert_eq!(r[OTHERS].values().sum::<u64>(), 40 - 16 + 200);
+        assert!(
+            !r.contains_key("starttls-not-supported"),
+            "pushed out by smaller ones"
+        );
+        let d = judge(&[ranged("A", "a", WEEK_1, 0, &failures[40..])], 1, 1);
+        let codes = &d.failure_reason_codes["starttls-not-supported"];
+        assert_eq!(codes.len(), 65);
+        assert_eq!(codes[OTHERS], 200 - 64);
+        assert_eq!(codes.values().sum::<u64>(), 200);
     }
 
     #[test]

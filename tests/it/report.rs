@@ -963,12 +963,18 @@ fn readme_example_is_a_real_run() {
         r["policies"][0]["policy"]["mx-host"] = json!([format!("*.{domain}")]);
         if let Some((result, n)) = fail {
             r["policies"][0]["summary"]["total-failure-session-count"] = json!(n);
+            // What the reporter said, in its own words.
+            let reason = match result {
+                "validation-failure" => format!("mx2.{domain} does not match any mx of the policy"),
+                _ => "x509: certificate has expired or is not yet valid".to_string(),
+            };
             r["policies"][0]["failure-details"] = json!([{
                 "result-type": result,
                 "sending-mta-ip": if org == "Google" { "209.85.220.41" } else { "40.107.22.60" },
                 "receiving-mx-hostname": format!("mx2.{domain}"),
                 "receiving-ip": "203.0.113.25",
                 "failed-session-count": n,
+                "failure-reason-code": reason,
             }]);
         }
         r

@@ -137,3 +137,50 @@ fn per_day_lines_show_the_year_across_new_year() {
         "{text}"
     );
 }
+
+/// Reason codes are anyone's text: escape sequences are shown escaped, a
+/// megabyte is cut, and countless distinct codes leave the output small.
+#[test]
+fn hostile_reason_codes_are_escaped_and_bounded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let mut r = moved("google", 0);
+    r["policies"][0]["failure-details"][0]["failure-reason-code"] =
+        json!("\u{1b}]0;owned\u{7}\u{1b}[2J");
+    r["policies"][0]["failure-details"][1]["failure-reason-code"] = json!("y".repeat(1 << 20));
+    write(d, "hostile.json", r.to_string().as_bytes());
+    let mut r = moved("google", 1);
+    r["policies"][0]["failure-details"] = (0..5000)
+        .map(|i| json!({"result-type": "sts-policy-fetch-error", "failed-session-count": 1, "failure-reason-code": format!("made up {i:04} {}", "z".repeat(100))}))
+        .collect();
+    write(d, "many.json", r.to_string().as_bytes());
+    let out = mtasts()
+        .args(["report", "--color", "never", d.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(!out.stdout.contains(&0x1b) && !out.stdout.contains(&0x07));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.len() < 20_000, "{} bytes", text.len());
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("  reason codes"))
+        .unwrap();
+    assert!(line.contains("'\\x1b]0;owned\\x07\\x1b[2J' 5"), "{line}");
+    assert!(line.contains(", … "), "{line}");
+    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    let codes = v["domains"][0]["failure_reason_codes"]["sts-policy-fetch-error"]
+        .as_object()
+        .unwrap();
+    assert_eq!(codes.len(), 65, "64 and the others");
+    assert!(codes.keys().all(|k| k.chars().count() <= 81), "{codes:?}");
+    assert_eq!(
+        codes.values().map(|n| n.as_u64().unwrap()).sum::<u64>(),
+        7 + 5000,
+        "nothing lost"
+    );
+    let (_, v) = run_json(&[d.join("hostile.json").to_str().unwrap()]);
+    assert_eq!(
+        v["domains"][0]["failure_reason_codes"]["sts-policy-fetch-error"],
+        json!({"\\x1b]0;owned\\x07\\x1b[2J": 5, format!("{}…", "y".repeat(80)): 2})
+    );
+}
