@@ -13,7 +13,7 @@ use crate::report::aggregate::OTHERS;
 use crate::report::verdict::{
     Blocking, Day, DomainSummary, PolicySeen, Sessions, StaleReporter, plural,
 };
-use crate::report::{Collected, Filter, Oddity, SourceError};
+use crate::report::{Collected, Filter, NoteGroup, Oddity, SourceError};
 
 /// What the run read, beside the verdicts.
 pub struct Totals<'a> {
@@ -27,6 +27,9 @@ pub struct Totals<'a> {
     pub duplicates: usize,
     pub errors: &'a [SourceError],
     pub oddities: &'a [(String, Oddity)],
+    /// The notes counted by reporter and kind, and those left out.
+    pub note_groups: &'a [NoteGroup],
+    pub notes_left_out: u64,
     /// The `--domain` the reports were restricted to.
     pub only: Option<&'a str>,
 }
@@ -43,6 +46,8 @@ impl<'a> Totals<'a> {
             duplicates: agg.duplicates,
             errors: &collected.errors,
             oddities: &collected.oddities,
+            note_groups: &collected.note_groups,
+            notes_left_out: collected.notes_left_out,
             only: filter.domain.as_deref(),
         }
     }
@@ -59,6 +64,8 @@ struct Doc<'a> {
     duplicates: usize,
     errors: Vec<ErrorDoc<'a>>,
     oddities: Vec<OddityDoc<'a>>,
+    note_groups: Vec<NoteGroupDoc<'a>>,
+    notes_left_out: u64,
 }
 
 /// One domain's verdict; `reason_codes` holds the stable code of each of
@@ -132,9 +139,21 @@ struct ErrorDoc<'a> {
 #[derive(Serialize)]
 struct OddityDoc<'a> {
     source: &'a str,
+    reporter: &'a str,
     report_id: &'a Option<String>,
     note: String,
     code: &'static str,
+}
+
+/// Notes of one kind about one reporter's reports: `note` says what these
+/// reports have, `example` what is particular to the first of them.
+#[derive(Serialize)]
+struct NoteGroupDoc<'a> {
+    reporter: &'a str,
+    code: &'static str,
+    reports: u64,
+    note: &'static str,
+    example: Option<String>,
 }
 
 /// The verdicts and totals as one JSON document.
@@ -160,11 +179,24 @@ pub fn json(domains: &[DomainSummary], t: &Totals<'_>) -> String {
             .iter()
             .map(|(source, o)| OddityDoc {
                 source,
+                reporter: &o.reporter,
                 report_id: &o.report_id,
                 note: o.note.to_string(),
                 code: o.note.code(),
             })
             .collect(),
+        note_groups: t
+            .note_groups
+            .iter()
+            .map(|g| NoteGroupDoc {
+                reporter: &g.reporter,
+                code: g.code,
+                reports: g.reports,
+                note: g.example.note.kind(),
+                example: g.example.example(),
+            })
+            .collect(),
+        notes_left_out: t.notes_left_out,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
@@ -331,14 +363,21 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
         let _ = writeln!(out, "unreadable: {}: {}", e.path, e.problem);
     }
     let shown = 20;
-    for (src, o) in t.oddities.iter().take(shown) {
-        let _ = writeln!(out, "note: {src}: {}", o.note);
+    for g in t.note_groups.iter().take(shown) {
+        let _ = writeln!(out, "note: {}: {}", g.reporter, g.text());
     }
-    if t.oddities.len() > shown {
+    if t.note_groups.len() > shown {
         let _ = writeln!(
             out,
-            "note: … and {} more oddities (--json lists them all)",
-            t.oddities.len() - shown
+            "note: … and {} more kinds of notes (--json lists every note)",
+            t.note_groups.len() - shown
+        );
+    }
+    if t.notes_left_out > 0 {
+        let _ = writeln!(
+            out,
+            "note: … and notes about {} more reports, from more reporters than are grouped",
+            t.notes_left_out
         );
     }
     out

@@ -19,7 +19,7 @@ use super::containers::mbox::{MAX_MESSAGE, Messages};
 use super::containers::mime::{self, MAX_PARTS, NoReport};
 use super::containers::{Content, sniff};
 use super::dedup::Seen;
-use super::notes::{Note, Oddity};
+use super::notes::{Note, NoteGroup, NoteGroups, Oddity};
 use super::parse;
 use super::progress::Progress;
 use super::source::{Problem, SourceError};
@@ -50,6 +50,11 @@ pub struct Collected {
     pub errors: Vec<SourceError>,
     /// Notes about reports that were used, by where they were read, sorted.
     pub oddities: Vec<(String, Oddity)>,
+    /// The notes counted by reporter and kind, each report once (not its
+    /// copies), in the order they are shown.
+    pub note_groups: Vec<NoteGroup>,
+    /// Reports' notes past the groups kept.
+    pub notes_left_out: u64,
 }
 
 /// Files handed to a worker at a time: enough to make the hand-over
@@ -108,6 +113,7 @@ pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) 
     let mut agg = Aggregates::default();
     let mut errors = Bounded::default();
     let mut oddities = Bounded::default();
+    let mut groups = NoteGroups::default();
     for e in walk_errors {
         errors.push(e);
     }
@@ -121,12 +127,14 @@ pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) 
         agg.merge(w.agg);
         errors.merge(w.errors);
         oddities.merge(w.oddities);
+        groups.merge(w.groups);
     }
     let notes = match ids.lock() {
         Ok(seen) => seen.notes(),
         Err(poisoned) => poisoned.into_inner().notes(),
     };
     for n in notes {
+        groups.add(std::slice::from_ref(&n.1));
         oddities.push(n);
     }
     // Sorted, whichever worker read what.
@@ -142,16 +150,20 @@ pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) 
         oddities.push((
             "…".into(),
             Oddity {
+                reporter: String::new(),
                 report_id: None,
                 note: Note::MoreListed { listed: MAX_LISTED },
             },
         ));
     }
+    let (note_groups, notes_left_out) = groups.into_sorted();
     Collected {
         agg,
         files,
         errors,
         oddities,
+        note_groups,
+        notes_left_out,
     }
 }
 
@@ -208,6 +220,7 @@ struct Worker<'a> {
     agg: Aggregates,
     errors: Bounded<SourceError>,
     oddities: Bounded<(String, Oddity)>,
+    groups: NoteGroups,
     filter: &'a Filter,
     /// Reports seen by any worker, for deduplication.
     ids: &'a Mutex<Seen>,
@@ -239,6 +252,7 @@ struct Parts {
     agg: Aggregates,
     errors: Bounded<SourceError>,
     oddities: Bounded<(String, Oddity)>,
+    groups: NoteGroups,
 }
 
 impl<'a> Worker<'a> {
@@ -252,6 +266,7 @@ impl<'a> Worker<'a> {
             agg: Aggregates::default(),
             errors: Bounded::default(),
             oddities: Bounded::default(),
+            groups: NoteGroups::default(),
             filter,
             ids,
             hasher,
@@ -268,6 +283,7 @@ impl<'a> Worker<'a> {
             agg: self.agg,
             errors: self.errors,
             oddities: self.oddities,
+            groups: self.groups,
         }
     }
 
@@ -278,16 +294,22 @@ impl<'a> Worker<'a> {
         });
     }
 
-    /// True the first time this organisation's report `id` is seen by
-    /// any worker.
-    fn first_time(&self, report: &parse::Report<'_>, reporter: &str, id: &str) -> bool {
+    /// True the first time this report is seen by any worker: the first
+    /// time its content is seen under this organisation's report-id, or,
+    /// without one, from this organisation.
+    fn first_time(&self, report: &parse::Report<'_>, reporter: &str) -> bool {
         // Hashed outside the lock; with one key for all workers.
         let content = self.hasher.hash_one(report);
         let mut seen = match self.ids.lock() {
             Ok(seen) => seen,
             Err(poisoned) => poisoned.into_inner(),
         };
-        seen.count(reporter, &report.organization, id, content)
+        seen.count(
+            reporter,
+            &report.organization,
+            report.report_id.as_deref(),
+            content,
+        )
     }
 
     fn add_file(&mut self, path: &Path) {
@@ -340,25 +362,26 @@ impl<'a> Worker<'a> {
         self.unzipped = keep(out);
     }
 
-    /// A report, counted unless the same organisation's report of the
-    /// same id was already counted. What is odd about it is noted either
-    /// way, so that the notes do not depend on which copy came first.
+    /// A report, counted unless a copy of it was already counted. What is
+    /// odd about it is listed for every copy, so that the list does not
+    /// depend on which copy came first, and counted in the groups for the
+    /// copy counted.
     fn add_json(&mut self, label: &dyn Display, bytes: &[u8]) {
         match parse::parse_with(bytes, self.filter.now, &mut self.policy_keys) {
             Ok((report, odd)) => {
+                // Keyed once, for deduplication and for the summary.
+                let reporter = reporter_key(&report.organization);
+                if self.first_time(&report, &reporter) {
+                    self.groups.add(&odd);
+                    self.agg.add(report, &reporter, self.filter);
+                } else {
+                    self.agg.duplicates += 1;
+                }
                 if !odd.is_empty() {
                     let label = shown(label);
                     for o in odd {
                         self.oddities.push((label.clone(), o));
                     }
-                }
-                // Keyed once, for deduplication and for the summary.
-                let reporter = reporter_key(&report.organization);
-                match report.report_id.as_deref() {
-                    Some(id) if !self.first_time(&report, &reporter, id) => {
-                        self.agg.duplicates += 1;
-                    }
-                    _ => self.agg.add(report, &reporter, self.filter),
                 }
             }
             Err(e) => self.error(label, Problem::NotAReport(e)),

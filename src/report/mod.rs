@@ -25,7 +25,7 @@ mod walk;
 
 pub use aggregate::{Aggregates, Filter};
 pub use collect::{Collected, collect};
-pub use notes::{Note, Oddity};
+pub use notes::{Note, NoteGroup, NoteGroups, Oddity};
 pub use parse::Report;
 pub use progress::Progress;
 pub use source::{Problem, SourceError};

@@ -535,16 +535,10 @@ pub fn parse_with<'a>(
             failures,
         });
     }
-    // A report with thousands of odd elements gets a few notes, not
-    // thousands.
-    if odd.len() > MAX_NOTES {
-        let more = odd.len() - MAX_NOTES;
-        odd.truncate(MAX_NOTES);
-        odd.push(Note::MoreInReport { more });
-    }
-    let oddities = odd
+    let oddities = few(odd)
         .into_iter()
         .map(|note| Oddity {
+            reporter: organization.to_string(),
             report_id: report_id.as_deref().map(str::to_string),
             note,
         })
@@ -560,6 +554,27 @@ pub fn parse_with<'a>(
         },
         oddities,
     ))
+}
+
+/// The notes kept about one report: a report with thousands of odd
+/// elements gets a few notes, not thousands, but every kind of oddity in
+/// it is named at least once (there are a few dozen kinds), so that the
+/// notes grouped by kind count every report.
+fn few(odd: Vec<Note>) -> Vec<Note> {
+    if odd.len() <= MAX_NOTES {
+        return odd;
+    }
+    let mut kept: Vec<Note> = Vec::with_capacity(MAX_NOTES + 1);
+    let mut more = 0;
+    for note in odd {
+        if kept.len() < MAX_NOTES || !kept.iter().any(|k| k.code() == note.code()) {
+            kept.push(note);
+        } else {
+            more += 1;
+        }
+    }
+    kept.push(Note::MoreInReport { more });
+    kept
 }
 
 /// `failure-reason-code` as shown: trimmed, escaped and cut after
@@ -847,6 +862,93 @@ mod tests {
         assert!(parse(RFC_EXAMPLE.as_bytes(), same_day).is_ok());
     }
 
+    /// The project's reports in the forms real reporters send
+    /// (`tests/fixtures/tlsrpt/`).
+    fn fixture(name: &str) -> &'static str {
+        match name {
+            "google" => include_str!("../../tests/fixtures/tlsrpt/google.json"),
+            "microsoft" => include_str!("../../tests/fixtures/tlsrpt/microsoft.json"),
+            "yahoo" => include_str!("../../tests/fixtures/tlsrpt/yahoo-weekly.json"),
+            "mailru" => include_str!("../../tests/fixtures/tlsrpt/mailru.json"),
+            _ => unreachable!("no fixture {name}"),
+        }
+    }
+
+    #[test]
+    fn reads_the_forms_real_reporters_send() {
+        let codes = |odd: &[Oddity]| odd.iter().map(|o| o.note.code()).collect::<Vec<_>>();
+        let (g, odd) = parse(fixture("google").as_bytes(), now()).unwrap();
+        assert!(odd.is_empty(), "{odd:?}");
+        assert_eq!(
+            (g.days.first().to_string(), g.days.count()),
+            ("2026-11-01".into(), 1)
+        );
+        let reasons: Vec<_> = g.policies[0]
+            .failures
+            .iter()
+            .map(|f| {
+                (
+                    f.result_type.as_ref(),
+                    f.failure_reason_code.as_deref(),
+                    f.count,
+                )
+            })
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                (
+                    "sts-policy-fetch-error",
+                    Some("bad https response code: 404"),
+                    5
+                ),
+                (
+                    "sts-policy-fetch-error",
+                    Some("context deadline exceeded"),
+                    2
+                ),
+            ]
+        );
+        assert!(
+            matches!(
+                g.policies[0].failures[0].failure_reason_code,
+                Some(Cow::Borrowed(_))
+            ),
+            "a plain code is not copied"
+        );
+
+        let (m, odd) = parse(fixture("microsoft").as_bytes(), now()).unwrap();
+        assert_eq!(
+            codes(&odd),
+            ["datetime-without-zone", "datetime-without-zone"]
+        );
+        assert!(odd.iter().all(|o| o.reporter == "Microsoft Corporation"));
+        assert_eq!(
+            (m.days.first().to_string(), m.days.count()),
+            ("2026-11-01".into(), 1)
+        );
+
+        let (y, odd) = parse(fixture("yahoo").as_bytes(), now()).unwrap();
+        assert!(odd.is_empty(), "{odd:?}");
+        assert_eq!(
+            (y.days.first().to_string(), y.days.count()),
+            ("2026-11-01".into(), 7)
+        );
+
+        let (r, odd) = parse(fixture("mailru").as_bytes(), now()).unwrap();
+        assert_eq!(codes(&odd), ["empty-sending-mta-ip"]);
+        assert_eq!(
+            (r.days.first().to_string(), r.days.count()),
+            ("2026-11-01".into(), 1)
+        );
+        let f = &r.policies[0].failures[0];
+        assert_eq!(f.sending_mta_ip, None);
+        assert_eq!(
+            f.failure_reason_code.as_deref(),
+            Some("unable to get local issuer certificate")
+        );
+    }
+
     /// `failure-reason-code` is anyone's text: escaped, cut where a
     /// message would cut it, and never looked at past that.
     #[test]
@@ -919,6 +1021,36 @@ mod tests {
                 31,
                 vec!["the date range lasts 3652 days, longer than a report covers; counted for its first 31".into()]
             )
+        );
+    }
+
+    /// However many notes a report gets, every kind is named once.
+    #[test]
+    fn every_kind_of_note_of_a_report_is_kept() {
+        let details = vec![
+            r#"{"result-type": "made-up", "sending-mta-ip": "", "failed-session-count": 1}"#;
+            30
+        ]
+        .join(",");
+        let body = RFC_EXAMPLE
+            .replace("2016-04-01T00:00:00Z", "2016-04-01T00:00:00")
+            .replacen(
+                "\"failure-details\": [",
+                &format!("\"failure-details\": [{details},"),
+                1,
+            );
+        let (_, odd) = parse(body.as_bytes(), now()).unwrap();
+        let codes: Vec<&str> = odd.iter().map(|o| o.note.code()).collect();
+        assert_eq!(codes.len(), 22, "{codes:?}");
+        assert_eq!(codes[0], "datetime-without-zone");
+        assert!(codes.contains(&"empty-sending-mta-ip"), "{codes:?}");
+        // The summary's 303 failed sessions are fewer than the details'
+        // 333: noted after the sixty notes about the details, and kept.
+        assert_eq!(codes[20], "details-exceed-summary");
+        assert_eq!(codes.last(), Some(&"more-notes-in-report"));
+        assert_eq!(
+            odd.last().unwrap().note.to_string(),
+            "… and 41 more oddities in this report"
         );
     }
 

@@ -1280,13 +1280,26 @@ fn duplicates_are_per_reporter_and_the_output_is_stable() {
     let first = run();
     let text = String::from_utf8_lossy(&first);
     assert!(text.contains("30 duplicates ignored"), "{text}");
+    // Notes are counted by reporter and kind, each report once whatever
+    // its copies.
+    let notes: Vec<&str> = text.lines().filter(|l| l.starts_with("note:")).collect();
+    assert_eq!(
+        notes,
+        [
+            "note: Google: 30 reports with datetimes without a time zone (read as UTC); e.g. start-datetime '2026-11-02T00:00:00'",
+            "note: Google: 30 reports read more than once, identical each time (the same report in several files or messages): each counted once; e.g. report g-1, read 2 times",
+        ],
+        "{text}"
+    );
     let (_, v) = run_json(&[d.join("b").to_str().unwrap()]);
     let oddities = v["oddities"].as_array().unwrap();
     assert!(
         oddities
             .iter()
             .any(|o| o["source"] == "report g-1 from Google"
-                && o["note"] == "read 2 times; counted once"),
+                && o["reporter"] == "Google"
+                && o["note"]
+                    == "read 2 times, identical each time (the same report in several files or messages); counted once"),
         "{v:#}"
     );
     for _ in 0..5 {
@@ -1496,7 +1509,7 @@ fn different_reports_sharing_an_id_both_count() {
                 && o["note"]
                     .as_str()
                     .unwrap()
-                    .starts_with("read 3 times, in 2 different versions")),
+                    .starts_with("2 different reports under this id, read 3 times in all: each different one counted")),
             "{v:#}"
         );
     }

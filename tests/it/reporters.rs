@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::{Duration, NaiveDate};
 use serde_json::{Value, json};
 
-use crate::report::{run_json, write};
+use crate::report::{eml, gz, run_json, write};
 use crate::support::mtasts;
 
 /// The fixture `name` (`google`, `microsoft`, `yahoo-weekly`, `mailru`).
@@ -52,6 +52,134 @@ fn human(args: &[&str]) -> (Option<i32>, String) {
         .output()
         .unwrap();
     (out.status.code(), String::from_utf8(out.stdout).unwrap())
+}
+
+/// A fortnight of the four reporters, each in its form and container:
+/// the totals, the days a weekly reporter covers, the reason codes and
+/// the notes grouped by reporter.
+#[test]
+fn reports_in_the_forms_real_reporters_send() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let mut mbox = Vec::new();
+    for day in 0..14 {
+        let google = moved("google", day);
+        write(
+            d,
+            &format!("google/google.com!contoso.com!{day:02}.json.gz"),
+            &gz(google.to_string().as_bytes()),
+        );
+        write(
+            d,
+            &format!("Maildir/cur/17620{day:02}.M1P1.mx:2,S"),
+            &eml(&moved("microsoft", day)),
+        );
+        mbox.extend_from_slice(b"From tlsrpt@corp.mail.ru Mon Nov  2 03:00:00 2026\r\n");
+        mbox.extend_from_slice(&eml(&moved("mailru", day)));
+        mbox.extend_from_slice(b"\r\n");
+    }
+    write(d, "mailru.mbox", &mbox);
+    write(
+        d,
+        "Maildir/new/1762100000.M2P1.mx",
+        &eml(&moved("yahoo-weekly", 0)),
+    );
+    write(
+        d,
+        "Maildir/new/1762700000.M2P1.mx",
+        &eml(&moved("yahoo-weekly", 7)),
+    );
+    std::fs::create_dir_all(d.join("Maildir/tmp")).unwrap();
+    // One Google report twice: saved from its mail, and in the mail.
+    write(
+        d,
+        "Maildir/new/1762300000.M3P1.mx",
+        &eml(&moved("google", 3)),
+    );
+
+    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(code, Some(1), "{v:#}");
+    assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
+    assert_eq!(
+        (v["reports"].as_u64(), v["duplicates"].as_u64()),
+        (Some(44), Some(1))
+    );
+    let dom = &v["domains"][0];
+    assert_eq!(dom["domain"], "contoso.com");
+    assert_eq!(dom["days"], 14);
+    assert_eq!(
+        (dom["first_day"].as_str(), dom["last_day"].as_str()),
+        (Some("2026-11-01"), Some("2026-11-14"))
+    );
+    assert_eq!(
+        (dom["sts_reporters"].as_u64(), dom["sts_days"].as_u64()),
+        (Some(4), Some(14))
+    );
+    assert_eq!(
+        dom["sessions"]["sts"],
+        json!({"successful": 14 * (1843 + 962 + 310) + 2 * 2100, "failed": 14 * (7 + 4)})
+    );
+    assert_eq!(
+        dom["failure_reason_codes"],
+        json!({
+            "certificate-not-trusted": {"unable to get local issuer certificate": 56},
+            "sts-policy-fetch-error": {"bad https response code: 404": 70, "context deadline exceeded": 28},
+        })
+    );
+    // Yahoo's two weeks count on each of their days: 300 sessions a day.
+    let trend = dom["trend"].as_array().unwrap();
+    assert_eq!(trend.len(), 14);
+    assert!(
+        trend
+            .iter()
+            .all(|t| t["successful"] == 1843 + 962 + 310 + 300),
+        "{trend:?}"
+    );
+    let groups: Vec<(&str, &str, u64)> = v["note_groups"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["reporter"].as_str().unwrap(),
+                g["code"].as_str().unwrap(),
+                g["reports"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        groups,
+        [
+            ("Google Inc.", "duplicate", 1),
+            ("Mail.Ru", "empty-sending-mta-ip", 14),
+            ("Microsoft Corporation", "datetime-without-zone", 14),
+        ]
+    );
+    assert_eq!(
+        v["oddities"].as_array().unwrap().len(),
+        14 + 28 + 1,
+        "each listed"
+    );
+
+    let (_, text) = human(&[d.to_str().unwrap()]);
+    for line in [
+        "44 reports from 32 files (1 duplicate ignored, 0 unreadable)",
+        "  period     2026-11-01 – 2026-11-14 (14 days)",
+        "  reporters  Google Inc., Mail.Ru, Microsoft Corporation, Yahoo",
+        "  failures   sts-policy-fetch-error 98, certificate-not-trusted 56",
+        "  reason codes  sts-policy-fetch-error: 'bad https response code: 404' 70, 'context deadline exceeded' 28",
+        "                certificate-not-trusted: 'unable to get local issuer certificate' 56",
+        "note: Google Inc.: 1 report read more than once, identical each time (the same report in several files or messages): each counted once; e.g. report 2026-11-04T00:00:00Z_contoso.com, read 2 times",
+        "note: Mail.Ru: 14 reports with an empty sending-mta-ip",
+        "note: Microsoft Corporation: 14 reports with datetimes without a time zone (read as UTC); e.g. start-datetime '2026-11-01T00:00:00'",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line}\n{text}");
+    }
+    assert_eq!(
+        text.lines().filter(|l| l.starts_with("note:")).count(),
+        3,
+        "{text}"
+    );
 }
 
 /// Today's weekly report is seven days, not one; weeks apart leave a gap
@@ -183,4 +311,39 @@ fn hostile_reason_codes_are_escaped_and_bounded() {
         v["domains"][0]["failure_reason_codes"]["sts-policy-fetch-error"],
         json!({"\\x1b]0;owned\\x07\\x1b[2J": 5, format!("{}…", "y".repeat(80)): 2})
     );
+}
+
+/// A report without a report-id read three times is one report, however
+/// it was stored; a different report without one is another.
+#[test]
+fn copies_without_an_id_count_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    let mut r = moved("microsoft", 0);
+    r.as_object_mut().unwrap().remove("report-id");
+    write(d, "a.json", r.to_string().as_bytes());
+    write(d, "b.json.gz", &gz(r.to_string().as_bytes()));
+    write(
+        d,
+        "c.json",
+        serde_json::to_string_pretty(&r).unwrap().as_bytes(),
+    );
+    let mut other = r.clone();
+    other["policies"][0]["summary"]["total-successful-session-count"] = json!(963);
+    write(d, "d.json", other.to_string().as_bytes());
+    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(
+        (v["reports"].as_u64(), v["duplicates"].as_u64()),
+        (Some(2), Some(2)),
+        "{v:#}"
+    );
+    assert_eq!(v["domains"][0]["sessions"]["sts"]["successful"], 962 + 963);
+    let (_, text) = human(&[d.to_str().unwrap()]);
+    for line in [
+        "note: Microsoft Corporation: 2 reports with datetimes without a time zone (read as UTC); e.g. start-datetime '2026-11-01T00:00:00'",
+        "note: Microsoft Corporation: 2 reports without a report-id (only identical copies of them are recognised as copies)",
+        "note: Microsoft Corporation: 1 report read more than once, identical each time (the same report in several files or messages): each counted once; e.g. a report without an id, read 3 times",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line}\n{text}");
+    }
 }
