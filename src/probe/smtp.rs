@@ -76,12 +76,24 @@ impl std::fmt::Display for Failure {
 }
 
 /// One SMTP reply: the code and its lines' text.
-struct Reply {
-    code: u16,
-    lines: Vec<String>,
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub code: u16,
+    /// The text after the code of each line, escaped for display.
+    pub lines: Vec<String>,
 }
 
 impl Reply {
+    /// Whether this reply to EHLO offers STARTTLS: a keyword line after
+    /// the greeting line (RFC 5321 §4.1.1.1), in any case.
+    pub fn offers_starttls(&self) -> bool {
+        self.lines.iter().skip(1).any(|l| {
+            l.split_whitespace()
+                .next()
+                .is_some_and(|k| k.eq_ignore_ascii_case("STARTTLS"))
+        })
+    }
+
     fn text(&self) -> String {
         self.lines
             .iter()
@@ -91,7 +103,12 @@ impl Reply {
     }
 }
 
-async fn read_reply<R: tokio::io::AsyncBufRead + Unpin>(r: &mut R) -> Result<Reply, String> {
+/// Reads one reply, single- or multi-line, from the server; an `Err` says
+/// how the server broke the protocol. Bounded: at most [`MAX_LINES`] lines
+/// of at most [`MAX_LINE`] bytes.
+pub(crate) async fn read_reply<R: tokio::io::AsyncBufRead + Unpin>(
+    r: &mut R,
+) -> Result<Reply, String> {
     let mut lines = Vec::new();
     let mut code = None;
     loop {
@@ -105,7 +122,11 @@ async fn read_reply<R: tokio::io::AsyncBufRead + Unpin>(r: &mut R) -> Result<Rep
             return Err("the server closed the connection".into());
         }
         if !raw.ends_with(b"\n") {
-            return Err(format!("reply line longer than {MAX_LINE} bytes"));
+            return Err(if (n as u64) < MAX_LINE {
+                "the server closed the connection in the middle of a reply line".into()
+            } else {
+                format!("reply line longer than {MAX_LINE} bytes")
+            });
         }
         let line = raw.strip_suffix(b"\n").unwrap_or(&raw);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -207,11 +228,7 @@ async fn session(
             ehlo.text()
         )));
     }
-    let offered = ehlo.lines.iter().skip(1).any(|l| {
-        l.split_whitespace()
-            .next()
-            .is_some_and(|k| k.eq_ignore_ascii_case("STARTTLS"))
-    });
+    let offered = ehlo.offers_starttls();
     p.starttls_offered = Some(offered);
     if !offered {
         quit(&mut conn, timeout).await;
@@ -312,4 +329,93 @@ async fn quit(conn: &mut BufReader<TcpStream>, timeout: Duration) {
         Ok::<(), std::io::Error>(())
     })
     .await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn replies(mut input: &[u8]) -> Vec<Result<Reply, String>> {
+        let mut out = Vec::new();
+        while !input.is_empty() {
+            let r = futures::executor::block_on(read_reply(&mut input));
+            let stop = r.is_err();
+            out.push(r);
+            if stop {
+                break;
+            }
+        }
+        out
+    }
+
+    fn reply(code: u16, lines: &[&str]) -> Result<Reply, String> {
+        Ok(Reply {
+            code,
+            lines: lines.iter().map(|l| l.to_string()).collect(),
+        })
+    }
+
+    #[test]
+    fn single_and_multi_line_replies_are_read_in_turn() {
+        assert_eq!(
+            replies(b"220 mx.test ESMTP\r\n250-mx.test\r\n250-SIZE 1000\r\n250 STARTTLS\n"),
+            [
+                reply(220, &["mx.test ESMTP"]),
+                reply(250, &["mx.test", "SIZE 1000", "STARTTLS"]),
+            ]
+        );
+        assert_eq!(
+            replies(b"220\r\n"),
+            [reply(220, &[""])],
+            "a code alone is a reply"
+        );
+    }
+
+    #[test]
+    fn broken_replies_say_how() {
+        for (input, why) in [
+            (&b"220 no end of line"[..], "closed"),
+            (b"22 short\r\n", "malformed"),
+            (b"abc text\r\n", "malformed"),
+            (b"250-one\r\n251 two\r\n", "code changed"),
+        ] {
+            let got = replies(input);
+            let err = got.last().unwrap().as_ref().unwrap_err();
+            assert!(err.contains(why), "{input:?}: {err}");
+        }
+        let long = [b"220 ".as_slice(), &[b'x'; MAX_LINE as usize], b"\r\n"].concat();
+        assert!(
+            replies(&long)[0]
+                .as_ref()
+                .unwrap_err()
+                .contains("longer than")
+        );
+        let many = [b"250-x\r\n".repeat(MAX_LINES), b"250 x\r\n".to_vec()].concat();
+        assert!(
+            replies(&many)[0]
+                .as_ref()
+                .unwrap_err()
+                .contains("more than")
+        );
+    }
+
+    #[test]
+    fn reply_text_is_escaped() {
+        assert_eq!(
+            replies(b"220 a\x1b[31m\xff\r\n"),
+            [reply(220, &["a\\x1b[31m\\xff"])]
+        );
+    }
+
+    #[test]
+    fn starttls_is_a_keyword_after_the_greeting() {
+        let ehlo = |lines: &[&str]| reply(250, lines).unwrap().offers_starttls();
+        assert!(ehlo(&["mx.test", "PIPELINING", "starttls"]));
+        assert!(ehlo(&["mx.test", "STARTTLS extra"]));
+        assert!(
+            !ehlo(&["STARTTLS"]),
+            "the greeting line is the server's name"
+        );
+        assert!(!ehlo(&["mx.test", "XSTARTTLS", "SIZE STARTTLS"]));
+    }
 }
