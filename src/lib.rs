@@ -15,6 +15,9 @@ pub mod commands;
 pub mod config;
 pub mod error;
 pub mod fsutil;
+/// For the fuzz targets in `fuzz/` only: see the module's documentation.
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod generate;
 pub mod model;
 pub mod printer;

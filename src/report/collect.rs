@@ -15,7 +15,7 @@ use std::sync::{Arc, Mutex};
 
 use super::aggregate::{Aggregates, Filter, reporter_key};
 use super::containers::gzip::{Gunzip, gunzip};
-use super::containers::mbox::{MAX_MESSAGE, Messages};
+use super::containers::mbox::{MAX_MESSAGE, Messages, is_mbox};
 use super::containers::mime::{self, MAX_PARTS, NoReport};
 use super::containers::{Content, sniff};
 use super::dedup::Seen;
@@ -110,6 +110,34 @@ pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) 
     if let Some(p) = progress {
         p.finish();
     }
+    gather(files, walk_errors, workers, &ids)
+}
+
+/// Reads one file's contents, already in memory, as [`collect`] reads a
+/// file (the same containers, budgets, parsing and deduplication), on this
+/// thread: the fuzz targets drive the whole reading of a file through it,
+/// without a file system.
+pub(crate) fn collect_bytes(label: &str, bytes: &[u8], filter: &Filter) -> Collected {
+    let ids = Mutex::new(Seen::default());
+    let hasher = RandomState::new();
+    let mut w = Worker::new(filter, &ids, &hasher, None);
+    // As `read_file` hands a file over: an mbox message by message.
+    if is_mbox(bytes) {
+        w.add_mbox(&label, bytes, 0);
+    } else {
+        w.add_bytes(&label, bytes, 0);
+    }
+    gather(1, Vec::new(), vec![Some(w.into_parts())], &ids)
+}
+
+/// The workers' shares merged with the walk's errors and the notes of
+/// deduplication, sorted.
+fn gather(
+    files: usize,
+    walk_errors: Vec<SourceError>,
+    workers: Vec<Option<Parts>>,
+    ids: &Mutex<Seen>,
+) -> Collected {
     let mut agg = Aggregates::default();
     let mut errors = Bounded::default();
     let mut oddities = Bounded::default();
