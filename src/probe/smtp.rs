@@ -131,10 +131,11 @@ pub(crate) async fn read_reply<R: tokio::io::AsyncBufRead + Unpin>(
         let line = raw.strip_suffix(b"\n").unwrap_or(&raw);
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         let shown = crate::text::escape_bytes(line);
+        // Three digits (RFC 5321 §4.2); `parse` would take "+25" too.
         let this_code = line
             .get(..3)
-            .and_then(|c| std::str::from_utf8(c).ok())
-            .and_then(|c| c.parse::<u16>().ok());
+            .filter(|c| c.iter().all(u8::is_ascii_digit))
+            .map(|c| c.iter().fold(0, |n, d| n * 10 + u16::from(d - b'0')));
         let Some(this_code) = this_code else {
             return Err(format!("malformed reply line '{shown}'"));
         };
@@ -377,6 +378,9 @@ mod tests {
             (&b"220 no end of line"[..], "closed"),
             (b"22 short\r\n", "malformed"),
             (b"abc text\r\n", "malformed"),
+            // Found by the smtp_reply fuzz target: read as code 25.
+            (b"+250-starttls\r\n", "malformed"),
+            (b"250-mx\r\n+25 STARTTLS\r\n", "malformed"),
             (b"250-one\r\n251 two\r\n", "code changed"),
         ] {
             let got = replies(input);
