@@ -95,4 +95,13 @@ mod tests {
         assert_eq!(read.agg.reports, 1, "{read:?}");
         assert_eq!(read.errors.len(), 1, "the second message has no report");
     }
+
+    #[test]
+    fn a_file_that_is_no_mbox_is_not_passed_over() {
+        // Found by the report_file fuzz target: taken for an mbox of no
+        // message, it gave neither a report nor an error.
+        let read = report_file(b"\rFrom reports@exampleFrom: reports@example.test\r\nTo: tlsrpt@eachment; filename=\"report.js\r", &filter());
+        assert_eq!(read.agg.reports, 0);
+        assert_eq!(read.errors.len(), 1, "{read:?}");
+    }
 }

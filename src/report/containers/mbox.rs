@@ -10,13 +10,18 @@ pub const MAX_MESSAGE: usize = 32 * 1024 * 1024;
 const MAX_PIECE: u64 = 64 * 1024;
 
 /// Whether data starts like an mbox: a `From ` line, maybe after blank
-/// lines.
+/// lines. The `From ` must start a line, as [`Messages`] only splits there:
+/// data taken for an mbox always has a message.
 pub fn is_mbox(data: &[u8]) -> bool {
     let start = data
         .iter()
         .position(|b| !b.is_ascii_whitespace())
         .unwrap_or(data.len());
-    data[start..].starts_with(b"From ")
+    let line_start = data[..start]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    start == line_start && data[start..].starts_with(b"From ")
 }
 
 /// One message of an mbox.
@@ -140,6 +145,23 @@ mod tests {
         );
         assert!(!is_mbox(b"Subject: x\n\nFrom a@b\n"));
         assert!(split(b"").is_empty());
+    }
+
+    #[test]
+    fn an_mbox_starts_with_a_from_line_after_blank_lines_only() {
+        assert!(is_mbox(b"From a@b\n"));
+        assert!(is_mbox(b"\r\n \t\nFrom a@b\n"));
+        // Found by the mbox and report_file fuzz targets: taken for mboxes
+        // without a message, so the files gave neither a report nor an
+        // error.
+        for data in [
+            &b"         From c@\nFrFrom       \x9d\xbfdA\n"[..],
+            b"\rFrom reports@example",
+            b"\n  From a@b\n",
+        ] {
+            assert!(!is_mbox(data), "{data:?}");
+            assert!(split(data).is_empty());
+        }
     }
 
     #[test]

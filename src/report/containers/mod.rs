@@ -36,7 +36,7 @@ pub fn sniff(bytes: &[u8], nested: bool) -> Content<'_> {
         Content::Json(trimmed)
     } else if trimmed.is_empty() {
         Content::Empty
-    } else if nested && trimmed.starts_with(b"From ") {
+    } else if nested && mbox::is_mbox(bytes) {
         Content::Mbox
     } else {
         Content::Message
@@ -57,6 +57,12 @@ mod tests {
         assert_eq!(sniff(b" \n\t", false), Content::Empty);
         assert_eq!(sniff(b"From a@b Sat\r\n", true), Content::Mbox);
         assert_eq!(sniff(b"From: a@b\r\n", false), Content::Message);
+        assert_eq!(sniff(b"\n\nFrom a@b Sat\r\n", true), Content::Mbox);
+        assert_eq!(
+            sniff(b"  From a@b Sat\r\n", true),
+            Content::Message,
+            "a From that starts no line separates no message"
+        );
         assert_eq!(
             sniff(b"From a@b Sat\r\n", false),
             Content::Message,
