@@ -52,8 +52,8 @@ fuzz_target!(|data: &[u8]| {
     let response = Response {
         status: 200,
         location: None,
-        // As the probe records it.
-        content_type: header.map(mtasts::text::escape_bytes),
+        // As the probe records it: as sent.
+        content_type: header.map(<[u8]>::to_vec),
         content_length: Some(body.len() as u64),
         body: (!too_large).then(|| body.to_vec()),
         body_bytes: body.len(),

@@ -39,7 +39,9 @@ pub enum Fetch {
 pub struct Response {
     pub status: u16,
     pub location: Option<String>,
-    pub content_type: Option<String>,
+    /// The Content-Type header's value as sent: judged as it is, escaped
+    /// to be shown.
+    pub content_type: Option<Vec<u8>>,
     pub content_length: Option<u64>,
     /// The body when it was read completely and within the cap.
     #[serde(skip)]
@@ -135,7 +137,10 @@ pub async fn fetch(trust: &Trust, host: &str, addrs: &[SocketAddr], timeout: Dur
             .map(|v| crate::text::escape_bytes(v.as_bytes()))
     };
     let location = header(reqwest::header::LOCATION);
-    let content_type = header(reqwest::header::CONTENT_TYPE);
+    let content_type = resp
+        .headers()
+        .get(reqwest::header::CONTENT_TYPE)
+        .map(|v| v.as_bytes().to_vec());
     let content_length = resp.content_length();
     let mut out = Response {
         status: resp.status().as_u16(),

@@ -181,31 +181,38 @@ fn fetched(
     Some(parsed)
 }
 
-/// `type/subtype` of a Content-Type value, lower case, parameters dropped.
-fn media_type(ct: &str) -> String {
-    ct.split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
+/// `type/subtype` of a Content-Type value (RFC 9110 §8.3.1): before any
+/// parameter, without the optional white space (SP, HTAB) around it. The
+/// raw value is judged: the escaped one shows a tab as `\t`, and trimming
+/// Unicode white space would take `text/plain` followed by a no-break
+/// space for `text/plain`.
+fn media_type(ct: &[u8]) -> &[u8] {
+    let ows = |b: &u8| matches!(b, b' ' | b'\t');
+    let media = ct.split(|&b| b == b';').next().unwrap_or_default();
+    let start = media.iter().position(|b| !ows(b)).unwrap_or(media.len());
+    let end = media.iter().rposition(|b| !ows(b)).map_or(start, |e| e + 1);
+    &media[start..end]
 }
 
-fn content_type(ct: Option<&str>) -> Finding {
-    match ct {
-        None => Finding::fail(
+fn content_type(raw: Option<&[u8]>) -> Finding {
+    let Some(raw) = raw else {
+        return Finding::fail(
             PolicyContentType,
             "no Content-Type header; senders that check the type reject the policy",
         )
         .expected("text/plain")
-        .fix("serve it with Content-Type: text/plain"),
-        Some(ct) if media_type(ct) == "text/plain" => Finding::pass(PolicyContentType, ct),
-        Some(ct) => Finding::fail(
-            PolicyContentType,
-            format!("served as {ct}; senders that check the type (RFC 8461 §3.3 says they should) reject the policy"),
-        )
-        .expected("text/plain (parameters such as charset=utf-8 allowed)")
-        .fix("serve it with Content-Type: text/plain"),
+        .fix("serve it with Content-Type: text/plain");
+    };
+    let ct = crate::text::escape_bytes(raw);
+    if media_type(raw).eq_ignore_ascii_case(b"text/plain") {
+        return Finding::pass(PolicyContentType, ct);
     }
+    Finding::fail(
+        PolicyContentType,
+        format!("served as {ct}; senders that check the type (RFC 8461 §3.3 says they should) reject the policy"),
+    )
+    .expected("text/plain (parameters such as charset=utf-8 allowed)")
+    .fix("serve it with Content-Type: text/plain")
 }
 
 fn size_failure(error: &BodyError, read: usize) -> Finding {
@@ -493,12 +500,41 @@ mod tests {
             (None, Status::Fail),
         ] {
             let mut r = response(GOOD);
-            r.content_type = ct.map(str::to_string);
+            r.content_type = ct.map(Into::into);
             let j = run(&Fetch::Response(r));
             assert_eq!(j.findings[2].status, status, "{ct:?}");
             // The type alone does not stop senders from reading the policy.
             assert_eq!(j.findings[4].status, Status::Pass);
         }
+    }
+
+    #[test]
+    fn the_media_type_is_judged_on_the_value_as_sent() {
+        for (ct, status) in [
+            // Found by the content_type fuzz target: the tabs, escaped,
+            // were taken for part of the type.
+            (&b"TEXT/PLAIN\t\t\t\t\t;EXT/PLADN\xec"[..], Status::Pass),
+            (b"text/plain \t; charset=utf-8", Status::Pass),
+            // Not white space in HTTP: another type.
+            ("text/plain\u{a0}".as_bytes(), Status::Fail),
+            ("\u{3000}text/plain".as_bytes(), Status::Fail),
+            (b"text/plain\\t", Status::Fail),
+        ] {
+            let mut r = response(GOOD);
+            r.content_type = Some(ct.to_vec());
+            let j = run(&Fetch::Response(r));
+            assert_eq!(j.findings[2].status, status, "{ct:?}");
+        }
+        let mut r = response(GOOD);
+        r.content_type = Some(b"text/html\x1b[2J\xff".to_vec());
+        let j = run(&Fetch::Response(r));
+        assert!(
+            j.findings[2]
+                .message
+                .starts_with("served as text/html\\x1b[2J\\xff;"),
+            "the value is shown escaped: {}",
+            j.findings[2].message
+        );
     }
 
     #[test]
