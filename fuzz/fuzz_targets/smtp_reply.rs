@@ -46,10 +46,9 @@ fuzz_target!(|data: &[u8]| {
                 if reply.offers_starttls() {
                     assert!(reply.lines.len() > 1);
                     assert!(
-                        reply
-                            .lines
+                        reply.lines[1..]
                             .iter()
-                            .any(|l| l.to_ascii_uppercase().starts_with("STARTTLS"))
+                            .any(|l| l.trim_start().to_ascii_uppercase().starts_with("STARTTLS"))
                     );
                 }
             }
