@@ -113,7 +113,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__check)
-            opts="-h -V --list-checks --file --resolver --ca-file --timeout --no-smtp --json --concurrency --connect-to --state --policy-port --smtp-port --color --help --version"
+            opts="-h -V --list-checks --file --resolver --ca-file --timeout --no-smtp --expiry-warn --json --concurrency --connect-to --state --policy-port --smtp-port --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -132,6 +132,10 @@ _mtasts() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --expiry-warn)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

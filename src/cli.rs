@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
+use crate::check::rules::expiry::ExpiryWarn;
 use crate::generate::dns::RecordFormat;
 use crate::generate::hosting::Target;
 use crate::generate::providers::Provider;
@@ -254,6 +255,9 @@ pub struct CheckArgs {
     /// Skip the SMTP probes of the MX hosts (reported as skip).
     #[arg(long)]
     pub no_smtp: bool,
+    /// Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off.
+    #[arg(long, value_name = "DAYS", default_value_t = ExpiryWarn::DEFAULT_DAYS, value_parser = parse_expiry_days)]
+    pub expiry_warn: u32,
     /// Print one JSON document on stdout instead of the report.
     #[arg(long)]
     pub json: bool,
@@ -348,6 +352,18 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
     }
 }
 
+/// Days for `--expiry-warn`: 0 (off) to ten years, longer than any
+/// certificate lives.
+fn parse_expiry_days(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(days) if days <= 3650 => Ok(days),
+        _ => Err(format!(
+            "'{}' is not a number of days from 0 to 3650, such as 14 or 30 (0 turns the warning off)",
+            crate::text::escape(s)
+        )),
+    }
+}
+
 /// Turns a clap error into the one line this tool prints for bad input:
 /// the message and any tip, without the usage block.
 pub fn one_line_error(err: &clap::Error) -> String {
@@ -390,6 +406,15 @@ mod tests {
         );
         assert!(parse_resolver("dns.example").is_err());
         assert!(parse_resolver("1.2.3.4:99999").is_err());
+    }
+
+    #[test]
+    fn expiry_days() {
+        assert_eq!(parse_expiry_days("0"), Ok(0));
+        assert_eq!(parse_expiry_days("3650"), Ok(3650));
+        for bad in ["3651", "-1", "two", "1.5", ""] {
+            assert!(parse_expiry_days(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -38,13 +38,19 @@ pub struct Engine {
     https_port: u16,
     smtp_port: u16,
     connect_to: Vec<ConnectTo>,
+    expiry_warn: rules::expiry::ExpiryWarn,
     clock: Clock,
 }
 
 impl Engine {
     /// Builds the resolver and the TLS clients. Must run inside the async
-    /// runtime the checks will run on.
-    pub fn new(cfg: &ProbeConfig, clock: Clock) -> Result<Engine, String> {
+    /// runtime the checks will run on. `expiry_warn` and `clock` are for
+    /// the rules.
+    pub fn new(
+        cfg: &ProbeConfig,
+        expiry_warn: rules::expiry::ExpiryWarn,
+        clock: Clock,
+    ) -> Result<Engine, String> {
         Ok(Engine {
             dns: Dns::new(cfg.resolver, cfg.timeout)?,
             trust: cfg.trust.clone(),
@@ -57,6 +63,7 @@ impl Engine {
             https_port: cfg.https_port,
             smtp_port: cfg.smtp_port,
             connect_to: cfg.connect_to.clone(),
+            expiry_warn,
             clock,
         })
     }
@@ -69,6 +76,7 @@ impl Engine {
             probing: self.probing,
             memory,
             clock: &self.clock,
+            expiry_warn: self.expiry_warn,
         };
         let mut report = rules::judge(domain, &gathered, &cx);
         report.elapsed_ms = started.elapsed().as_millis() as u64;

@@ -31,7 +31,8 @@ pub fn run(args: &crate::cli::CheckArgs, clock: &Clock) -> Result<Outcome> {
         .build()
         .map_err(Error::AsyncRuntime)?;
     let reports = runtime.block_on(async {
-        let engine = Engine::new(&config.probe, *clock).map_err(Error::Resolver)?;
+        let engine =
+            Engine::new(&config.probe, config.expiry_warn, *clock).map_err(Error::Resolver)?;
         Ok::<_, Error>(check_all(&engine, &config, memories.as_deref()).await)
     })?;
     // Outstanding probes (a QUIT nobody answers) must not hold up the exit.

@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::check::rules::expiry::ExpiryWarn;
 use crate::check::state::{StateDir, StateError};
 use crate::cli::CheckArgs;
 use crate::error::Error;
@@ -50,6 +51,9 @@ pub struct CheckConfig {
     pub concurrency: usize,
     /// `--state`: where each domain's id and policy digest are remembered.
     pub state: Option<StateDir>,
+    /// `--expiry-warn DAYS`: a certificate that verifies but ends within
+    /// the window is a warning; 0 is [`ExpiryWarn::Off`].
+    pub expiry_warn: ExpiryWarn,
     pub format: Format,
 }
 
@@ -83,6 +87,7 @@ impl CheckConfig {
             },
             concurrency: usize::from(args.concurrency),
             state,
+            expiry_warn: ExpiryWarn::from_days(args.expiry_warn),
             format: if args.json {
                 Format::Json
             } else {

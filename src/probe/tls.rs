@@ -5,13 +5,15 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 
+use chrono::{DateTime, Utc};
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+use x509_parser::certificate::X509Certificate;
 
 /// Trust anchors and the crypto provider, built once per run.
 #[derive(Clone)]
@@ -178,19 +180,43 @@ impl CertProblem {
     }
 }
 
+/// An instant a certificate names (notBefore, notAfter): typed, so that
+/// rules can count the days left; shown and serialised as
+/// `2027-01-01T00:00:00Z`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct CertTime(pub DateTime<Utc>);
+
+impl std::fmt::Display for CertTime {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.format("%Y-%m-%dT%H:%M:%SZ"))
+    }
+}
+
+impl Serialize for CertTime {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl CertTime {
+    fn from_asn1(t: x509_parser::time::ASN1Time) -> Option<CertTime> {
+        DateTime::from_timestamp(t.timestamp(), 0).map(CertTime)
+    }
+}
+
 /// What a certificate says about itself, for the report.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct CertDetails {
     pub subject: String,
     pub issuer: String,
     pub dns_names: Vec<String>,
-    pub not_before: String,
-    pub not_after: String,
+    pub not_before: CertTime,
+    pub not_after: CertTime,
 }
 
 impl CertDetails {
     pub fn parse(der: &[u8]) -> Option<CertDetails> {
-        let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
+        let cert = parse(der)?;
         let dns_names = cert
             .subject_alternative_name()
             .ok()
@@ -208,19 +234,21 @@ impl CertDetails {
                     .collect()
             })
             .unwrap_or_default();
-        let when = |t: x509_parser::time::ASN1Time| {
-            chrono::DateTime::from_timestamp(t.timestamp(), 0)
-                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
-                .unwrap_or_default()
-        };
         Some(CertDetails {
             subject: crate::text::escape(&cert.subject().to_string()),
             issuer: crate::text::escape(&cert.issuer().to_string()),
             dns_names,
-            not_before: when(cert.validity().not_before),
-            not_after: when(cert.validity().not_after),
+            not_before: CertTime::from_asn1(cert.validity().not_before)?,
+            not_after: CertTime::from_asn1(cert.validity().not_after)?,
         })
     }
+}
+
+/// The certificate in `der`, when it parses.
+fn parse(der: &[u8]) -> Option<X509Certificate<'_>> {
+    x509_parser::parse_x509_certificate(der)
+        .ok()
+        .map(|(_, c)| c)
 }
 
 /// Where a [`RecordingVerifier`] leaves what it saw.
@@ -320,5 +348,100 @@ impl ServerCertVerifier for RecordingVerifier {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.inner.supported_verify_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rcgen::{
+        BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose,
+        IsCa, Issuer, KeyPair,
+    };
+
+    /// A CA certificate and its key.
+    struct Ca {
+        issuer: Issuer<'static, KeyPair>,
+        der: CertificateDer<'static>,
+        pem: String,
+    }
+
+    fn params(cn: &str, ca: bool) -> CertificateParams {
+        let sans = if ca { Vec::new() } else { vec![cn.to_string()] };
+        let mut p = CertificateParams::new(sans).unwrap();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, cn);
+        p.distinguished_name = dn;
+        if ca {
+            p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        } else {
+            p.is_ca = IsCa::ExplicitNoCa;
+            p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+        }
+        p
+    }
+
+    fn ca(cn: &str, by: Option<&Ca>) -> Ca {
+        let key = KeyPair::generate().unwrap();
+        let p = params(cn, true);
+        let cert = match by {
+            Some(parent) => p.signed_by(&key, &parent.issuer).unwrap(),
+            None => p.self_signed(&key).unwrap(),
+        };
+        Ca {
+            der: cert.der().clone(),
+            pem: cert.pem(),
+            issuer: Issuer::new(p, key),
+        }
+    }
+
+    #[test]
+    fn a_ca_certificate_as_the_server_s_own_is_told_from_other_errors() {
+        let root = ca("test root", None);
+        let dir = tempfile::tempdir().unwrap();
+        let pem = dir.path().join("root.pem");
+        std::fs::write(&pem, &root.pem).unwrap();
+        let trust = Trust::new(Some(&pem)).unwrap();
+        let slot = Arc::new(CertSlot::default());
+        let v = RecordingVerifier {
+            inner: trust.verifier.clone(),
+            slot: slot.clone(),
+            strict: true,
+        };
+        let name = ServerName::try_from("mx.example.test").unwrap();
+        let r = v.verify_server_cert(&root.der, &[], &name, &[], UnixTime::now());
+        assert!(r.is_err(), "strict: the handshake stops");
+        assert_eq!(
+            slot.take().map(|(_, verdict)| verdict),
+            Some(Err(CertProblem::SelfSigned))
+        );
+        let other = rustls::Error::InvalidCertificate(CertificateError::Other(rustls::OtherError(
+            Arc::new(std::io::Error::other("odd")),
+        )));
+        assert!(matches!(
+            CertProblem::from_rustls(&other),
+            CertProblem::Other(_)
+        ));
+    }
+
+    #[test]
+    fn details_give_the_names_and_the_validity() {
+        let root = ca("test root", None);
+        let mut p = params("mx.example.test", false);
+        p.not_before = rcgen::date_time_ymd(2026, 1, 2);
+        p.not_after = rcgen::date_time_ymd(2027, 3, 4);
+        let key = KeyPair::generate().unwrap();
+        let der = p.signed_by(&key, &root.issuer).unwrap().der().clone();
+        let d = CertDetails::parse(&der).expect("parses");
+        assert_eq!(d.subject, "CN=mx.example.test");
+        assert_eq!(d.issuer, "CN=test root");
+        assert_eq!(d.dns_names, ["mx.example.test"]);
+        assert_eq!(d.not_before.to_string(), "2026-01-02T00:00:00Z");
+        assert_eq!(d.not_after.to_string(), "2027-03-04T00:00:00Z");
+        assert_eq!(
+            serde_json::to_value(d.not_after).unwrap(),
+            "2027-03-04T00:00:00Z"
+        );
+        assert_eq!(CertDetails::parse(b"junk"), None);
     }
 }

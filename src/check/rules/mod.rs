@@ -6,6 +6,7 @@
 //! [`judge`] runs them all for one domain and lists the findings in the
 //! order of the catalogue, the per-host findings grouped by host.
 
+pub mod expiry;
 pub mod mx;
 pub mod policy;
 pub mod policy_host;
@@ -32,14 +33,27 @@ pub struct Context<'a> {
     pub probing: smtp::Probing,
     /// With `--state`: what an earlier run saw of the domain.
     pub memory: Option<&'a Memory>,
-    /// For fresh ids in fixes.
+    /// For fresh ids in fixes, and the days a certificate has left.
     pub clock: &'a Clock,
+    /// `--expiry-warn`: how early a certificate's end is a warning.
+    pub expiry_warn: expiry::ExpiryWarn,
+}
+
+impl Context<'_> {
+    /// What the certificate checks judge a certificate's end by.
+    pub fn horizon(&self) -> expiry::Horizon {
+        expiry::Horizon {
+            now: self.clock.now(),
+            warn: self.expiry_warn,
+        }
+    }
 }
 
 /// Judges one domain: every check of the catalogue, in order.
 pub fn judge(domain: &Domain, g: &Gathered, cx: &Context<'_>) -> DomainReport {
     let record = record::judge(domain, &g.sts_txt, cx.clock);
-    let policy = policy::judge(domain, &g.policy_a, &g.policy_aaaa, &g.fetch);
+    let horizon = cx.horizon();
+    let policy = policy::judge(domain, &g.policy_a, &g.policy_aaaa, &g.fetch, &horizon);
     let parsed = policy.parsed.as_ref();
     let digest = policy::digest(&g.fetch, parsed);
     let mode = parsed.and_then(|p| p.fields.mode);
@@ -60,7 +74,7 @@ pub fn judge(domain: &Domain, g: &Gathered, cx: &Context<'_>) -> DomainReport {
     checks.push(policy::mx_unused(parsed, &g.hosts));
     for host in &g.hosts {
         checks.push(mx::matching(domain, &host.host, parsed));
-        checks.extend(smtp::judge(host, cx.probing, mode));
+        checks.extend(smtp::judge(host, cx.probing, mode, &horizon));
     }
     checks.extend(tlsrpt::judge(domain, &g.tlsrpt_txt));
 
@@ -143,14 +157,23 @@ pub(crate) mod fixtures {
 
     use crate::Clock;
     use crate::check::facts::{Gathered, HostData};
+    use crate::check::rules::expiry::{ExpiryWarn, Horizon};
     use crate::model::Domain;
     use crate::probe::dns::{Answer, DnsFailure, Lookup, Mx};
     use crate::probe::https::{Fetch, Response};
     use crate::probe::smtp::{Probe, TlsInfo};
-    use crate::probe::tls::CertDetails;
+    use crate::probe::tls::{CertDetails, CertTime};
 
     pub fn clock() -> Clock {
         Clock::fixed(chrono::Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap())
+    }
+
+    /// The fixtures' clock with the default window of 14 days.
+    pub fn horizon() -> Horizon {
+        Horizon {
+            now: clock().now(),
+            warn: ExpiryWarn::from_days(ExpiryWarn::DEFAULT_DAYS),
+        }
     }
 
     pub fn domain() -> Domain {
@@ -203,8 +226,16 @@ pub(crate) mod fixtures {
             subject: format!("CN={name}"),
             issuer: "CN=Test CA".into(),
             dns_names: vec![name.to_string()],
-            not_before: "2026-01-01".into(),
-            not_after: "2027-01-01".into(),
+            not_before: CertTime(chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()),
+            not_after: CertTime(chrono::Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap()),
+        }
+    }
+
+    /// A certificate for `name` that ends `left` after the fixtures' clock.
+    pub fn cert_ending(name: &str, left: chrono::Duration) -> CertDetails {
+        CertDetails {
+            not_after: CertTime(clock().now() + left),
+            ..cert(name)
         }
     }
 
@@ -301,6 +332,7 @@ mod tests {
             probing: smtp::Probing::Done,
             memory,
             clock,
+            expiry_warn: expiry::ExpiryWarn::from_days(expiry::ExpiryWarn::DEFAULT_DAYS),
         }
     }
 

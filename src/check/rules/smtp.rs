@@ -3,6 +3,7 @@
 //! host did when probed as a sending MTA would (RFC 8461 §4.2), over every
 //! address it has.
 
+use super::expiry::{self, Horizon};
 use super::{cert_names, consequence, family_failure};
 use crate::check::catalogue::CheckId::{SmtpCertificate, SmtpStarttls, SmtpTlsVersion};
 use crate::check::facts::HostData;
@@ -21,8 +22,14 @@ pub enum Probing {
 }
 
 /// The three findings for one MX host, in catalogue order; `mode` is the
-/// policy's, to say what senders do about a failure.
-pub fn judge(host: &HostData, probing: Probing, mode: Option<Mode>) -> [Finding; 3] {
+/// policy's, to say what senders do about a failure; `horizon` says when a
+/// certificate's end is near enough to warn.
+pub fn judge(
+    host: &HostData,
+    probing: Probing,
+    mode: Option<Mode>,
+    horizon: &Horizon,
+) -> [Finding; 3] {
     let h = host.host.as_str();
     if probing == Probing::Skipped {
         return [SmtpStarttls, SmtpCertificate, SmtpTlsVersion]
@@ -44,7 +51,9 @@ pub fn judge(host: &HostData, probing: Probing, mode: Option<Mode>) -> [Finding;
     let mut starttls_bad = Vec::new();
     let mut cert_bad = Vec::new();
     let mut version_bad = Vec::new();
-    let mut cert_seen = Vec::new();
+    // The certificates that verified (`None`: one whose details did not parse).
+    let mut cert_good = Vec::new();
+    let mut cert_soon = Vec::new();
     let mut versions = Vec::new();
     for p in &host.probes {
         let at = p.address.to_string();
@@ -63,17 +72,26 @@ pub fn judge(host: &HostData, probing: Probing, mode: Option<Mode>) -> [Finding;
             }
         }
         if p.cert_checked {
-            match &p.cert_problem {
-                Some(problem) => {
+            match (&p.cert_problem, &p.cert) {
+                (Some(problem), _) => {
                     let names = p.cert.as_ref().map(cert_names).unwrap_or_default();
                     cert_bad.push((format!("{at}: {problem}{names}"), problem.fix(h)));
                 }
-                None => cert_seen.push(
-                    p.cert
-                        .as_ref()
-                        .map(|c| format!("issued by {}, expires {}", c.issuer, c.not_after))
-                        .unwrap_or_default(),
-                ),
+                (None, Some(c)) => {
+                    let e = horizon.expiry(c);
+                    if let Some(window) = e.within {
+                        cert_soon.push((
+                            format!(
+                                "{at}: the certificate expires {}, issued by {}",
+                                e.describe(),
+                                c.issuer
+                            ),
+                            window,
+                        ));
+                    }
+                    cert_good.push(Some(c));
+                }
+                (None, None) => cert_good.push(None),
             }
         }
     }
@@ -121,6 +139,7 @@ pub fn judge(host: &HostData, probing: Probing, mode: Option<Mode>) -> [Finding;
         .expected("220 banner, STARTTLS in EHLO, a completed TLS handshake")
         .fix(fix)
     };
+    let first_to_end = expiry::soonest(host.probes.iter().filter_map(|p| p.cert.as_ref()));
     let certificate = if let Some((_, fix)) = cert_bad.first() {
         Finding::fail(
             SmtpCertificate,
@@ -135,15 +154,32 @@ pub fn judge(host: &HostData, probing: Probing, mode: Option<Mode>) -> [Finding;
             "a certificate valid for {h}, in date, chaining to a trusted root"
         ))
         .fix(fix.clone())
-    } else if cert_seen.is_empty() {
+    } else if let Some((_, window)) = cert_soon.first() {
+        let found = cert_soon
+            .iter()
+            .map(|(m, _)| m.as_str())
+            .collect::<Vec<_>>()
+            .join("; ");
+        expiry::warning(SmtpCertificate, h, found, *window).subject(h)
+    } else if !cert_good.is_empty() {
+        let shown = expiry::soonest(cert_good.iter().flatten().copied())
+            .map(|c| {
+                format!(
+                    ", issued by {}, expires {}",
+                    c.issuer,
+                    horizon.expiry(c).describe()
+                )
+            })
+            .unwrap_or_default();
+        Finding::pass(SmtpCertificate, format!("valid for {h}{shown}")).subject(h)
+    } else {
         Finding::skip(
             SmtpCertificate,
             "no certificate was presented (TLS did not start)",
         )
         .subject(h)
-    } else {
-        Finding::pass(SmtpCertificate, format!("valid for {h}, {}", cert_seen[0])).subject(h)
-    };
+    }
+    .expiry(first_to_end.map(|c| horizon.expiry(c)));
     let version = if !version_bad.is_empty() {
         Finding::fail(SmtpTlsVersion, version_bad.join("; "))
             .subject(h)
@@ -161,7 +197,10 @@ pub fn judge(host: &HostData, probing: Probing, mode: Option<Mode>) -> [Finding;
 mod tests {
     use super::*;
     use crate::check::finding::Status;
-    use crate::check::rules::fixtures::{failed, host, probe_ok, with_probes};
+    use crate::check::rules::expiry::ExpiryWarn;
+    use crate::check::rules::fixtures::{
+        cert_ending, failed, horizon, host, probe_ok, with_probes,
+    };
     use crate::probe::dns::DnsFailure;
     use crate::probe::tls::CertProblem;
 
@@ -177,7 +216,7 @@ mod tests {
             MX,
             vec![probe_ok("192.0.2.1:25"), probe_ok("[2001:db8::1]:25")],
         );
-        let f = judge(&h, Probing::Done, Some(Mode::Enforce));
+        let f = judge(&h, Probing::Done, Some(Mode::Enforce), &horizon());
         assert_eq!(statuses(&f), [Status::Pass; 3], "{f:?}");
         assert_eq!(f[0].message, "STARTTLS on 2 addresses");
         assert!(f.iter().all(|f| f.subject.as_deref() == Some(MX)));
@@ -188,13 +227,13 @@ mod tests {
     fn no_smtp_skips_and_no_address_fails() {
         let h = with_probes(MX, vec![probe_ok("192.0.2.1:25")]);
         assert_eq!(
-            statuses(&judge(&h, Probing::Skipped, None)),
+            statuses(&judge(&h, Probing::Skipped, None, &horizon())),
             [Status::Skip; 3]
         );
         let mut h = host(MX);
         h.a = failed(DnsFailure::NxDomain);
         h.aaaa = failed(DnsFailure::NxDomain);
-        let f = judge(&h, Probing::Done, None);
+        let f = judge(&h, Probing::Done, None, &horizon());
         assert_eq!(statuses(&f), [Status::Fail, Status::Skip, Status::Skip]);
         assert!(f[0].message.contains("NXDOMAIN"));
     }
@@ -207,7 +246,7 @@ mod tests {
         bad.cert = None;
         bad.cert_checked = false;
         let h = with_probes(MX, vec![probe_ok("192.0.2.1:25"), bad]);
-        let f = judge(&h, Probing::Done, Some(Mode::Testing));
+        let f = judge(&h, Probing::Done, Some(Mode::Testing), &horizon());
         assert_eq!(statuses(&f), [Status::Fail, Status::Pass, Status::Pass]);
         assert!(
             f[0].message
@@ -233,6 +272,7 @@ mod tests {
             &with_probes(MX, vec![p]),
             Probing::Done,
             Some(Mode::Enforce),
+            &horizon(),
         );
         assert_eq!(statuses(&f), [Status::Pass, Status::Fail, Status::Pass]);
         assert!(
@@ -254,14 +294,14 @@ mod tests {
         p.failure = Some(Failure::OldTls("TLSv1.0".into()));
         p.tls = None;
         p.cert_checked = false;
-        let f = judge(&with_probes(MX, vec![p]), Probing::Done, None);
+        let f = judge(&with_probes(MX, vec![p]), Probing::Done, None, &horizon());
         assert_eq!(statuses(&f), [Status::Fail, Status::Skip, Status::Fail]);
         let mut p = probe_ok("192.0.2.1:25");
         if let Some(t) = p.tls.as_mut() {
             t.modern = false;
             t.version = "TLSv1.1".into();
         }
-        let f = judge(&with_probes(MX, vec![p]), Probing::Done, None);
+        let f = judge(&with_probes(MX, vec![p]), Probing::Done, None, &horizon());
         assert_eq!(statuses(&f), [Status::Pass, Status::Pass, Status::Fail]);
         assert!(f[2].message.contains("negotiated TLSv1.1"));
     }
@@ -270,7 +310,7 @@ mod tests {
     fn injection_gets_its_own_fix_and_a_broken_family_warns() {
         let mut p = probe_ok("192.0.2.1:25");
         p.failure = Some(Failure::Injection(12));
-        let f = judge(&with_probes(MX, vec![p]), Probing::Done, None);
+        let f = judge(&with_probes(MX, vec![p]), Probing::Done, None, &horizon());
         assert!(
             f[0].fix
                 .as_deref()
@@ -279,8 +319,153 @@ mod tests {
         );
         let mut h = with_probes(MX, vec![probe_ok("192.0.2.1:25")]);
         h.aaaa = failed(DnsFailure::Timeout);
-        let f = judge(&h, Probing::Done, None);
+        let f = judge(&h, Probing::Done, None, &horizon());
         assert_eq!(f[0].status, Status::Warn);
         assert!(f[0].message.contains("AAAA"));
+    }
+
+    /// A good probe at `address` whose certificate ends `left` after the
+    /// fixtures' clock.
+    fn ending(address: &str, left: chrono::Duration) -> crate::probe::smtp::Probe {
+        let mut p = probe_ok(address);
+        p.cert = Some(cert_ending(MX, left));
+        p
+    }
+
+    const DAY: i64 = 86_400;
+
+    #[test]
+    fn a_certificate_about_to_expire_warns_with_the_date_the_days_and_the_fix() {
+        let h = with_probes(MX, vec![ending("192.0.2.1:25", chrono::Duration::days(3))]);
+        let f = judge(&h, Probing::Done, Some(Mode::Enforce), &horizon());
+        assert_eq!(statuses(&f), [Status::Pass, Status::Warn, Status::Pass]);
+        assert_eq!(f[1].subject.as_deref(), Some(MX));
+        assert_eq!(
+            f[1].message,
+            "192.0.2.1:25: the certificate expires 2026-12-05T12:00:00Z (3 days left), issued by CN=Test CA"
+        );
+        assert_eq!(
+            f[1].expected.as_deref(),
+            Some("a certificate with more than 14 days left (--expiry-warn 14)")
+        );
+        assert!(
+            f[1].fix
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("renew the certificate of mx1.example.test and reload the server; check that the renewal job")
+        );
+        let e = f[1].expiry.expect("the expiry is reported");
+        assert_eq!(e.days_left, 3);
+        assert_eq!(e.not_after.to_string(), "2026-12-05T12:00:00Z");
+    }
+
+    #[test]
+    fn the_window_ends_exactly_at_its_last_day() {
+        let judged = |secs: i64, days: u32| {
+            let h = with_probes(
+                MX,
+                vec![ending("192.0.2.1:25", chrono::Duration::seconds(secs))],
+            );
+            let hz = crate::check::rules::expiry::Horizon {
+                warn: ExpiryWarn::from_days(days),
+                ..horizon()
+            };
+            judge(&h, Probing::Done, None, &hz)[1].status
+        };
+        assert_eq!(judged(14 * DAY, 14), Status::Warn);
+        assert_eq!(judged(14 * DAY + 1, 14), Status::Pass);
+        assert_eq!(judged(15 * DAY, 14), Status::Pass);
+        assert_eq!(judged(30 * DAY, 30), Status::Warn);
+        // 0 turns it off, even for the last hour.
+        assert_eq!(judged(3600, 0), Status::Pass);
+    }
+
+    #[test]
+    fn plenty_of_days_pass_and_say_how_many() {
+        let h = with_probes(MX, vec![ending("192.0.2.1:25", chrono::Duration::days(90))]);
+        let f = judge(&h, Probing::Done, None, &horizon());
+        assert_eq!(f[1].status, Status::Pass);
+        assert_eq!(
+            f[1].message,
+            "valid for mx1.example.test, issued by CN=Test CA, expires 2027-03-02T12:00:00Z (90 days left)"
+        );
+        assert_eq!(f[1].expiry.map(|e| e.days_left), Some(90));
+    }
+
+    #[test]
+    fn every_address_is_judged_and_the_first_to_end_is_reported() {
+        let h = with_probes(
+            MX,
+            vec![
+                ending("192.0.2.1:25", chrono::Duration::days(60)),
+                ending("[2001:db8::1]:25", chrono::Duration::days(2)),
+            ],
+        );
+        let f = judge(&h, Probing::Done, None, &horizon());
+        assert_eq!(f[1].status, Status::Warn);
+        assert!(
+            f[1].message
+                .starts_with("[2001:db8::1]:25: the certificate expires"),
+            "{}",
+            f[1].message
+        );
+        assert!(!f[1].message.contains("192.0.2.1"), "{}", f[1].message);
+        assert_eq!(f[1].expiry.map(|e| e.days_left), Some(2));
+        // Two addresses ending soon are both named.
+        let h = with_probes(
+            MX,
+            vec![
+                ending("192.0.2.1:25", chrono::Duration::days(5)),
+                ending("[2001:db8::1]:25", chrono::Duration::days(2)),
+            ],
+        );
+        let f = judge(&h, Probing::Done, None, &horizon());
+        assert_eq!(
+            f[1].message.matches("the certificate expires").count(),
+            2,
+            "{}",
+            f[1].message
+        );
+        // A pass names the certificate that ends first.
+        let h = with_probes(
+            MX,
+            vec![
+                ending("192.0.2.1:25", chrono::Duration::days(60)),
+                ending("[2001:db8::1]:25", chrono::Duration::days(20)),
+            ],
+        );
+        let f = judge(&h, Probing::Done, None, &horizon());
+        assert_eq!(f[1].status, Status::Pass);
+        assert!(f[1].message.contains("(20 days left)"), "{}", f[1].message);
+        assert_eq!(f[1].expiry.map(|e| e.days_left), Some(20));
+    }
+
+    #[test]
+    fn an_expired_certificate_still_fails_whatever_the_window() {
+        let mut p = ending("192.0.2.1:25", chrono::Duration::days(-3));
+        p.cert_problem = Some(CertProblem::Expired);
+        let mut soon = ending("[2001:db8::1]:25", chrono::Duration::days(3));
+        soon.cert_problem = None;
+        let h = with_probes(MX, vec![p, soon]);
+        for days in [0, 14] {
+            let hz = crate::check::rules::expiry::Horizon {
+                warn: ExpiryWarn::from_days(days),
+                ..horizon()
+            };
+            let f = judge(&h, Probing::Done, None, &hz);
+            assert_eq!(f[1].status, Status::Fail, "{days}");
+            assert!(f[1].message.contains("has expired"), "{}", f[1].message);
+            assert_eq!(f[1].expiry.map(|e| e.days_left), Some(-3));
+        }
+    }
+
+    #[test]
+    fn a_verified_certificate_without_details_still_passes() {
+        let mut p = probe_ok("192.0.2.1:25");
+        p.cert = None;
+        let f = judge(&with_probes(MX, vec![p]), Probing::Done, None, &horizon());
+        assert_eq!(f[1].status, Status::Pass);
+        assert_eq!(f[1].message, "valid for mx1.example.test");
+        assert_eq!(f[1].expiry, None);
     }
 }

@@ -123,6 +123,12 @@ impl TestCa {
         self.leaf_valid_between(names, day_from_today(-1), day_from_today(365))
     }
 
+    /// A leaf valid since yesterday that ends at midnight UTC `days` days
+    /// from today: between `days - 1` and `days` days left.
+    pub fn leaf_ending_in(&self, names: &[&str], days: i64) -> Leaf {
+        self.leaf_valid_between(names, day_from_today(-1), day_from_today(days))
+    }
+
     /// A leaf that expired on 2021-01-01 (valid from 2020-01-01).
     pub fn leaf_expired(&self, names: &[&str]) -> Leaf {
         self.leaf_valid_between(names, (2020, 1, 1), (2021, 1, 1))
