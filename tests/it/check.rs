@@ -1010,8 +1010,58 @@ fn an_expired_certificate_still_fails_with_expiry_warn_0() {
     assert_eq!(r.code, Some(1));
 }
 
-/// What a person reads about a certificate about to expire (the README
-/// shows this run; `MTASTS_SHOW_OUTPUT=1` prints it).
+#[test]
+fn an_incomplete_chain_names_the_missing_issuer_on_both_hosts() {
+    let r = run(Spec {
+        http_leaf: Some(ca().leaf_via_intermediate(&["mta-sts.example.test"], false)),
+        mx1_leaf: Some(ca().leaf_via_intermediate(&["mx1.example.test"], false)),
+        ..Spec::default()
+    });
+    for (id, subject, host) in [
+        ("policy.tls", None, "mta-sts.example.test"),
+        ("smtp.certificate", MX1, "mx1.example.test"),
+    ] {
+        assert_eq!(r.status(id, subject), "fail", "{id}");
+        let f = r.check(id, subject);
+        let message = f["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&format!(
+                "no certificate for 'CN=mtasts test intermediate', the issuer of 'CN={host}'"
+            )),
+            "{message}"
+        );
+        let fix = f["fix"].as_str().unwrap_or_default();
+        assert!(
+            fix.starts_with(
+                "send the full chain: the certificate, then the certificate of 'CN=mtasts test intermediate'"
+            ),
+            "{fix}"
+        );
+        assert!(
+            fix.contains("MTAs do not fetch missing intermediates"),
+            "{fix}"
+        );
+    }
+    assert_eq!(r.status("smtp.starttls", MX1), "pass");
+    assert_eq!(
+        r.https.requests(),
+        0,
+        "no request over an untrusted connection"
+    );
+    assert_eq!(r.code, Some(1));
+    // With the intermediate sent, the same certificates pass.
+    let r = run(Spec {
+        http_leaf: Some(ca().leaf_via_intermediate(&["mta-sts.example.test"], true)),
+        mx1_leaf: Some(ca().leaf_via_intermediate(&["mx1.example.test"], true)),
+        ..Spec::default()
+    });
+    assert_eq!(r.status("policy.tls", None), "pass");
+    assert_eq!(r.status("smtp.certificate", MX1), "pass");
+    assert_eq!(r.verdict(), "pass");
+}
+
+/// What a person reads about certificates about to fail (the README shows
+/// these runs; `MTASTS_SHOW_OUTPUT=1` prints them).
 #[test]
 fn human_output_for_certificates_about_to_fail() {
     let show = std::env::var_os("MTASTS_SHOW_OUTPUT").is_some();
@@ -1049,6 +1099,19 @@ fn human_output_for_certificates_about_to_fail() {
     );
     assert!(
         text.contains("1 domain checked: 0 passed, 1 warned, 0 failed"),
+        "{text}"
+    );
+    let (code, text) = human(
+        &Spec {
+            http_leaf: Some(ca().leaf_via_intermediate(&["mta-sts.example.test"], false)),
+            ..Spec::default()
+        },
+        &["--no-smtp"],
+    );
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("✗ policy.tls"), "{text}");
+    assert!(
+        text.contains("fix:      send the full chain: the certificate, then the certificate of 'CN=mtasts test intermediate'"),
         "{text}"
     );
 }

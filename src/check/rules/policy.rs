@@ -763,7 +763,7 @@ mod tests {
     }
 
     #[test]
-    fn an_expired_certificate_fails_and_says_when_it_ends() {
+    fn an_expired_or_unchained_certificate_fails_and_says_when_it_ends() {
         let j = run(&Fetch::Certificate {
             problem: CertProblem::Expired,
             cert: Some(cert_ending(
@@ -779,5 +779,26 @@ mod tests {
             f.message
         );
         assert_eq!(f.expiry.map(|e| e.days_left), Some(-2));
+        let j = run(&Fetch::Certificate {
+            problem: CertProblem::MissingIssuer {
+                issuer: "CN=mtasts test intermediate".into(),
+                of: "CN=mta-sts.example.test".into(),
+                ca_issuers: None,
+            },
+            cert: None,
+        });
+        let f = &j.findings[0];
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(
+            f.message,
+            "the server sent no certificate for 'CN=mtasts test intermediate', the issuer of 'CN=mta-sts.example.test', so the chain reaches no trusted root: an intermediate CA certificate left out of the chain, or a private CA"
+        );
+        assert_eq!(
+            f.fix.as_deref(),
+            Some(
+                "send the full chain: the certificate, then the certificate of 'CN=mtasts test intermediate' and any intermediate above it (e.g. fullchain.pem, not cert.pem); MTAs do not fetch missing intermediates the way browsers do. If 'CN=mtasts test intermediate' is a private CA, use a certificate from a public CA for mta-sts.example.test instead"
+            )
+        );
+        assert_eq!(f.expiry, None);
     }
 }

@@ -468,4 +468,30 @@ mod tests {
         assert_eq!(f[1].message, "valid for mx1.example.test");
         assert_eq!(f[1].expiry, None);
     }
+
+    #[test]
+    fn a_missing_intermediate_names_the_issuer_and_the_full_chain() {
+        let mut p = probe_ok("192.0.2.1:25");
+        p.cert = Some(crate::check::rules::fixtures::cert(MX));
+        p.cert_problem = Some(CertProblem::MissingIssuer {
+            issuer: "CN=R3, O=Let's Encrypt, C=US".into(),
+            of: "CN=mx1.example.test".into(),
+            ca_issuers: Some("http://r3.i.lencr.org/".into()),
+        });
+        let f = judge(&with_probes(MX, vec![p]), Probing::Done, None, &horizon());
+        assert_eq!(f[1].status, Status::Fail);
+        assert!(
+            f[1].message.starts_with(
+                "192.0.2.1:25: the server sent no certificate for 'CN=R3, O=Let's Encrypt, C=US', the issuer of 'CN=mx1.example.test'"
+            ),
+            "{}",
+            f[1].message
+        );
+        let fix = f[1].fix.as_deref().unwrap_or_default();
+        assert!(fix.starts_with("send the full chain"), "{fix}");
+        assert!(
+            fix.contains("MTAs do not fetch missing intermediates"),
+            "{fix}"
+        );
+    }
 }
