@@ -7,6 +7,8 @@
 
 pub mod dns;
 pub mod https;
+pub mod limit;
+pub mod once;
 pub mod smtp;
 pub mod tls;
 
