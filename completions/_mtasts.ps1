@@ -98,6 +98,8 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound of each network operation, in seconds')
             [CompletionResult]::new('--expiry-warn', '--expiry-warn', [CompletionResultType]::ParameterName, 'Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many domains to check at once')
+            [CompletionResult]::new('--per-address', '--per-address', [CompletionResultType]::ParameterName, 'At most N connections open to one IP address at a time (SMTP and HTTPS together)')
+            [CompletionResult]::new('--domain-timeout', '--domain-timeout', [CompletionResultType]::ParameterName, 'Bound of all of one domain''s checks, in seconds: what is unfinished then fails as timed out')
             [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl''s convention; repeatable)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Remember each domain''s id and policy digest in DIR, and fail when the policy changed but the id did not')
             [CompletionResult]::new('--policy-port', '--policy-port', [CompletionResultType]::ParameterName, 'Port of the policy host (for test setups; senders always use 443)')

@@ -113,7 +113,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__check)
-            opts="-h -V --list-checks --file --resolver --ca-file --timeout --no-smtp --expiry-warn --json --concurrency --connect-to --state --policy-port --smtp-port --color --help --version"
+            opts="-h -V --list-checks --file --resolver --ca-file --timeout --no-smtp --expiry-warn --json --concurrency --per-address --domain-timeout --connect-to --state --policy-port --smtp-port --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -140,6 +140,14 @@ _mtasts() {
                     return 0
                     ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --per-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -90,6 +90,8 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --timeout 'Bound of each network operation, in seconds'
             cand --expiry-warn 'Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off'
             cand --concurrency 'How many domains to check at once'
+            cand --per-address 'At most N connections open to one IP address at a time (SMTP and HTTPS together)'
+            cand --domain-timeout 'Bound of all of one domain''s checks, in seconds: what is unfinished then fails as timed out'
             cand --connect-to 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl''s convention; repeatable)'
             cand --state 'Remember each domain''s id and policy digest in DIR, and fail when the policy changed but the id did not'
             cand --policy-port 'Port of the policy host (for test setups; senders always use 443)'

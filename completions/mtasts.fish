@@ -93,6 +93,8 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l ca-file -d 'Trus
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l timeout -d 'Bound of each network operation, in seconds' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l expiry-warn -d 'Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l concurrency -d 'How many domains to check at once' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l per-address -d 'At most N connections open to one IP address at a time (SMTP and HTTPS together)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l domain-timeout -d 'Bound of all of one domain\'s checks, in seconds: what is unfinished then fails as timed out' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l connect-to -d 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl\'s convention; repeatable)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l state -d 'Remember each domain\'s id and policy digest in DIR, and fail when the policy changed but the id did not' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l policy-port -d 'Port of the policy host (for test setups; senders always use 443)' -r

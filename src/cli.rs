@@ -9,6 +9,7 @@ use std::time::Duration;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
+use crate::check::facts::Budget;
 use crate::check::rules::expiry::ExpiryWarn;
 use crate::generate::dns::RecordFormat;
 use crate::generate::hosting::Target;
@@ -264,6 +265,12 @@ pub struct CheckArgs {
     /// How many domains to check at once.
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
+    /// At most N connections open to one IP address at a time (SMTP and HTTPS together).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub per_address: u16,
+    /// Bound of all of one domain's checks, in seconds: what is unfinished then fails as timed out.
+    #[arg(long, value_name = "SECS", default_value = Budget::DEFAULT_SECS, value_parser = parse_timeout)]
+    pub domain_timeout: Duration,
     /// Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl's convention; repeatable).
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT", value_parser = ConnectTo::parse)]
     pub connect_to: Vec<ConnectTo>,

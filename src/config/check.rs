@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
+use crate::check::facts::Budget;
 use crate::check::rules::expiry::ExpiryWarn;
 use crate::check::state::{StateDir, StateError};
 use crate::cli::CheckArgs;
@@ -23,6 +24,12 @@ pub struct ProbeConfig {
     pub trust: Trust,
     /// Bound of each network operation.
     pub timeout: Duration,
+    /// Bound of all of one domain's checks together (`--domain-timeout`):
+    /// what is unfinished then is reported as timed out.
+    pub domain_timeout: Budget,
+    /// At most this many connections open to one IP address at a time,
+    /// SMTP probes and policy fetches together (`--per-address`, ≥ 1).
+    pub per_address: u16,
     /// Probe the MX hosts over SMTP (`--no-smtp` turns it off).
     pub smtp: bool,
     /// 443 and 25 for real; tests use ephemeral ports.
@@ -80,6 +87,8 @@ impl CheckConfig {
                 resolver: args.resolver,
                 trust,
                 timeout: args.timeout,
+                domain_timeout: Budget(args.domain_timeout),
+                per_address: args.per_address,
                 smtp: !args.no_smtp,
                 https_port: args.policy_port,
                 smtp_port: args.smtp_port,

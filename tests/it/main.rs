@@ -8,6 +8,7 @@ mod props;
 mod report;
 mod reporters;
 mod runtimes;
+mod sharing;
 mod support;
 /// The test world's own smoke tests, beside it.
 #[path = "support/smoke.rs"]

@@ -1,8 +1,9 @@
 //! [`MxPresent`](crate::check::CheckId::MxPresent) (the domain's MX records) and [`MxMatch`](crate::check::CheckId::MxMatch) (each MX host
 //! against the policy's mx patterns, RFC 8461 §4.1).
 
-use super::consequence;
+use super::{consequence, timed_out as late};
 use crate::check::catalogue::CheckId::{MxMatch, MxPresent};
+use crate::check::facts::Budget;
 use crate::check::finding::Finding;
 use crate::model::{Domain, PolicyParse};
 use crate::probe::dns::{DnsFailure, Lookup, Mx};
@@ -81,11 +82,36 @@ pub fn matching(domain: &Domain, host: &str, parsed: Option<&PolicyParse>) -> Fi
     }
 }
 
+/// [`MxPresent`](crate::check::CheckId::MxPresent) when the domain's
+/// budget ran out before the MX lookup answered.
+pub fn timed_out(domain: &Domain, budget: Budget) -> Finding {
+    late(
+        MxPresent,
+        budget,
+        &format!("no answer yet to the MX lookup of {domain}"),
+        &format!("check that the DNS servers of {domain} answer for its MX records"),
+    )
+}
+
+/// [`MxMatch`](crate::check::CheckId::MxMatch) for `host` when the
+/// domain's budget ran out before the policy was fetched: there is nothing
+/// to match the host against.
+pub fn matching_timed_out(domain: &Domain, host: &str, budget: Budget) -> Finding {
+    let policy_host = domain.policy_host();
+    late(
+        MxMatch,
+        budget,
+        &format!("the policy was not fetched yet, so {host} could not be matched against it"),
+        &format!("check that {policy_host} serves the policy (see policy.tls)"),
+    )
+    .subject(host)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::finding::Status;
-    use crate::check::rules::fixtures::{domain, failed, mx};
+    use crate::check::rules::fixtures::{budget, domain, failed, mx};
     use crate::model::Policy;
 
     #[test]
@@ -150,5 +176,37 @@ mod tests {
         let f = matching(&domain(), "mx1.example.test", Some(&p));
         assert_eq!(f.status, Status::Pass);
         assert!(f.message.ends_with("(in an invalid policy)"));
+    }
+
+    #[test]
+    fn an_mx_lookup_cut_off_by_the_budget_fails() {
+        let f = timed_out(&domain(), budget());
+        assert_eq!((f.id, f.status), (MxPresent, Status::Fail));
+        assert_eq!(
+            f.message,
+            "timed out after 2 s: no answer yet to the MX lookup of example.test"
+        );
+        assert!(
+            f.fix.as_deref().unwrap_or_default().starts_with(
+                "check that the DNS servers of example.test answer for its MX records"
+            )
+        );
+    }
+
+    #[test]
+    fn without_the_policy_in_time_matching_fails_as_timed_out() {
+        let f = matching_timed_out(&domain(), "mx1.example.test", budget());
+        assert_eq!((f.id, f.status), (MxMatch, Status::Fail));
+        assert_eq!(f.subject.as_deref(), Some("mx1.example.test"));
+        assert_eq!(
+            f.message,
+            "timed out after 2 s: the policy was not fetched yet, so mx1.example.test could not be matched against it"
+        );
+        assert_eq!(
+            f.fix.as_deref(),
+            Some(
+                "check that mta-sts.example.test serves the policy (see policy.tls); or raise --domain-timeout"
+            )
+        );
     }
 }

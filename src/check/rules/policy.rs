@@ -6,16 +6,16 @@
 
 use std::net::IpAddr;
 
-use super::cert_names;
 use super::expiry::{self, Horizon};
+use super::{cert_names, timed_out as late};
 use crate::check::catalogue::CheckId::{
     self, PolicyContentType, PolicyHttp, PolicyMaxAge, PolicyMode, PolicyMxUnused, PolicySize,
     PolicySyntax, PolicyTls,
 };
-use crate::check::facts::HostData;
+use crate::check::facts::{Budget, HostData};
 use crate::check::finding::Finding;
 use crate::model::{Diagnostic, Domain, MaxAge, Mode, Policy, PolicyIssue, PolicyParse};
-use crate::probe::dns::{Lookup, merge_addresses};
+use crate::probe::dns::{Addresses, Lookup, merge_addresses};
 use crate::probe::https::{BodyError, Fetch};
 use crate::probe::tls::CertDetails;
 
@@ -61,6 +61,45 @@ pub fn judge(
     Judged {
         findings: out,
         parsed,
+    }
+}
+
+/// The fetch checks when the domain's budget ran out first: all fail as
+/// timed out. `addresses` are the policy host's, when they were known.
+pub fn timed_out(domain: &Domain, addresses: Option<&Addresses>, budget: Budget) -> Judged {
+    let host = domain.policy_host();
+    let (awaited, look) = match addresses.map(|a| a.merged()) {
+        None => (
+            format!("the addresses of {host} were not known yet, so the policy was not fetched"),
+            format!("check that the DNS servers of {domain} answer for {host}"),
+        ),
+        Some(Ok(found)) => {
+            let at = found
+                .records
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                format!("the server at {at} ({host}) had not finished serving the policy"),
+                format!(
+                    "check the HTTPS server at {at}: it should complete TLS and answer {} within --timeout",
+                    domain.policy_url()
+                ),
+            )
+        }
+        // Only --connect-to sends a fetch where DNS gave no address.
+        Some(Err(_)) => (
+            format!("{host} had not finished serving the policy"),
+            format!("check the HTTPS server of {host}"),
+        ),
+    };
+    Judged {
+        findings: SEQUENCE
+            .iter()
+            .map(|id| late(*id, budget, &awaited, &look))
+            .collect(),
+        parsed: None,
     }
 }
 
@@ -394,6 +433,32 @@ pub fn mx_unused(parsed: Option<&PolicyParse>, hosts: &[HostData]) -> Finding {
     }
 }
 
+/// What was still being gathered when the domain's budget ran out, for
+/// [`mx_unused_timed_out`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Late {
+    /// The policy (its host's addresses, or the fetch).
+    Policy,
+    /// The MX records.
+    Mx,
+}
+
+/// [`PolicyMxUnused`](crate::check::CheckId::PolicyMxUnused) when the
+/// domain's budget ran out before the policy or the MX records were known.
+pub fn mx_unused_timed_out(domain: &Domain, what: Late, budget: Budget) -> Finding {
+    let (awaited, look) = match what {
+        Late::Policy => (
+            "the policy was not fetched yet, so its mx patterns could not be compared with the MX hosts".to_string(),
+            format!("check that {} serves the policy (see policy.tls)", domain.policy_host()),
+        ),
+        Late::Mx => (
+            format!("the MX records of {domain} were not known yet, so the policy's mx patterns could not be compared with them"),
+            format!("check that the DNS servers of {domain} answer for its MX records"),
+        ),
+    };
+    late(PolicyMxUnused, budget, &awaited, &look)
+}
+
 /// SHA-256 of the policy as senders understand it: the canonical rendering
 /// when it parses (so that reordered lines are no change), else the raw
 /// body. What `--state` compares between runs.
@@ -421,7 +486,7 @@ mod tests {
     use crate::check::finding::Status;
     use crate::check::rules::expiry::ExpiryWarn;
     use crate::check::rules::fixtures::{
-        addrs, cert_ending, domain, failed, horizon, host, response, served,
+        addrs, budget, cert_ending, domain, failed, horizon, host, response, served, v4,
     };
     use crate::probe::dns::DnsFailure;
     use crate::probe::tls::CertProblem;
@@ -800,5 +865,90 @@ mod tests {
             )
         );
         assert_eq!(f.expiry, None);
+    }
+
+    #[test]
+    fn a_fetch_cut_off_by_the_budget_fails_every_fetch_check_and_names_the_server() {
+        let j = timed_out(&domain(), Some(&v4(&["192.0.2.1", "192.0.2.2"])), budget());
+        assert!(j.findings.iter().map(|f| f.id).eq(SEQUENCE));
+        assert_eq!(statuses(&j), [Status::Fail; 7]);
+        assert!(j.parsed.is_none());
+        for f in &j.findings {
+            assert_eq!(
+                f.message,
+                "timed out after 2 s: the server at 192.0.2.1, 192.0.2.2 (mta-sts.example.test) had not finished serving the policy"
+            );
+            assert_eq!(
+                f.fix.as_deref(),
+                Some(
+                    "check the HTTPS server at 192.0.2.1, 192.0.2.2: it should complete TLS and answer https://mta-sts.example.test/.well-known/mta-sts.txt within --timeout; or raise --domain-timeout"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn without_the_addresses_in_time_the_policy_was_not_fetched() {
+        let j = timed_out(&domain(), None, budget());
+        assert_eq!(statuses(&j), [Status::Fail; 7]);
+        assert_eq!(
+            j.findings[0].message,
+            "timed out after 2 s: the addresses of mta-sts.example.test were not known yet, so the policy was not fetched"
+        );
+        assert!(
+            j.findings[6]
+                .fix
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with(
+                    "check that the DNS servers of example.test answer for mta-sts.example.test"
+                )
+        );
+        // --connect-to fetches where DNS gave nothing.
+        let none = Addresses {
+            a: failed(DnsFailure::NxDomain),
+            aaaa: failed(DnsFailure::NxDomain),
+        };
+        let j = timed_out(&domain(), Some(&none), budget());
+        assert_eq!(
+            j.findings[1].message,
+            "timed out after 2 s: mta-sts.example.test had not finished serving the policy"
+        );
+        assert_eq!(
+            j.findings[1].fix.as_deref(),
+            Some("check the HTTPS server of mta-sts.example.test; or raise --domain-timeout")
+        );
+    }
+
+    #[test]
+    fn unused_patterns_cannot_be_told_without_the_policy_or_the_mx_records() {
+        let f = mx_unused_timed_out(&domain(), Late::Policy, budget());
+        assert_eq!((f.id, f.status), (PolicyMxUnused, Status::Fail));
+        assert!(
+            f.message
+                .starts_with("timed out after 2 s: the policy was not fetched yet"),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.fix
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("check that mta-sts.example.test serves the policy")
+        );
+        let f = mx_unused_timed_out(&domain(), Late::Mx, budget());
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.message.starts_with(
+                "timed out after 2 s: the MX records of example.test were not known yet"
+            ),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.fix.as_deref().unwrap_or_default().starts_with(
+                "check that the DNS servers of example.test answer for its MX records"
+            )
+        );
     }
 }

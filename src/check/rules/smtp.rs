@@ -4,13 +4,13 @@
 //! address it has.
 
 use super::expiry::{self, Horizon};
-use super::{cert_names, consequence, family_failure};
+use super::{cert_names, consequence, family_failure, timed_out};
 use crate::check::catalogue::CheckId::{SmtpCertificate, SmtpStarttls, SmtpTlsVersion};
-use crate::check::facts::HostData;
-use crate::check::finding::Finding;
+use crate::check::facts::{HostData, Timed};
+use crate::check::finding::{Finding, Status};
 use crate::model::Mode;
-use crate::probe::dns::merge_addresses;
-use crate::probe::smtp::Failure;
+use crate::probe::dns::Addresses;
+use crate::probe::smtp::{Failure, Probe};
 
 /// How the host was probed, as far as the rules need to know.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,7 +23,9 @@ pub enum Probing {
 
 /// The three findings for one MX host, in catalogue order; `mode` is the
 /// policy's, to say what senders do about a failure; `horizon` says when a
-/// certificate's end is near enough to warn.
+/// certificate's end is near enough to warn. What the domain's time budget
+/// cut off (the host's lookups, or the probe of some address) fails as
+/// timed out, beside what the other addresses showed.
 pub fn judge(
     host: &HostData,
     probing: Probing,
@@ -35,8 +37,17 @@ pub fn judge(
         return [SmtpStarttls, SmtpCertificate, SmtpTlsVersion]
             .map(|id| Finding::skip(id, "--no-smtp").subject(h));
     }
+    let addresses = match &host.lookup {
+        Timed::Done(a) => a,
+        Timed::TimedOut(b) => {
+            let awaited = format!("no answer yet to the A/AAAA lookups of {h}");
+            let look = format!("check that the DNS servers answer for {h}");
+            return [SmtpStarttls, SmtpCertificate, SmtpTlsVersion]
+                .map(|id| timed_out(id, *b, &awaited, &look).subject(h));
+        }
+    };
     if host.probes.is_empty() {
-        let why = match merge_addresses(&host.a, &host.aaaa) {
+        let why = match addresses.merged() {
             Err(e) => e.describe(h, "A/AAAA"),
             Ok(_) => format!("{h} has no address"),
         };
@@ -48,6 +59,59 @@ pub fn judge(
             Finding::skip(SmtpTlsVersion, "no address to probe").subject(h),
         ];
     }
+    let done: Vec<&Probe> = host
+        .probes
+        .iter()
+        .filter_map(|p| p.probe.done().map(AsRef::as_ref))
+        .collect();
+    let late: Vec<String> = host
+        .probes
+        .iter()
+        .filter(|p| p.probe.done().is_none())
+        .map(|p| p.address.to_string())
+        .collect();
+    let budget = host.probes.iter().find_map(|p| match p.probe {
+        Timed::TimedOut(b) => Some(b),
+        Timed::Done(_) => None,
+    });
+    let Some(b) = budget else {
+        return finished(h, addresses, &done, mode, horizon);
+    };
+    let late = late.join(", ");
+    let look = format!(
+        "check the SMTP server of {h} at {late}: it should answer the banner, EHLO, STARTTLS and the TLS handshake, each within --timeout"
+    );
+    if done.is_empty() {
+        let awaited = format!("{late} had not finished answering");
+        return [SmtpStarttls, SmtpCertificate, SmtpTlsVersion]
+            .map(|id| timed_out(id, b, &awaited, &look).subject(h));
+    }
+    finished(h, addresses, &done, mode, horizon).map(|f| {
+        if f.status == Status::Fail {
+            Finding {
+                message: format!("{}; {late}: timed out after {b}", f.message),
+                ..f
+            }
+        } else {
+            let awaited = format!(
+                "{late} had not finished answering (the other addresses: {})",
+                f.message
+            );
+            timed_out(f.id, b, &awaited, &look)
+                .subject(h)
+                .expiry(f.expiry)
+        }
+    })
+}
+
+/// The three findings from the probes that finished (at least one).
+fn finished(
+    h: &str,
+    addresses: &Addresses,
+    done: &[&Probe],
+    mode: Option<Mode>,
+    horizon: &Horizon,
+) -> [Finding; 3] {
     let mut starttls_bad = Vec::new();
     let mut cert_bad = Vec::new();
     let mut version_bad = Vec::new();
@@ -55,7 +119,7 @@ pub fn judge(
     let mut cert_good = Vec::new();
     let mut cert_soon = Vec::new();
     let mut versions = Vec::new();
-    for p in &host.probes {
+    for p in done {
         let at = p.address.to_string();
         if let Some(f) = &p.failure {
             // A server that speaks only old TLS offers no usable STARTTLS
@@ -95,7 +159,7 @@ pub fn judge(
             }
         }
     }
-    let broken_family = family_failure(&host.a, &host.aaaa, h);
+    let broken_family = family_failure(&addresses.a, &addresses.aaaa, h);
     let starttls = if let (true, Some(broken)) = (starttls_bad.is_empty(), &broken_family) {
         Finding::warn(
             SmtpStarttls,
@@ -108,22 +172,17 @@ pub fn judge(
             SmtpStarttls,
             format!(
                 "STARTTLS on {} address{}",
-                host.probes.len(),
-                if host.probes.len() == 1 { "" } else { "es" }
+                done.len(),
+                if done.len() == 1 { "" } else { "es" }
             ),
         )
         .subject(h)
     } else {
-        let fix = if host
-            .probes
-            .iter()
-            .any(|p| p.failure == Some(Failure::NoStartTls))
-        {
+        let fix = if done.iter().any(|p| p.failure == Some(Failure::NoStartTls)) {
             format!(
                 "enable STARTTLS on {h} (a certificate for {h} and e.g. Postfix smtpd_tls_security_level = may)"
             )
-        } else if host
-            .probes
+        } else if done
             .iter()
             .any(|p| matches!(p.failure, Some(Failure::Injection(_))))
         {
@@ -139,7 +198,7 @@ pub fn judge(
         .expected("220 banner, STARTTLS in EHLO, a completed TLS handshake")
         .fix(fix)
     };
-    let first_to_end = expiry::soonest(host.probes.iter().filter_map(|p| p.cert.as_ref()));
+    let first_to_end = expiry::soonest(done.iter().filter_map(|p| p.cert.as_ref()));
     let certificate = if let Some((_, fix)) = cert_bad.first() {
         Finding::fail(
             SmtpCertificate,
@@ -199,7 +258,7 @@ mod tests {
     use crate::check::finding::Status;
     use crate::check::rules::expiry::ExpiryWarn;
     use crate::check::rules::fixtures::{
-        cert_ending, failed, horizon, host, probe_ok, with_probes,
+        budget, cert_ending, failed, horizon, host, probe_ok, probed, unfinished, v4, with_probes,
     };
     use crate::probe::dns::DnsFailure;
     use crate::probe::tls::CertProblem;
@@ -231,8 +290,10 @@ mod tests {
             [Status::Skip; 3]
         );
         let mut h = host(MX);
-        h.a = failed(DnsFailure::NxDomain);
-        h.aaaa = failed(DnsFailure::NxDomain);
+        h.lookup = Timed::Done(Addresses {
+            a: failed(DnsFailure::NxDomain),
+            aaaa: failed(DnsFailure::NxDomain),
+        });
         let f = judge(&h, Probing::Done, None, &horizon());
         assert_eq!(statuses(&f), [Status::Fail, Status::Skip, Status::Skip]);
         assert!(f[0].message.contains("NXDOMAIN"));
@@ -318,7 +379,10 @@ mod tests {
                 .contains("middlebox")
         );
         let mut h = with_probes(MX, vec![probe_ok("192.0.2.1:25")]);
-        h.aaaa = failed(DnsFailure::Timeout);
+        h.lookup = Timed::Done(Addresses {
+            aaaa: failed(DnsFailure::Timeout),
+            ..v4(&["192.0.2.1"])
+        });
         let f = judge(&h, Probing::Done, None, &horizon());
         assert_eq!(f[0].status, Status::Warn);
         assert!(f[0].message.contains("AAAA"));
@@ -492,6 +556,139 @@ mod tests {
         assert!(
             fix.contains("MTAs do not fetch missing intermediates"),
             "{fix}"
+        );
+    }
+
+    #[test]
+    fn lookups_cut_off_by_the_budget_fail_all_three() {
+        let mut h = host(MX);
+        h.lookup = Timed::TimedOut(budget());
+        let f = judge(&h, Probing::Done, None, &horizon());
+        assert_eq!(statuses(&f), [Status::Fail; 3]);
+        for f in &f {
+            assert_eq!(f.subject.as_deref(), Some(MX));
+            assert_eq!(
+                f.message,
+                "timed out after 2 s: no answer yet to the A/AAAA lookups of mx1.example.test"
+            );
+            assert_eq!(
+                f.fix.as_deref(),
+                Some(
+                    "check that the DNS servers answer for mx1.example.test; or raise --domain-timeout"
+                )
+            );
+        }
+        // --no-smtp probes nothing, so nothing ran out of time.
+        assert_eq!(
+            statuses(&judge(&h, Probing::Skipped, None, &horizon())),
+            [Status::Skip; 3]
+        );
+    }
+
+    #[test]
+    fn a_tarpit_at_every_address_fails_all_three_as_timed_out() {
+        let h = HostData {
+            probes: vec![unfinished("192.0.2.1:25")],
+            ..host(MX)
+        };
+        let f = judge(&h, Probing::Done, Some(Mode::Enforce), &horizon());
+        assert_eq!(statuses(&f), [Status::Fail; 3]);
+        for f in &f {
+            assert_eq!(f.subject.as_deref(), Some(MX));
+            assert_eq!(
+                f.message,
+                "timed out after 2 s: 192.0.2.1:25 had not finished answering"
+            );
+            assert_eq!(
+                f.fix.as_deref(),
+                Some(
+                    "check the SMTP server of mx1.example.test at 192.0.2.1:25: it should answer the banner, EHLO, STARTTLS and the TLS handshake, each within --timeout; or raise --domain-timeout"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn one_address_in_time_and_one_cut_off_keeps_what_was_seen() {
+        let good = ending("192.0.2.1:25", chrono::Duration::days(90));
+        let h = HostData {
+            probes: vec![probed(good), unfinished("[2001:db8::1]:25")],
+            ..host(MX)
+        };
+        let f = judge(&h, Probing::Done, None, &horizon());
+        assert_eq!(statuses(&f), [Status::Fail; 3]);
+        assert_eq!(
+            f[0].message,
+            "timed out after 2 s: [2001:db8::1]:25 had not finished answering (the other addresses: STARTTLS on 1 address)"
+        );
+        assert!(
+            f[1].message
+                .contains("(the other addresses: valid for mx1.example.test, issued by CN=Test CA"),
+            "{}",
+            f[1].message
+        );
+        assert_eq!(
+            f[1].expiry.map(|e| e.days_left),
+            Some(90),
+            "the expiry seen is kept"
+        );
+        assert!(
+            f[2].message.contains("192.0.2.1:25: TLSv1.3"),
+            "{}",
+            f[2].message
+        );
+        assert!(f.iter().all(|f| f.subject.as_deref() == Some(MX)));
+    }
+
+    #[test]
+    fn a_failure_at_another_address_keeps_its_fix_and_names_the_late_one() {
+        let mut bad = probe_ok("192.0.2.1:25");
+        bad.failure = Some(Failure::NoStartTls);
+        bad.tls = None;
+        bad.cert = None;
+        bad.cert_checked = false;
+        let h = HostData {
+            probes: vec![probed(bad), unfinished("192.0.2.2:25")],
+            ..host(MX)
+        };
+        let f = judge(&h, Probing::Done, None, &horizon());
+        assert_eq!(statuses(&f), [Status::Fail; 3]);
+        assert_eq!(
+            f[0].message,
+            "192.0.2.1:25: EHLO does not offer STARTTLS; 192.0.2.2:25: timed out after 2 s"
+        );
+        assert!(
+            f[0].fix
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("enable STARTTLS")
+        );
+        // Nothing else was seen about certificates or versions: the late
+        // address decides.
+        assert!(
+            f[1].message.starts_with(
+                "timed out after 2 s: 192.0.2.2:25 had not finished answering (the other addresses: no certificate"
+            ),
+            "{}",
+            f[1].message
+        );
+        assert!(
+            f[1].fix
+                .as_deref()
+                .unwrap_or_default()
+                .ends_with("or raise --domain-timeout")
+        );
+    }
+
+    #[test]
+    fn a_probe_that_stopped_fails_starttls() {
+        let p =
+            crate::probe::smtp::Probe::stopped("192.0.2.1:25".parse().unwrap(), "task panicked");
+        let f = judge(&with_probes(MX, vec![p]), Probing::Done, None, &horizon());
+        assert_eq!(f[0].status, Status::Fail);
+        assert_eq!(
+            f[0].message,
+            "192.0.2.1:25: the probe stopped before it finished: task panicked"
         );
     }
 }
