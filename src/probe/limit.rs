@@ -13,19 +13,47 @@ use std::sync::{Arc, Mutex};
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
+type Open = Arc<Mutex<HashMap<IpAddr, Arc<Semaphore>>>>;
+
 /// The connections open to each address, shared by every check of a run.
-/// Holds one semaphore per address ever connected to: a few bytes each.
+/// Holds one semaphore per address that has a connection open or awaited,
+/// so it stays as small as the run's concurrency, however many addresses
+/// the run meets.
 #[derive(Debug, Clone)]
 pub struct PerAddress {
     per_address: usize,
-    open: Arc<Mutex<HashMap<IpAddr, Arc<Semaphore>>>>,
+    open: Open,
 }
 
 /// The right to hold one connection to one address; given back when
 /// dropped, so it must live as long as the connection does.
 #[derive(Debug)]
 pub struct Permit {
-    _held: Option<OwnedSemaphorePermit>,
+    held: Option<OwnedSemaphorePermit>,
+    ip: IpAddr,
+    open: Open,
+}
+
+impl Drop for Permit {
+    fn drop(&mut self) {
+        drop(self.held.take());
+        // Everyone who holds or awaits a permit for the address holds the
+        // semaphore, taken from the map under the lock: when only the map
+        // does, nobody needs it.
+        let mut open = lock(&self.open);
+        if open
+            .get(&self.ip)
+            .is_some_and(|s| Arc::strong_count(s) == 1)
+        {
+            open.remove(&self.ip);
+        }
+    }
+}
+
+/// A poisoned lock only means another task panicked while holding it; the
+/// map itself is still whole.
+fn lock(open: &Open) -> std::sync::MutexGuard<'_, HashMap<IpAddr, Arc<Semaphore>>> {
+    open.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 impl PerAddress {
@@ -38,20 +66,31 @@ impl PerAddress {
     }
 
     fn semaphore(&self, ip: IpAddr) -> Arc<Semaphore> {
-        // A poisoned lock only means another task panicked while inserting;
-        // the map itself is still whole.
-        let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
-        open.entry(ip)
+        lock(&self.open)
+            .entry(ip)
             .or_insert_with(|| Arc::new(Semaphore::new(self.per_address)))
             .clone()
     }
 
     /// Waits until a connection to `ip` may be opened.
     pub async fn acquire(&self, ip: IpAddr) -> Permit {
-        Permit {
-            // The semaphores are never closed, so acquiring cannot fail.
-            _held: self.semaphore(ip).acquire_owned().await.ok(),
-        }
+        // Made first, so that a caller that gives up waiting drops it last,
+        // after its hold on the semaphore, and the address is let go.
+        let mut permit = Permit {
+            held: None,
+            ip,
+            open: self.open.clone(),
+        };
+        let semaphore = self.semaphore(ip);
+        // The semaphores are never closed, so acquiring cannot fail.
+        permit.held = semaphore.acquire_owned().await.ok();
+        permit
+    }
+
+    /// How many addresses have a connection open or awaited.
+    #[cfg(test)]
+    fn addresses(&self) -> usize {
+        lock(&self.open).len()
     }
 
     /// One permit for each of `ips`, for a client that may connect to any
@@ -94,6 +133,43 @@ mod tests {
         assert!(!blocked(&limit, "192.0.2.2").await);
         drop(first);
         assert!(!blocked(&limit, "192.0.2.1").await);
+    }
+
+    #[tokio::test]
+    async fn a_caller_that_gives_up_waiting_lets_go_of_the_address() {
+        let limit = PerAddress::new(1);
+        let held = limit.acquire(ip("192.0.2.9")).await;
+        let waiter = tokio::spawn({
+            let limit = limit.clone();
+            async move { limit.acquire(ip("192.0.2.9")).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        waiter.abort();
+        let _ = waiter.await;
+        drop(held);
+        assert_eq!(limit.addresses(), 0);
+    }
+
+    #[tokio::test]
+    async fn an_address_is_forgotten_when_nobody_holds_or_awaits_it() {
+        let limit = PerAddress::new(1);
+        let held = limit.acquire(ip("192.0.2.1")).await;
+        assert!(blocked(&limit, "192.0.2.1").await, "the waiter gives up");
+        assert_eq!(limit.addresses(), 1);
+        let waiting = tokio::spawn({
+            let limit = limit.clone();
+            async move { limit.acquire(ip("192.0.2.1")).await }
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        drop(held);
+        let next = waiting.await.unwrap();
+        assert_eq!(limit.addresses(), 1, "the waiter got it");
+        drop(next);
+        assert_eq!(limit.addresses(), 0);
+        let all = limit.acquire_all([ip("192.0.2.1"), ip("192.0.2.2")]).await;
+        assert_eq!(limit.addresses(), 2);
+        drop(all);
+        assert_eq!(limit.addresses(), 0);
     }
 
     #[tokio::test]
