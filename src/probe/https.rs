@@ -36,6 +36,28 @@ pub enum Fetch {
     Response(Response),
 }
 
+impl Fetch {
+    /// The fetch as a report keeps it: without the body (up to 64 KiB a
+    /// domain), which only the rules read.
+    pub fn without_body(&self) -> Fetch {
+        match self {
+            Fetch::Response(r) => Fetch::Response(Response {
+                status: r.status,
+                location: r.location.clone(),
+                content_type: r.content_type.clone(),
+                content_length: r.content_length,
+                body: None,
+                body_bytes: r.body_bytes,
+                body_error: r.body_error.clone(),
+                cert: r.cert.clone(),
+                remote: r.remote,
+                elapsed_ms: r.elapsed_ms,
+            }),
+            other => other.clone(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Response {
     pub status: u16,

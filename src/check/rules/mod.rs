@@ -25,6 +25,7 @@ use super::{DomainReport, PolicySummary};
 use crate::Clock;
 use crate::model::{Domain, MaxAge, Mode};
 use crate::probe::dns::Lookup;
+use crate::probe::https::Fetch;
 use crate::probe::tls::CertDetails;
 
 /// What the rules need besides the facts.
@@ -130,7 +131,7 @@ pub fn judge(domain: &Domain, g: &Gathered, cx: &Context<'_>) -> DomainReport {
         record: record.shown,
         policy: summary,
         mx: g.hosts.clone(),
-        fetch: fetch.map(Clone::clone),
+        fetch: fetch.map(Fetch::without_body),
         record_id: record.id,
         policy_sha256: digest,
         elapsed_ms: 0,
@@ -461,6 +462,16 @@ mod tests {
         assert_eq!(r.verdict, Status::Pass);
         assert_eq!(r.record_id.as_deref(), Some("20261128195300Z"));
         assert!(r.policy_sha256.is_some());
+        match &r.fetch {
+            Timed::Done(Fetch::Response(resp)) => {
+                assert_eq!(
+                    (resp.status, resp.body_bytes),
+                    (200, fixtures::POLICY.len())
+                );
+                assert_eq!(resp.body, None, "the report does not keep the body");
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(
             r.policy
                 .is_some_and(|p| p.valid && p.mode.as_deref() == Some("enforce"))
