@@ -46,6 +46,11 @@ use state::Memory;
 /// address (`--per-address`), the MX hosts' addresses (in [`Dns`]) and
 /// the SMTP probes.
 pub struct Engine {
+    inner: Arc<Probes>,
+}
+
+/// What [`Engine`] shares with the task checking each domain.
+struct Probes {
     dns: Dns,
     trust: tls::Trust,
     timeout: Duration,
@@ -72,7 +77,7 @@ impl Engine {
         expiry_warn: rules::expiry::ExpiryWarn,
         clock: Clock,
     ) -> Result<Engine, String> {
-        Ok(Engine {
+        let probes = Probes {
             dns: Dns::new(cfg.resolver, cfg.timeout)?,
             trust: cfg.trust.clone(),
             timeout: cfg.timeout,
@@ -89,13 +94,51 @@ impl Engine {
             probes: OncePerRun::default(),
             expiry_warn,
             clock,
+        };
+        Ok(Engine {
+            inner: Arc::new(probes),
         })
     }
 
     /// Checks one domain; `memory` is what `--state` remembered of it.
     /// Takes at most the domain's budget (`--domain-timeout`) and the time
     /// to judge what was gathered by then.
+    ///
+    /// The check runs as a task of its own, so that the domains checked at
+    /// once spread over the runtime's threads (polled from here, they would
+    /// all share the one thread that polls the caller). Dropping the
+    /// returned future stops the check.
     pub async fn check(&self, domain: &Domain, memory: Option<&Memory>) -> DomainReport {
+        let probes = self.inner.clone();
+        let domain = domain.clone();
+        let memory = memory.cloned();
+        let mut task = Stop(tokio::spawn(async move {
+            probes.check(&domain, memory.as_ref()).await
+        }));
+        match (&mut task.0).await {
+            Ok(report) => report,
+            Err(e) => match e.try_into_panic() {
+                // A bug: it panics here as it would have in place.
+                Ok(panic) => std::panic::resume_unwind(panic),
+                // Only the runtime's shutdown cancels the task, and that
+                // drops this future too: there is nobody left to answer.
+                Err(_) => std::future::pending().await,
+            },
+        }
+    }
+}
+
+/// Aborts the task of a check whose future was dropped.
+struct Stop(tokio::task::JoinHandle<DomainReport>);
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Probes {
+    async fn check(&self, domain: &Domain, memory: Option<&Memory>) -> DomainReport {
         let started = Instant::now();
         let gathered = self.gather(domain).await;
         let cx = rules::Context {
