@@ -263,7 +263,7 @@ pub struct CheckArgs {
     #[arg(long)]
     pub json: bool,
     /// How many domains to check at once.
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
     /// At most N connections open to one IP address at a time (SMTP and HTTPS together).
     #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=1024))]
