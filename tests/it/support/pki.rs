@@ -218,6 +218,29 @@ impl Leaf {
         )
     }
 
+    /// A rustls server config presenting, for each `(name, leaf)`, that
+    /// leaf to a client asking for `name` (SNI): one certificate per host,
+    /// as most hosts have, from one server.
+    pub fn server_config_by_name(leaves: &[(&str, &Leaf)]) -> Arc<rustls::ServerConfig> {
+        let mut by_name = rustls::server::ResolvesServerCertUsingSni::new();
+        for (name, leaf) in leaves {
+            let key = rustls::sign::CertifiedKey::from_der(
+                leaf.chain.clone(),
+                leaf.key.clone_key(),
+                &provider(),
+            )
+            .expect("certified key");
+            by_name.add(name, key).expect("the leaf names its host");
+        }
+        Arc::new(
+            rustls::ServerConfig::builder_with_provider(provider())
+                .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+                .expect("protocol versions")
+                .with_no_client_auth()
+                .with_cert_resolver(Arc::new(by_name)),
+        )
+    }
+
     /// The leaf certificate in PEM.
     pub fn cert_pem(&self) -> String {
         pem_encode("CERTIFICATE", &self.chain[0])
