@@ -85,15 +85,20 @@ pub fn judge(domain: &Domain, g: &Gathered, cx: &Context<'_>) -> DomainReport {
         Timed::Done(_) => None,
     };
 
+    // The budget, when it ran out before the record or the policy came:
+    // then there is nothing to compare with what --state remembers.
+    let record_late = match &g.sts_txt {
+        Timed::TimedOut(b) => Some(*b),
+        Timed::Done(_) => None,
+    };
+
     let mut checks = Vec::new();
     checks.extend(record.findings);
     if let Some(memory) = cx.memory {
-        checks.push(state::judge(
-            memory,
-            record.id.as_deref(),
-            digest.as_deref(),
-            cx.clock,
-        ));
+        checks.push(match record_late.or(policy_late) {
+            Some(b) => state::timed_out(b),
+            None => state::judge(memory, record.id.as_deref(), digest.as_deref(), cx.clock),
+        });
     }
     checks.push(host_dns);
     checks.extend(policy.findings);
@@ -671,6 +676,43 @@ mod tests {
         assert_eq!(r.verdict, Status::Fail);
         assert_eq!((r.policy_sha256, r.policy.is_none()), (None, true));
         assert_eq!(r.record_id.as_deref(), Some("20261128195300Z"));
+    }
+
+    #[test]
+    fn with_state_a_late_record_or_policy_fails_the_comparison() {
+        let c = clock();
+        let remembered = Memory::Seen(Remembered {
+            id: "20261128195300Z".into(),
+            policy_sha256: "0".repeat(64),
+            seen: "2026-11-30T00:00:00+00:00".into(),
+        });
+        let rotation = |g: &Gathered| {
+            let r = judge(&domain(), g, &context(Some(&remembered), &c));
+            r.checks
+                .into_iter()
+                .find(|f| f.id == CheckId::RecordIdRotation)
+                .unwrap()
+        };
+        // In time, the changed digest under the same id fails as usual.
+        assert!(!rotation(&healthy()).message.starts_with("timed out"));
+        let mut g = healthy();
+        g.sts_txt = Timed::TimedOut(fixtures::budget());
+        let f = rotation(&g);
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.message.starts_with("timed out after 2 s: "),
+            "{}",
+            f.message
+        );
+        let mut g = healthy();
+        g.policy = Timed::TimedOut(fixtures::budget());
+        let f = rotation(&g);
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.message.starts_with("timed out after 2 s: "),
+            "{}",
+            f.message
+        );
     }
 
     #[test]
