@@ -113,7 +113,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__check)
-            opts="-h -V --list-checks --file --resolver --ca-file --timeout --no-smtp --expiry-warn --json --concurrency --connect-to --state --policy-port --smtp-port --color --help --version"
+            opts="-v -h -V --list-checks --file --resolver --ca-file --timeout --no-smtp --expiry-warn --json --jsonl --csv --verbose --concurrency --connect-to --state --policy-port --smtp-port --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

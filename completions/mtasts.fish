@@ -103,6 +103,9 @@ never\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l list-checks -d 'Print the catalogue of checks (id, scope, what each verifies) and exit'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l no-smtp -d 'Skip the SMTP probes of the MX hosts (reported as skip)'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l json -d 'Print one JSON document on stdout instead of the report'
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l jsonl -d 'Print one JSON object per line, a domain each as it completes, with its input position'
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l csv -d 'Print a CSV header, then one row per domain as it completes'
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -s v -l verbose -d 'With several domains, show every check of each, not only its warnings and failures'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -s h -l help -d 'Print help'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -s V -l version -d 'Print version'
 complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l out -d 'Directory to write [default: mta-sts-DOMAIN]' -r -F

@@ -238,7 +238,7 @@ pub struct CheckArgs {
     #[arg(value_name = "DOMAIN")]
     pub domains: Vec<Domain>,
     /// Print the catalogue of checks (id, scope, what each verifies) and exit.
-    #[arg(long, conflicts_with_all = ["domains", "file"])]
+    #[arg(long, conflicts_with_all = ["domains", "file", "jsonl", "csv", "verbose"])]
     pub list_checks: bool,
     /// Read more domains from FILE, one per line, '#' comments ('-' for standard input).
     #[arg(long, value_name = "FILE")]
@@ -259,8 +259,17 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DAYS", default_value_t = ExpiryWarn::DEFAULT_DAYS, value_parser = parse_expiry_days)]
     pub expiry_warn: u32,
     /// Print one JSON document on stdout instead of the report.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["jsonl", "csv"])]
     pub json: bool,
+    /// Print one JSON object per line, a domain each as it completes, with its input position.
+    #[arg(long, conflicts_with = "csv")]
+    pub jsonl: bool,
+    /// Print a CSV header, then one row per domain as it completes.
+    #[arg(long)]
+    pub csv: bool,
+    /// With several domains, show every check of each, not only its warnings and failures.
+    #[arg(long, short, conflicts_with_all = ["json", "jsonl", "csv"])]
+    pub verbose: bool,
     /// How many domains to check at once.
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,

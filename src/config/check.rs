@@ -35,16 +35,43 @@ pub struct ProbeConfig {
 /// How `check` prints its results.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// For people, with [`Detail`] deciding how much of each domain.
     Human,
-    /// One JSON document (`--json`).
+    /// One JSON document (`--json`), the domains in input order.
     Json,
+    /// One JSON object per line (`--jsonl`), each domain as it completes.
+    Jsonl,
+    /// A header row, then one row per domain (`--csv`) as it completes.
+    Csv,
+}
+
+impl Format {
+    /// Whether domains are printed in input order, held back until those
+    /// before them are done. Only `--json` is: it promises the document of
+    /// earlier releases byte for byte. The other formats print each domain
+    /// as soon as it completes (JSONL and CSV carry the input position).
+    pub fn in_input_order(self) -> bool {
+        self == Format::Json
+    }
+}
+
+/// How much of each domain the human output shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Detail {
+    /// Every check, with the record, the policy and the MX addresses: one
+    /// domain, or `--verbose`.
+    Full,
+    /// A passing domain is one line; any other shows only its warnings
+    /// and failures, with their fixes: several domains.
+    Compact,
 }
 
 /// Everything `check` needs, validated.
 #[derive(Debug, Clone)]
 pub struct CheckConfig {
     /// The domains from the arguments, then from `--file`, each once, in
-    /// order; never empty.
+    /// order; never empty. A domain's index here is its input position
+    /// (JSONL's `position`).
     pub domains: Vec<Domain>,
     pub probe: ProbeConfig,
     /// How many domains are checked at once.
@@ -55,9 +82,16 @@ pub struct CheckConfig {
     /// the window is a warning; 0 is [`ExpiryWarn::Off`].
     pub expiry_warn: ExpiryWarn,
     pub format: Format,
+    /// For [`Format::Human`].
+    pub detail: Detail,
 }
 
 impl CheckConfig {
+    /// The domains this run checks, with their input positions.
+    pub fn selected(&self) -> impl Iterator<Item = (usize, &Domain)> {
+        self.domains.iter().enumerate()
+    }
+
     /// Reads `--file` and `--ca-file`; every problem is a usage error.
     pub fn from_args(args: &CheckArgs) -> Result<CheckConfig> {
         let domains = collect_domains(&args.domains, args.file.as_deref())?;
@@ -75,7 +109,6 @@ impl CheckConfig {
             None => None,
         };
         Ok(CheckConfig {
-            domains,
             probe: ProbeConfig {
                 resolver: args.resolver,
                 trust,
@@ -88,11 +121,18 @@ impl CheckConfig {
             concurrency: usize::from(args.concurrency),
             state,
             expiry_warn: ExpiryWarn::from_days(args.expiry_warn),
-            format: if args.json {
-                Format::Json
-            } else {
-                Format::Human
+            format: match (args.json, args.jsonl, args.csv) {
+                (true, _, _) => Format::Json,
+                (_, true, _) => Format::Jsonl,
+                (_, _, true) => Format::Csv,
+                _ => Format::Human,
             },
+            detail: if args.verbose || domains.len() == 1 {
+                Detail::Full
+            } else {
+                Detail::Compact
+            },
+            domains,
         })
     }
 }
