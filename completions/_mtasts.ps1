@@ -97,6 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too (policy HTTPS and SMTP STARTTLS)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound of each network operation, in seconds')
             [CompletionResult]::new('--expiry-warn', '--expiry-warn', [CompletionResultType]::ParameterName, 'Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Check only part K of N of the domains (K from 0 to N-1), split by a stable hash of each name')
             [CompletionResult]::new('--concurrency', '--concurrency', [CompletionResultType]::ParameterName, 'How many domains to check at once')
             [CompletionResult]::new('--connect-to', '--connect-to', [CompletionResultType]::ParameterName, 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl''s convention; repeatable)')
             [CompletionResult]::new('--state', '--state', [CompletionResultType]::ParameterName, 'Remember each domain''s id and policy digest in DIR, and fail when the policy changed but the id did not')

@@ -89,6 +89,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --ca-file 'Trust the CA certificates in this PEM file too (policy HTTPS and SMTP STARTTLS)'
             cand --timeout 'Bound of each network operation, in seconds'
             cand --expiry-warn 'Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off'
+            cand --shard 'Check only part K of N of the domains (K from 0 to N-1), split by a stable hash of each name'
             cand --concurrency 'How many domains to check at once'
             cand --connect-to 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl''s convention; repeatable)'
             cand --state 'Remember each domain''s id and policy digest in DIR, and fail when the policy changed but the id did not'

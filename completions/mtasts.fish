@@ -92,6 +92,7 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l resolver -d 'Sen
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l ca-file -d 'Trust the CA certificates in this PEM file too (policy HTTPS and SMTP STARTTLS)' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l timeout -d 'Bound of each network operation, in seconds' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l expiry-warn -d 'Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l shard -d 'Check only part K of N of the domains (K from 0 to N-1), split by a stable hash of each name' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l concurrency -d 'How many domains to check at once' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l connect-to -d 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl\'s convention; repeatable)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l state -d 'Remember each domain\'s id and policy digest in DIR, and fail when the policy changed but the id did not' -r -F

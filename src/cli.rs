@@ -10,6 +10,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
 use crate::check::rules::expiry::ExpiryWarn;
+use crate::config::check::Shard;
 use crate::generate::dns::RecordFormat;
 use crate::generate::hosting::Target;
 use crate::generate::providers::Provider;
@@ -238,7 +239,7 @@ pub struct CheckArgs {
     #[arg(value_name = "DOMAIN")]
     pub domains: Vec<Domain>,
     /// Print the catalogue of checks (id, scope, what each verifies) and exit.
-    #[arg(long, conflicts_with_all = ["domains", "file", "jsonl", "csv", "verbose"])]
+    #[arg(long, conflicts_with_all = ["domains", "file", "jsonl", "csv", "shard", "verbose"])]
     pub list_checks: bool,
     /// Read more domains from FILE, one per line, '#' comments ('-' for standard input).
     #[arg(long, value_name = "FILE")]
@@ -270,6 +271,9 @@ pub struct CheckArgs {
     /// With several domains, show every check of each, not only its warnings and failures.
     #[arg(long, short, conflicts_with_all = ["json", "jsonl", "csv"])]
     pub verbose: bool,
+    /// Check only part K of N of the domains (K from 0 to N-1), split by a stable hash of each name.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
     /// How many domains to check at once.
     #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,

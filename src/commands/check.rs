@@ -110,7 +110,7 @@ async fn check_all(engine: &Engine, config: &CheckConfig, out: &mut Output<'_>) 
 struct Output<'a> {
     config: &'a CheckConfig,
     clock: &'a Clock,
-    /// How many domains this run checks.
+    /// How many domains this run checks (those of its `--shard`).
     planned: usize,
     tally: Tally,
     json: JsonStream,

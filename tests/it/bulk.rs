@@ -1,5 +1,5 @@
 //! `mtasts check` on many domains: `--jsonl`, `--csv`, the compact human
-//! output and Ctrl-C, with the real binary against a
+//! output, `--shard` and Ctrl-C, with the real binary against a
 //! [fleet](crate::support::fleet) of test domains.
 
 use std::collections::BTreeSet;
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::support::fleet::{Kind, fleet};
+use crate::support::fleet::{Fleet, Kind, fleet};
 use crate::support::{mtasts, usage_error};
 
 use Kind::{Fail, Hanging, Hostile, Pass, Slow, Warn};
@@ -275,10 +275,88 @@ fn blocks_of(text: &str) -> std::collections::HashMap<&str, Vec<&str>> {
     out
 }
 
-// ------------------------------------------------------------ usage
+// ------------------------------------------------------------ --shard
+
+/// The domains of each of `n` parts, from `--jsonl` runs; checks each
+/// line's position against `names`, the input.
+fn parts(f: &Fleet, list: &std::path::Path, names: &[String], n: u32) -> Vec<BTreeSet<String>> {
+    (0..n)
+        .map(|k| {
+            let mut args = f.args.clone();
+            args.extend([
+                "--file".into(),
+                list.display().to_string(),
+                "--no-smtp".into(),
+                "--jsonl".into(),
+                "--shard".into(),
+                format!("{k}/{n}"),
+            ]);
+            let out = run(&args);
+            assert_eq!(out.code, Some(0), "{}", out.stderr);
+            lines(&out.stdout)
+                .iter()
+                .map(|l| {
+                    let d = l["domain"].as_str().unwrap().to_string();
+                    let position = l["position"].as_u64().unwrap() as usize;
+                    assert_eq!(names[position], d, "the position in the whole input");
+                    d
+                })
+                .collect()
+        })
+        .collect()
+}
 
 #[test]
-fn clashing_formats_are_usage_errors() {
+fn shards_cover_the_input_once_whatever_the_order_and_the_run() {
+    let f = fleet(&[Pass; 24], "5");
+    let all: BTreeSet<String> = f.names.iter().cloned().collect();
+    let first = parts(&f, &f.list, &f.names, 3);
+    let mut union = BTreeSet::new();
+    for part in &first {
+        assert!(!part.is_empty(), "24 names spread over 3 parts: {first:?}");
+        for d in part {
+            assert!(union.insert(d.clone()), "{d} in two parts");
+        }
+    }
+    assert_eq!(union, all);
+    // Another run, the list reversed: the same parts.
+    let mut reversed = f.names.clone();
+    reversed.reverse();
+    let list = f.write_list("reversed.txt", &reversed);
+    assert_eq!(parts(&f, &list, &reversed, 3), first);
+    // One part of one: everything.
+    assert_eq!(parts(&f, &f.list, &f.names, 1), vec![all]);
+}
+
+#[test]
+fn an_empty_shard_prints_an_empty_result() {
+    // example.test is in part 1 of 2 (see the unit test of the hash).
+    let out = run(&[
+        "check".into(),
+        "example.test".into(),
+        "--shard".into(),
+        "0/2".into(),
+        "--json".into(),
+    ]);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert_eq!(out.stdout, "{\n  \"domains\": []\n}\n");
+    let out = run(&["check".into(), "example.test".into(), "--shard=0/2".into()]);
+    assert_eq!(out.code, Some(0));
+    assert_eq!(
+        out.stdout,
+        "0 domains checked: 0 passed, 0 warned, 0 failed\n"
+    );
+}
+
+#[test]
+fn bad_shards_and_clashing_formats_are_usage_errors() {
+    usage_error(
+        &["check", "a.test", "--shard", "4/4"],
+        &["--shard", "below N", "3/4"],
+    );
+    usage_error(&["check", "a.test", "--shard", "0/0"], &["at least 1"]);
+    usage_error(&["check", "a.test", "--shard", "1"], &["K/N"]);
+    usage_error(&["check", "a.test", "--shard", "x/2"], &["whole numbers"]);
     usage_error(&["check", "a.test", "--json", "--jsonl"], &["--jsonl"]);
     usage_error(&["check", "a.test", "--csv", "--json"], &["--csv"]);
     usage_error(&["check", "a.test", "--jsonl", "--csv"], &["--csv"]);
