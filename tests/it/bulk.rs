@@ -135,6 +135,9 @@ fn csv_reads_back_one_row_per_domain_and_hostile_text_stays_in_its_cell() {
     let f = fleet(&MIXED, "5");
     let out = run(&f.args(&["--csv"]));
     assert_eq!(out.code, Some(1), "{}", out.stderr);
+    if std::env::var_os("MTASTS_SHOW_OUTPUT").is_some() {
+        println!("{}", out.stdout);
+    }
     assert!(
         !out.stdout.bytes().any(|b| b == 0x1b || b == b'\r'),
         "no raw control characters: {:?}",
