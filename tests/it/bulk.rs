@@ -436,14 +436,11 @@ const STUCK: [Kind; 6] = [Hanging, Pass, Warn, Pass, Fail, Hanging];
 fn ctrl_c_keeps_every_jsonl_line_whole_and_exits_130() {
     let f = fleet(&STUCK, "60");
     let (mut child, rx) = spawn(&f.args(&["--jsonl", "--no-smtp"]));
-    let first = rx
-        .recv_timeout(Duration::from_secs(30))
-        .expect("a first line");
-    // The fast domains are done soon after the first; then Ctrl-C.
-    let mut printed = vec![first];
-    while let Ok(line) = rx.recv_timeout(Duration::from_millis(1500)) {
-        printed.push(line);
-    }
+    // The four fast domains come out while the two others hang; then
+    // Ctrl-C.
+    let mut printed: Vec<String> = (0..4)
+        .map(|_| rx.recv_timeout(Duration::from_secs(30)).expect("a line"))
+        .collect();
     interrupt(&child);
     let (code, stderr) = exit_within(&mut child, Duration::from_secs(10));
     printed.extend(rx.iter());
@@ -475,7 +472,7 @@ fn ctrl_c_ends_the_json_document_with_the_finished_domains() {
         assert!(started.elapsed() < Duration::from_secs(30), "stuck");
         std::thread::sleep(Duration::from_millis(50));
     }
-    std::thread::sleep(Duration::from_millis(500));
+    std::thread::sleep(Duration::from_secs(2));
     interrupt(&child);
     let (code, stderr) = exit_within(&mut child, Duration::from_secs(10));
     let text: String = rx.iter().collect();
