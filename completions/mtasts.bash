@@ -208,7 +208,7 @@ _mtasts() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "microsoft365" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "microsoft365 google-workspace google-workspace-legacy fastmail proton-mail zoho zoho-eu zoho-in zoho-au zoho-jp zoho-ca icloud-mail workmail-us-east-1 workmail-us-west-2 workmail-eu-west-1" -- "${cur}"))
                     return 0
                     ;;
                 --max-age)
@@ -262,7 +262,7 @@ _mtasts() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "microsoft365" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "microsoft365 google-workspace google-workspace-legacy fastmail proton-mail zoho zoho-eu zoho-in zoho-au zoho-jp zoho-ca icloud-mail workmail-us-east-1 workmail-us-west-2 workmail-eu-west-1" -- "${cur}"))
                     return 0
                     ;;
                 --max-age)

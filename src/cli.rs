@@ -11,8 +11,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::generate::dns::RecordFormat;
 use crate::generate::hosting::Target;
-use crate::generate::providers::Provider;
-use crate::model::{Domain, MaxAge, Mode, MxPattern, RuaUri, StsId};
+use crate::model::{Domain, MaxAge, Mode, MxPattern, Provider, RuaUri, StsId};
 use crate::probe::ConnectTo;
 
 /// Generate, verify and monitor MTA-STS (RFC 8461) and TLS-RPT (RFC 8460).
@@ -96,7 +95,7 @@ pub struct PolicyArgs {
     /// An MX host or '*.'-wildcard the policy allows (repeatable); IDN names are converted to A-labels.
     #[arg(long, value_name = "PATTERN", value_parser = parse_mx)]
     pub mx: Vec<MxPattern>,
-    /// Add the MX pattern a hosted mail provider documents (repeatable).
+    /// Add the mx lines a hosted mail provider documents (repeatable).
     #[arg(long, value_enum, value_name = "NAME")]
     pub provider: Vec<Provider>,
     /// Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise].
@@ -302,6 +301,22 @@ pub struct CompletionsArgs {
     /// The shell to generate for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `--provider` takes the names and aliases of [`Provider`]; the model stays
+/// free of clap, so the value enum is declared here.
+impl clap::ValueEnum for Provider {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Provider::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(
+            clap::builder::PossibleValue::new(self.name())
+                .aliases(self.aliases().iter().copied())
+                .help(self.title()),
+        )
+    }
 }
 
 fn mode_parser() -> impl TypedValueParser<Value = Mode> {

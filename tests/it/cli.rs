@@ -286,6 +286,47 @@ fn gen_policy_renders_crlf_in_contract_order() {
     );
 }
 
+/// `--provider` is repeatable: a domain moving between providers lists both
+/// for a while. Lines come in the order given, each once, then `--mx`.
+#[test]
+fn gen_policy_takes_several_providers() {
+    assert_eq!(
+        stdout_of(&[
+            "gen-policy",
+            "--provider",
+            "proton-mail",
+            "--provider",
+            "m365",
+            "--provider",
+            "protonmail",
+            "--provider",
+            "microsoft365",
+            "--mx",
+            "mail.protonmail.ch",
+        ]),
+        "version: STSv1\r\nmode: testing\r\n\
+         mx: mail.protonmail.ch\r\n\
+         mx: mailsec.protonmail.ch\r\n\
+         mx: *.mail.protection.outlook.com\r\n\
+         max_age: 86400\r\n"
+    );
+    assert_eq!(
+        stdout_of(&["gen-policy", "--mode", "enforce", "--provider", "zoho-eu"]),
+        "version: STSv1\r\nmode: enforce\r\n\
+         mx: mx.zoho.eu\r\nmx: mx2.zoho.eu\r\nmx: mx3.zoho.eu\r\n\
+         max_age: 604800\r\n"
+    );
+    // Every provider's lines pass lint.
+    for name in mtasts::model::Provider::ALL.map(|p| p.name()) {
+        let policy = stdout_of(&["gen-policy", "--provider", name]);
+        mtasts()
+            .args(["lint", "-"])
+            .write_stdin(policy)
+            .assert()
+            .success();
+    }
+}
+
 #[test]
 fn gen_policy_warns_about_a_short_enforce_max_age() {
     mtasts()
@@ -353,7 +394,10 @@ fn gen_policy_usage_errors() {
     usage_error(&["gen-policy", "--mx", "mx.*.contoso.com"], &["'*'"]);
     usage_error(&["gen-policy", "--mx", "*contoso.com"], &["'*'"]);
     usage_error(&["gen-policy", "--mx", "mx_1.contoso.com"], &["'_'"]);
-    usage_error(&["gen-policy", "--provider", "gmail"], &["gmail"]);
+    usage_error(
+        &["gen-policy", "--provider", "gmail"],
+        &["gmail", "--provider", "microsoft365", "google-workspace"],
+    );
     usage_error(
         &["gen-policy", "--mx", "a.example", "--force"],
         &["--output"],
