@@ -247,7 +247,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__gen__subcmd__policy)
-            opts="-o -h -V --mode --mx --provider --max-age --output --force --color --help --version"
+            opts="-o -h -V --mode --mx --provider --max-age --list-providers --json --output --force --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -69,7 +69,7 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l mode -d 'Po
 testing\t''
 none\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l mx -d 'An MX host or \'*.\'-wildcard the policy allows (repeatable); IDN names are converted to A-labels' -r
-complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l provider -d 'Add the mx lines a hosted mail provider documents (repeatable)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l provider -d 'Add the mx lines a hosted mail provider documents (repeatable; see --list-providers)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online'
 google-workspace\t'Google Workspace'
 google-workspace-legacy\t'Google Workspace, older ASPMX set'
 fastmail\t'Fastmail'
@@ -89,8 +89,10 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -s o -l output
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l color -d 'Controls when to use color' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l list-providers -d 'Print the providers --provider knows (names, mx lines, their documentation) and exit'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l json -d 'With --list-providers: one JSON document instead of text'
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l force -d 'Replace an existing --output file whose content differs'
-complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -s h -l help -d 'Print help'
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -s V -l version -d 'Print version'
 complete -c mtasts -n "__fish_mtasts_using_subcommand lint" -l record -d 'Check a _mta-sts TXT record value instead, e.g. \'v=STSv1; id=20261128195300Z\'' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand lint" -l tlsrpt -d 'Check a _smtp._tls TXT record value instead, e.g. \'v=TLSRPTv1; rua=mailto:tlsrpt@contoso.com\'' -r
@@ -152,7 +154,7 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l mode -d 'P
 testing\t''
 none\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l mx -d 'An MX host or \'*.\'-wildcard the policy allows (repeatable); IDN names are converted to A-labels' -r
-complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l provider -d 'Add the mx lines a hosted mail provider documents (repeatable)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l provider -d 'Add the mx lines a hosted mail provider documents (repeatable; see --list-providers)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online'
 google-workspace\t'Google Workspace'
 google-workspace-legacy\t'Google Workspace, older ASPMX set'
 fastmail\t'Fastmail'

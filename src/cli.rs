@@ -95,8 +95,8 @@ pub struct PolicyArgs {
     /// An MX host or '*.'-wildcard the policy allows (repeatable); IDN names are converted to A-labels.
     #[arg(long, value_name = "PATTERN", value_parser = parse_mx)]
     pub mx: Vec<MxPattern>,
-    /// Add the mx lines a hosted mail provider documents (repeatable).
-    #[arg(long, value_enum, value_name = "NAME")]
+    /// Add the mx lines a hosted mail provider documents (repeatable; see --list-providers).
+    #[arg(long, value_enum, value_name = "NAME", hide_possible_values = true)]
     pub provider: Vec<Provider>,
     /// Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise].
     #[arg(long, value_name = "SECS")]
@@ -107,6 +107,12 @@ pub struct PolicyArgs {
 pub struct GenPolicyArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// Print the providers --provider knows (names, mx lines, their documentation) and exit.
+    #[arg(long, conflicts_with_all = ["mode", "mx", "provider", "max_age", "output", "force"])]
+    pub list_providers: bool,
+    /// With --list-providers: one JSON document instead of text.
+    #[arg(long, requires = "list_providers")]
+    pub json: bool,
     /// Write the policy to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,

@@ -328,6 +328,52 @@ fn gen_policy_takes_several_providers() {
 }
 
 #[test]
+fn gen_policy_lists_providers() {
+    let text = stdout_of(&["gen-policy", "--list-providers"]);
+    for p in mtasts::model::Provider::ALL {
+        assert!(
+            text.contains(&format!("{}: {}", p.name(), p.title())),
+            "{p:?}"
+        );
+        for s in p.sources() {
+            assert!(text.contains(&format!("  source: {}\n    {}\n", s.url, s.says)));
+        }
+    }
+    assert!(text.starts_with(
+        "microsoft365: Microsoft 365 / Exchange Online (also: m365, office365, exchange-online)\n  mx: *.mail.protection.outlook.com\n"
+    ));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["gen-policy", "--list-providers", "--json"])).unwrap();
+    let providers = json["providers"].as_array().unwrap();
+    assert_eq!(providers.len(), mtasts::model::Provider::ALL.len());
+    assert_eq!(providers[0]["name"], "microsoft365");
+    assert_eq!(
+        providers[0]["mx"],
+        serde_json::json!(["*.mail.protection.outlook.com"])
+    );
+    usage_error(
+        &["gen-policy", "--list-providers", "--mx", "a.example"],
+        &["--list-providers", "--mx"],
+    );
+    usage_error(
+        &["gen-policy", "--list-providers", "--provider", "fastmail"],
+        &["--list-providers", "--provider"],
+    );
+    usage_error(&["gen-policy", "--json"], &["--list-providers"]);
+}
+
+/// The provider list in README.md is the real output.
+#[test]
+fn readme_shows_the_real_provider_list() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let command = "```console\n$ mtasts gen-policy --list-providers\n";
+    let start = readme.find(command).expect("a --list-providers block") + command.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    assert_eq!(shown, stdout_of(&["gen-policy", "--list-providers"]));
+}
+
+#[test]
 fn gen_policy_warns_about_a_short_enforce_max_age() {
     mtasts()
         .args([
