@@ -67,7 +67,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
         'mtasts;gen-policy' {
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Policy mode')
             [CompletionResult]::new('--mx', '--mx', [CompletionResultType]::ParameterName, 'An MX host or ''*.''-wildcard the policy allows (repeatable); IDN names are converted to A-labels')
-            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Add the mx lines a hosted mail provider documents (repeatable; see --list-providers)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Write the policy to FILE (atomically) instead of standard output')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Write the policy to FILE (atomically) instead of standard output')
@@ -140,7 +140,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--policy-file', '--policy-file', [CompletionResultType]::ParameterName, 'Serve this existing policy file instead of one built from --mode/--mx')
             [CompletionResult]::new('--mode', '--mode', [CompletionResultType]::ParameterName, 'Policy mode')
             [CompletionResult]::new('--mx', '--mx', [CompletionResultType]::ParameterName, 'An MX host or ''*.''-wildcard the policy allows (repeatable); IDN names are converted to A-labels')
-            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Add the mx lines a hosted mail provider documents (repeatable; see --list-providers)')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them)')
             [CompletionResult]::new('--max-age', '--max-age', [CompletionResultType]::ParameterName, 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM) path written into nginx/Caddy/Apache configurations')

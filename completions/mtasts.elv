@@ -61,7 +61,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
         &'mtasts;gen-policy'= {
             cand --mode 'Policy mode'
             cand --mx 'An MX host or ''*.''-wildcard the policy allows (repeatable); IDN names are converted to A-labels'
-            cand --provider 'Add the mx lines a hosted mail provider documents (repeatable; see --list-providers)'
+            cand --provider 'Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them)'
             cand --max-age 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]'
             cand -o 'Write the policy to FILE (atomically) instead of standard output'
             cand --output 'Write the policy to FILE (atomically) instead of standard output'
@@ -130,7 +130,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --policy-file 'Serve this existing policy file instead of one built from --mode/--mx'
             cand --mode 'Policy mode'
             cand --mx 'An MX host or ''*.''-wildcard the policy allows (repeatable); IDN names are converted to A-labels'
-            cand --provider 'Add the mx lines a hosted mail provider documents (repeatable; see --list-providers)'
+            cand --provider 'Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them)'
             cand --max-age 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]'
             cand --cert 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations'
             cand --key 'Private key (PEM) path written into nginx/Caddy/Apache configurations'

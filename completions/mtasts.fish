@@ -69,7 +69,7 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l mode -d 'Po
 testing\t''
 none\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l mx -d 'An MX host or \'*.\'-wildcard the policy allows (repeatable); IDN names are converted to A-labels' -r
-complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l provider -d 'Add the mx lines a hosted mail provider documents (repeatable; see --list-providers)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l provider -d 'Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online'
 google-workspace\t'Google Workspace'
 google-workspace-legacy\t'Google Workspace, older ASPMX set'
 fastmail\t'Fastmail'
@@ -154,7 +154,7 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l mode -d 'P
 testing\t''
 none\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l mx -d 'An MX host or \'*.\'-wildcard the policy allows (repeatable); IDN names are converted to A-labels' -r
-complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l provider -d 'Add the mx lines a hosted mail provider documents (repeatable; see --list-providers)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l provider -d 'Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online'
 google-workspace\t'Google Workspace'
 google-workspace-legacy\t'Google Workspace, older ASPMX set'
 fastmail\t'Fastmail'

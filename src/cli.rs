@@ -95,7 +95,7 @@ pub struct PolicyArgs {
     /// An MX host or '*.'-wildcard the policy allows (repeatable); IDN names are converted to A-labels.
     #[arg(long, value_name = "PATTERN", value_parser = parse_mx)]
     pub mx: Vec<MxPattern>,
-    /// Add the mx lines a hosted mail provider documents (repeatable; see --list-providers).
+    /// Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them).
     #[arg(long, value_enum, value_name = "NAME", hide_possible_values = true)]
     pub provider: Vec<Provider>,
     /// Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise].
