@@ -216,7 +216,7 @@ _mtasts() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "microsoft365" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "microsoft365 google-workspace google-workspace-legacy fastmail proton-mail zoho zoho-eu zoho-in zoho-au zoho-jp zoho-ca icloud-mail workmail-us-east-1 workmail-us-west-2 workmail-eu-west-1" -- "${cur}"))
                     return 0
                     ;;
                 --max-age)
@@ -255,7 +255,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__gen__subcmd__policy)
-            opts="-o -h -V --mode --mx --provider --max-age --output --force --color --help --version"
+            opts="-o -h -V --mode --mx --provider --max-age --list-providers --json --output --force --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -270,7 +270,7 @@ _mtasts() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "microsoft365" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "microsoft365 google-workspace google-workspace-legacy fastmail proton-mail zoho zoho-eu zoho-in zoho-au zoho-jp zoho-ca icloud-mail workmail-us-east-1 workmail-us-west-2 workmail-eu-west-1" -- "${cur}"))
                     return 0
                     ;;
                 --max-age)

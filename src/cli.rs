@@ -13,8 +13,7 @@ use crate::check::rules::expiry::ExpiryWarn;
 use crate::config::check::Shard;
 use crate::generate::dns::RecordFormat;
 use crate::generate::hosting::Target;
-use crate::generate::providers::Provider;
-use crate::model::{Domain, MaxAge, Mode, MxPattern, RuaUri, StsId};
+use crate::model::{Domain, MaxAge, Mode, MxPattern, Provider, RuaUri, StsId};
 use crate::probe::ConnectTo;
 
 /// Generate, verify and monitor MTA-STS (RFC 8461) and TLS-RPT (RFC 8460).
@@ -98,8 +97,8 @@ pub struct PolicyArgs {
     /// An MX host or '*.'-wildcard the policy allows (repeatable); IDN names are converted to A-labels.
     #[arg(long, value_name = "PATTERN", value_parser = parse_mx)]
     pub mx: Vec<MxPattern>,
-    /// Add the MX pattern a hosted mail provider documents (repeatable).
-    #[arg(long, value_enum, value_name = "NAME")]
+    /// Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them).
+    #[arg(long, value_enum, value_name = "NAME", hide_possible_values = true)]
     pub provider: Vec<Provider>,
     /// Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise].
     #[arg(long, value_name = "SECS")]
@@ -110,6 +109,12 @@ pub struct PolicyArgs {
 pub struct GenPolicyArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// Print the providers --provider knows (names, mx lines, their documentation) and exit.
+    #[arg(long, conflicts_with_all = ["mode", "mx", "provider", "max_age", "output", "force"])]
+    pub list_providers: bool,
+    /// With --list-providers: one JSON document instead of text.
+    #[arg(long, requires = "list_providers")]
+    pub json: bool,
     /// Write the policy to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -319,6 +324,22 @@ pub struct CompletionsArgs {
     /// The shell to generate for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `--provider` takes the names and aliases of [`Provider`]; the model stays
+/// free of clap, so the value enum is declared here.
+impl clap::ValueEnum for Provider {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Provider::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(
+            clap::builder::PossibleValue::new(self.name())
+                .aliases(self.aliases().iter().copied())
+                .help(self.title()),
+        )
+    }
 }
 
 fn mode_parser() -> impl TypedValueParser<Value = Mode> {
