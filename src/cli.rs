@@ -11,10 +11,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::check::facts::Budget;
 use crate::check::rules::expiry::ExpiryWarn;
+use crate::config::check::Shard;
 use crate::generate::dns::RecordFormat;
 use crate::generate::hosting::Target;
-use crate::generate::providers::Provider;
-use crate::model::{Domain, MaxAge, Mode, MxPattern, RuaUri, StsId};
+use crate::model::{Domain, MaxAge, Mode, MxPattern, Provider, RuaUri, StsId};
 use crate::probe::ConnectTo;
 
 /// Generate, verify and monitor MTA-STS (RFC 8461) and TLS-RPT (RFC 8460).
@@ -98,8 +98,8 @@ pub struct PolicyArgs {
     /// An MX host or '*.'-wildcard the policy allows (repeatable); IDN names are converted to A-labels.
     #[arg(long, value_name = "PATTERN", value_parser = parse_mx)]
     pub mx: Vec<MxPattern>,
-    /// Add the MX pattern a hosted mail provider documents (repeatable).
-    #[arg(long, value_enum, value_name = "NAME")]
+    /// Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them).
+    #[arg(long, value_enum, value_name = "NAME", hide_possible_values = true)]
     pub provider: Vec<Provider>,
     /// Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise].
     #[arg(long, value_name = "SECS")]
@@ -110,6 +110,12 @@ pub struct PolicyArgs {
 pub struct GenPolicyArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// Print the providers --provider knows (names, mx lines, their documentation) and exit.
+    #[arg(long, conflicts_with_all = ["mode", "mx", "provider", "max_age", "output", "force"])]
+    pub list_providers: bool,
+    /// With --list-providers: one JSON document instead of text.
+    #[arg(long, requires = "list_providers")]
+    pub json: bool,
     /// Write the policy to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -239,7 +245,7 @@ pub struct CheckArgs {
     #[arg(value_name = "DOMAIN")]
     pub domains: Vec<Domain>,
     /// Print the catalogue of checks (id, scope, what each verifies) and exit.
-    #[arg(long, conflicts_with_all = ["domains", "file"])]
+    #[arg(long, conflicts_with_all = ["domains", "file", "jsonl", "csv", "shard", "verbose"])]
     pub list_checks: bool,
     /// Read more domains from FILE, one per line, '#' comments ('-' for standard input).
     #[arg(long, value_name = "FILE")]
@@ -260,8 +266,20 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DAYS", default_value_t = ExpiryWarn::DEFAULT_DAYS, value_parser = parse_expiry_days)]
     pub expiry_warn: u32,
     /// Print one JSON document on stdout instead of the report.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["jsonl", "csv"])]
     pub json: bool,
+    /// Print one JSON object per line, a domain each as it completes, with its input position.
+    #[arg(long, conflicts_with = "csv")]
+    pub jsonl: bool,
+    /// Print a CSV header, then one row per domain as it completes.
+    #[arg(long)]
+    pub csv: bool,
+    /// With several domains, show every check of each, not only its warnings and failures.
+    #[arg(long, short, conflicts_with_all = ["json", "jsonl", "csv"])]
+    pub verbose: bool,
+    /// Check only part K of N of the domains (K from 0 to N-1), split by a stable hash of each name.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
     /// How many domains to check at once.
     #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
@@ -313,6 +331,22 @@ pub struct CompletionsArgs {
     /// The shell to generate for.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `--provider` takes the names and aliases of [`Provider`]; the model stays
+/// free of clap, so the value enum is declared here.
+impl clap::ValueEnum for Provider {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Provider::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(
+            clap::builder::PossibleValue::new(self.name())
+                .aliases(self.aliases().iter().copied())
+                .help(self.title()),
+        )
+    }
 }
 
 fn mode_parser() -> impl TypedValueParser<Value = Mode> {

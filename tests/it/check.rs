@@ -637,6 +637,28 @@ fn a_testing_policy_that_misses_an_mx_still_fails() {
     assert_eq!(r.verdict(), "fail");
 }
 
+/// The policy misses an MX host of a known provider: the fix names the
+/// pattern the provider documents, not the single host.
+#[test]
+fn a_provider_mx_missing_from_the_policy_gets_the_providers_pattern() {
+    let provider_mx = Some("example-test.mail.protection.outlook.com");
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .zone_replace(
+        "@ IN MX 10 mx1.example.test.\n",
+        "@ IN MX 10 example-test.mail.protection.outlook.com.\n",
+    ));
+    assert_eq!(r.status("mx.match", provider_mx), "fail");
+    assert_eq!(r.status("mx.match", MX2), "pass");
+    let fix = r.check("mx.match", provider_mx)["fix"].as_str().unwrap();
+    assert_eq!(
+        fix,
+        "add the line `mx: *.mail.protection.outlook.com` (the pattern documented for the MX hosts of Microsoft 365 / Exchange Online) to the policy, then publish a new id in _mta-sts.example.test"
+    );
+}
+
 #[test]
 fn wildcards_cover_exactly_one_label() {
     // *.example.test covers mx1.example.test but not mx2.backup.example.test.

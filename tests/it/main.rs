@@ -1,5 +1,6 @@
 //! One integration test binary, so the heavy dependencies link once.
 
+mod bulk;
 mod check;
 mod cli;
 mod completions;

@@ -5,7 +5,7 @@ use super::{consequence, timed_out as late};
 use crate::check::catalogue::CheckId::{MxMatch, MxPresent};
 use crate::check::facts::Budget;
 use crate::check::finding::Finding;
-use crate::model::{Domain, PolicyParse};
+use crate::model::{Domain, PolicyParse, Provider};
 use crate::probe::dns::{DnsFailure, Lookup, Mx};
 
 /// Judges the MX answer of the domain.
@@ -77,7 +77,8 @@ pub fn matching(domain: &Domain, host: &str, parsed: Option<&PolicyParse>) -> Fi
             "an mx: line matching {host} (a *. wildcard covers exactly one leftmost label)"
         ))
         .fix(format!(
-            "add the line `mx: {host}` to the policy, then publish a new id in _mta-sts.{domain}"
+            "add the line {} to the policy, then publish a new id in _mta-sts.{domain}",
+            line_for(host)
         )),
     }
 }
@@ -105,6 +106,28 @@ pub fn matching_timed_out(domain: &Domain, host: &str, budget: Budget) -> Findin
         &format!("check that {policy_host} serves the policy (see policy.tls)"),
     )
     .subject(host)
+}
+
+/// The mx line that covers `host`: the pattern or host its provider
+/// documents, with the provider named; the host itself otherwise.
+fn line_for(host: &str) -> String {
+    match Provider::recognise(host) {
+        Some(found) if found.documented && found.mx.is_wildcard() => format!(
+            "`mx: {}` (the pattern documented for the MX hosts of {})",
+            found.mx, found.provider
+        ),
+        Some(found) if found.documented => {
+            format!(
+                "`mx: {}` (a documented MX host of {})",
+                found.mx, found.provider
+            )
+        }
+        Some(found) => format!(
+            "`mx: {}` ({} documents no pattern for this host, so list it exactly)",
+            found.mx, found.provider
+        ),
+        None => format!("`mx: {host}`"),
+    }
 }
 
 #[cfg(test)]
@@ -154,6 +177,43 @@ mod tests {
                 .as_deref()
                 .unwrap_or_default()
                 .contains("mx: a.b.example.test")
+        );
+    }
+
+    /// An uncovered host of a known provider: the fix names the line the
+    /// provider documents, and the provider.
+    #[test]
+    fn the_fix_names_the_providers_documented_line() {
+        let p = Policy::parse(
+            b"version: STSv1\nmode: enforce\nmx: mx1.example.test\nmax_age: 604800\n",
+        );
+        let fix = |h| {
+            let f = matching(&domain(), h, Some(&p));
+            assert_eq!(f.status, Status::Fail, "{h}");
+            f.fix.unwrap()
+        };
+        let tail = " to the policy, then publish a new id in _mta-sts.example.test";
+        assert_eq!(
+            fix("example-test.mail.protection.outlook.com"),
+            format!(
+                "add the line `mx: *.mail.protection.outlook.com` (the pattern documented for the MX hosts of Microsoft 365 / Exchange Online){tail}"
+            )
+        );
+        assert_eq!(
+            fix("alt1.aspmx.l.google.com"),
+            format!(
+                "add the line `mx: alt1.aspmx.l.google.com` (a documented MX host of Google Workspace, older ASPMX set){tail}"
+            )
+        );
+        assert_eq!(
+            fix("example-test.o-v1.mx.microsoft"),
+            format!(
+                "add the line `mx: example-test.o-v1.mx.microsoft` (Microsoft 365 / Exchange Online documents no pattern for this host, so list it exactly){tail}"
+            )
+        );
+        assert_eq!(
+            fix("mx2.example.test"),
+            format!("add the line `mx: mx2.example.test`{tail}")
         );
     }
 
