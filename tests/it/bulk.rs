@@ -22,7 +22,16 @@ struct Out {
 }
 
 fn run(args: &[String]) -> Out {
-    let out = mtasts().args(args).output().unwrap();
+    // One clock for every run of the test binary: the fixes carry a fresh
+    // record id made of the time, and two runs compared line by line must
+    // not straddle a second.
+    static NOW: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let now = NOW.get_or_init(|| chrono::Utc::now().to_rfc3339());
+    let out = mtasts()
+        .args(args)
+        .env(mtasts::Clock::ENV, now)
+        .output()
+        .unwrap();
     Out {
         code: out.status.code(),
         stdout: String::from_utf8(out.stdout).expect("UTF-8 output"),
