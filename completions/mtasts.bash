@@ -113,7 +113,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__check)
-            opts="-h -V --list-checks --file --resolver --ca-file --timeout --no-smtp --json --concurrency --connect-to --state --policy-port --smtp-port --color --help --version"
+            opts="-v -h -V --list-checks --file --resolver --ca-file --timeout --no-smtp --expiry-warn --json --jsonl --csv --verbose --shard --concurrency --per-address --domain-timeout --connect-to --state --policy-port --smtp-port --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -135,7 +135,23 @@ _mtasts() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --expiry-warn)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --concurrency)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --per-address)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --domain-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -208,7 +224,7 @@ _mtasts() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "microsoft365" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "microsoft365 google-workspace google-workspace-legacy fastmail proton-mail zoho zoho-eu zoho-in zoho-au zoho-jp zoho-ca icloud-mail workmail-us-east-1 workmail-us-west-2 workmail-eu-west-1" -- "${cur}"))
                     return 0
                     ;;
                 --max-age)
@@ -247,7 +263,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__gen__subcmd__policy)
-            opts="-o -h -V --mode --mx --provider --max-age --output --force --color --help --version"
+            opts="-o -h -V --mode --mx --provider --max-age --list-providers --json --output --force --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -262,7 +278,7 @@ _mtasts() {
                     return 0
                     ;;
                 --provider)
-                    COMPREPLY=($(compgen -W "microsoft365" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "microsoft365 google-workspace google-workspace-legacy fastmail proton-mail zoho zoho-eu zoho-in zoho-au zoho-jp zoho-ca icloud-mail workmail-us-east-1 workmail-us-west-2 workmail-eu-west-1" -- "${cur}"))
                     return 0
                     ;;
                 --max-age)

@@ -69,14 +69,30 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l mode -d 'Po
 testing\t''
 none\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l mx -d 'An MX host or \'*.\'-wildcard the policy allows (repeatable); IDN names are converted to A-labels' -r
-complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l provider -d 'Add the MX pattern a hosted mail provider documents (repeatable)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online: *.mail.protection.outlook.com'"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l provider -d 'Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online'
+google-workspace\t'Google Workspace'
+google-workspace-legacy\t'Google Workspace, older ASPMX set'
+fastmail\t'Fastmail'
+proton-mail\t'Proton Mail'
+zoho\t'Zoho Mail, zoho.com data centre'
+zoho-eu\t'Zoho Mail, zoho.eu data centre'
+zoho-in\t'Zoho Mail, zoho.in data centre'
+zoho-au\t'Zoho Mail, zoho.com.au data centre'
+zoho-jp\t'Zoho Mail, zoho.jp data centre'
+zoho-ca\t'Zoho Mail, zohocloud.ca data centre'
+icloud-mail\t'iCloud Mail'
+workmail-us-east-1\t'Amazon WorkMail, US East (N. Virginia)'
+workmail-us-west-2\t'Amazon WorkMail, US West (Oregon)'
+workmail-eu-west-1\t'Amazon WorkMail, EU (Ireland)'"
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l max-age -d 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -s o -l output -d 'Write the policy to FILE (atomically) instead of standard output' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l color -d 'Controls when to use color' -r -f -a "auto\t''
 always\t''
 never\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l list-providers -d 'Print the providers --provider knows (names, mx lines, their documentation) and exit'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l json -d 'With --list-providers: one JSON document instead of text'
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l force -d 'Replace an existing --output file whose content differs'
-complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -s h -l help -d 'Print help'
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -s V -l version -d 'Print version'
 complete -c mtasts -n "__fish_mtasts_using_subcommand lint" -l record -d 'Check a _mta-sts TXT record value instead, e.g. \'v=STSv1; id=20261128195300Z\'' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand lint" -l tlsrpt -d 'Check a _smtp._tls TXT record value instead, e.g. \'v=TLSRPTv1; rua=mailto:tlsrpt@contoso.com\'' -r
@@ -91,7 +107,11 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l file -d 'Read mo
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l resolver -d 'Send every DNS query to this server only, ADDR or ADDR:PORT ([v6]:PORT)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l ca-file -d 'Trust the CA certificates in this PEM file too (policy HTTPS and SMTP STARTTLS)' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l timeout -d 'Bound of each network operation, in seconds' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l expiry-warn -d 'Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l shard -d 'Check only part K of N of the domains (K from 0 to N-1), split by a stable hash of each name' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l concurrency -d 'How many domains to check at once' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l per-address -d 'At most N connections open to one IP address at a time (SMTP and HTTPS together)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l domain-timeout -d 'Bound of all of one domain\'s checks, in seconds: what is unfinished then fails as timed out' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l connect-to -d 'Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl\'s convention; repeatable)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l state -d 'Remember each domain\'s id and policy digest in DIR, and fail when the policy changed but the id did not' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l policy-port -d 'Port of the policy host (for test setups; senders always use 443)' -r
@@ -102,6 +122,9 @@ never\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l list-checks -d 'Print the catalogue of checks (id, scope, what each verifies) and exit'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l no-smtp -d 'Skip the SMTP probes of the MX hosts (reported as skip)'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l json -d 'Print one JSON document on stdout instead of the report'
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l jsonl -d 'Print one JSON object per line, a domain each as it completes, with its input position'
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l csv -d 'Print a CSV header, then one row per domain as it completes'
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -s v -l verbose -d 'With several domains, show every check of each, not only its warnings and failures'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -s h -l help -d 'Print help'
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -s V -l version -d 'Print version'
 complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l out -d 'Directory to write [default: mta-sts-DOMAIN]' -r -F
@@ -138,7 +161,21 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l mode -d 'P
 testing\t''
 none\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l mx -d 'An MX host or \'*.\'-wildcard the policy allows (repeatable); IDN names are converted to A-labels' -r
-complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l provider -d 'Add the MX pattern a hosted mail provider documents (repeatable)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online: *.mail.protection.outlook.com'"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l provider -d 'Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them)' -r -f -a "microsoft365\t'Microsoft 365 / Exchange Online'
+google-workspace\t'Google Workspace'
+google-workspace-legacy\t'Google Workspace, older ASPMX set'
+fastmail\t'Fastmail'
+proton-mail\t'Proton Mail'
+zoho\t'Zoho Mail, zoho.com data centre'
+zoho-eu\t'Zoho Mail, zoho.eu data centre'
+zoho-in\t'Zoho Mail, zoho.in data centre'
+zoho-au\t'Zoho Mail, zoho.com.au data centre'
+zoho-jp\t'Zoho Mail, zoho.jp data centre'
+zoho-ca\t'Zoho Mail, zohocloud.ca data centre'
+icloud-mail\t'iCloud Mail'
+workmail-us-east-1\t'Amazon WorkMail, US East (N. Virginia)'
+workmail-us-west-2\t'Amazon WorkMail, US West (Oregon)'
+workmail-eu-west-1\t'Amazon WorkMail, EU (Ireland)'"
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l max-age -d 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l cert -d 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l key -d 'Private key (PEM) path written into nginx/Caddy/Apache configurations' -r

@@ -9,10 +9,12 @@ use std::time::Duration;
 use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand};
 
+use crate::check::facts::Budget;
+use crate::check::rules::expiry::ExpiryWarn;
+use crate::config::check::Shard;
 use crate::generate::dns::RecordFormat;
 use crate::generate::hosting::Target;
-use crate::generate::providers::Provider;
-use crate::model::{Domain, MaxAge, Mode, MxPattern, RuaUri, StsId};
+use crate::model::{Domain, MaxAge, Mode, MxPattern, Provider, RuaUri, StsId};
 use crate::probe::ConnectTo;
 
 /// Generate, verify and monitor MTA-STS (RFC 8461) and TLS-RPT (RFC 8460).
@@ -96,8 +98,8 @@ pub struct PolicyArgs {
     /// An MX host or '*.'-wildcard the policy allows (repeatable); IDN names are converted to A-labels.
     #[arg(long, value_name = "PATTERN", value_parser = parse_mx)]
     pub mx: Vec<MxPattern>,
-    /// Add the MX pattern a hosted mail provider documents (repeatable).
-    #[arg(long, value_enum, value_name = "NAME")]
+    /// Add the mx lines a hosted mail provider documents (repeatable; mtasts gen-policy --list-providers names them).
+    #[arg(long, value_enum, value_name = "NAME", hide_possible_values = true)]
     pub provider: Vec<Provider>,
     /// Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise].
     #[arg(long, value_name = "SECS")]
@@ -108,6 +110,12 @@ pub struct PolicyArgs {
 pub struct GenPolicyArgs {
     #[command(flatten)]
     pub policy: PolicyArgs,
+    /// Print the providers --provider knows (names, mx lines, their documentation) and exit.
+    #[arg(long, conflicts_with_all = ["mode", "mx", "provider", "max_age", "output", "force"])]
+    pub list_providers: bool,
+    /// With --list-providers: one JSON document instead of text.
+    #[arg(long, requires = "list_providers")]
+    pub json: bool,
     /// Write the policy to FILE (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -237,7 +245,7 @@ pub struct CheckArgs {
     #[arg(value_name = "DOMAIN")]
     pub domains: Vec<Domain>,
     /// Print the catalogue of checks (id, scope, what each verifies) and exit.
-    #[arg(long, conflicts_with_all = ["domains", "file"])]
+    #[arg(long, conflicts_with_all = ["domains", "file", "jsonl", "csv", "shard", "verbose"])]
     pub list_checks: bool,
     /// Read more domains from FILE, one per line, '#' comments ('-' for standard input).
     #[arg(long, value_name = "FILE")]
@@ -254,12 +262,33 @@ pub struct CheckArgs {
     /// Skip the SMTP probes of the MX hosts (reported as skip).
     #[arg(long)]
     pub no_smtp: bool,
+    /// Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off.
+    #[arg(long, value_name = "DAYS", default_value_t = ExpiryWarn::DEFAULT_DAYS, value_parser = parse_expiry_days)]
+    pub expiry_warn: u32,
     /// Print one JSON document on stdout instead of the report.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["jsonl", "csv"])]
     pub json: bool,
+    /// Print one JSON object per line, a domain each as it completes, with its input position.
+    #[arg(long, conflicts_with = "csv")]
+    pub jsonl: bool,
+    /// Print a CSV header, then one row per domain as it completes.
+    #[arg(long)]
+    pub csv: bool,
+    /// With several domains, show every check of each, not only its warnings and failures.
+    #[arg(long, short, conflicts_with_all = ["json", "jsonl", "csv"])]
+    pub verbose: bool,
+    /// Check only part K of N of the domains (K from 0 to N-1), split by a stable hash of each name.
+    #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
+    pub shard: Option<Shard>,
     /// How many domains to check at once.
-    #[arg(long, value_name = "N", default_value_t = 32, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
+    /// At most N connections open to one IP address at a time (SMTP and HTTPS together).
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    pub per_address: u16,
+    /// Bound of all of one domain's checks, in seconds: what is unfinished then fails as timed out.
+    #[arg(long, value_name = "SECS", default_value = Budget::DEFAULT_SECS, value_parser = parse_timeout)]
+    pub domain_timeout: Duration,
     /// Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl's convention; repeatable).
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT", value_parser = ConnectTo::parse)]
     pub connect_to: Vec<ConnectTo>,
@@ -304,6 +333,22 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+/// `--provider` takes the names and aliases of [`Provider`]; the model stays
+/// free of clap, so the value enum is declared here.
+impl clap::ValueEnum for Provider {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Provider::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(
+            clap::builder::PossibleValue::new(self.name())
+                .aliases(self.aliases().iter().copied())
+                .help(self.title()),
+        )
+    }
+}
+
 fn mode_parser() -> impl TypedValueParser<Value = Mode> {
     PossibleValuesParser::new(["enforce", "testing", "none"]).try_map(|s| Mode::parse(&s))
 }
@@ -343,6 +388,18 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
         Ok(secs) if secs > 0.0 && secs <= 3600.0 => Ok(Duration::from_secs_f64(secs)),
         _ => Err(format!(
             "'{}' is not a number of seconds between 0 and 3600, such as 10 or 2.5",
+            crate::text::escape(s)
+        )),
+    }
+}
+
+/// Days for `--expiry-warn`: 0 (off) to ten years, longer than any
+/// certificate lives.
+fn parse_expiry_days(s: &str) -> Result<u32, String> {
+    match s.parse::<u32>() {
+        Ok(days) if days <= 3650 => Ok(days),
+        _ => Err(format!(
+            "'{}' is not a number of days from 0 to 3650, such as 14 or 30 (0 turns the warning off)",
             crate::text::escape(s)
         )),
     }
@@ -390,6 +447,15 @@ mod tests {
         );
         assert!(parse_resolver("dns.example").is_err());
         assert!(parse_resolver("1.2.3.4:99999").is_err());
+    }
+
+    #[test]
+    fn expiry_days() {
+        assert_eq!(parse_expiry_days("0"), Ok(0));
+        assert_eq!(parse_expiry_days("3650"), Ok(3650));
+        for bad in ["3651", "-1", "two", "1.5", ""] {
+            assert!(parse_expiry_days(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

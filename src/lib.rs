@@ -36,6 +36,9 @@ pub enum Outcome {
     Success,
     /// A check or lint found a failure: exit 1.
     Failed,
+    /// Stopped by Ctrl-C (SIGINT) after printing what was finished: exit
+    /// 130, the shells' 128 + SIGINT, so that a script sees the stop.
+    Interrupted,
 }
 
 impl Outcome {
@@ -43,6 +46,7 @@ impl Outcome {
         match self {
             Outcome::Success => 0,
             Outcome::Failed => 1,
+            Outcome::Interrupted => 130,
         }
     }
 }

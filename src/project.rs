@@ -15,10 +15,9 @@ use crate::error::{Error, Result};
 use crate::fsutil::write_atomic;
 use crate::generate::dns::{RecordFormat, TxtRecord};
 use crate::generate::hosting::{self, Options, Target};
-use crate::generate::providers;
 use crate::model::{
-    Domain, MaxAge, Mode, MxPattern, POLICY_MAX_BYTES, Policy, PolicyIssue, RuaUri, StsId,
-    StsRecord, TlsRptRecord,
+    Domain, MaxAge, Mode, MxPattern, POLICY_MAX_BYTES, Policy, PolicyIssue, Provider, RuaUri,
+    StsId, StsRecord, TlsRptRecord,
 };
 
 /// The file that lets `promote` and `retire` pick up where `init` left off.
@@ -57,23 +56,27 @@ pub const RETIRE_MAX_AGE: MaxAge = MaxAge::ONE_DAY;
 /// records, a DNS failure), in words for the admin.
 pub type LiveMx = std::result::Result<Vec<String>, String>;
 
-/// One live MX host and the first policy pattern that covers it.
+/// One live MX host, the first policy pattern that covers it, and the
+/// hosted mail provider it belongs to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Coverage {
     pub host: String,
     /// `None`: a sender enforcing the policy would refuse this host.
     pub pattern: Option<MxPattern>,
+    /// The provider whose MX host this is, if a known one.
+    pub provider: Option<Provider>,
 }
 
 /// The mx patterns `init` proposes for the live MX hosts: a host of a known
-/// provider collapses to the pattern the provider documents; any other host
-/// stays exact. Never `*.<own domain>`: that would let any host of the
-/// domain qualify (RFC 8461 §10.4).
+/// provider becomes the line the provider documents (its pattern, or the
+/// documented host itself); any other host stays exact. Never
+/// `*.<own domain>`: that would let any host of the domain qualify
+/// (RFC 8461 §10.4).
 pub fn derive_mx(hosts: &[String]) -> Vec<MxPattern> {
     let mut out: Vec<MxPattern> = Vec::new();
     for h in hosts {
-        let pattern = match providers::covering(h) {
-            Some((_, p)) => Some(p),
+        let pattern = match Provider::recognise(h) {
+            Some(found) => Some(found.mx),
             None => MxPattern::exact(h).ok(),
         };
         if let Some(p) = pattern.filter(|p| !out.contains(p)) {
@@ -83,13 +86,14 @@ pub fn derive_mx(hosts: &[String]) -> Vec<MxPattern> {
     out
 }
 
-/// Each host with the first of `mx` that matches it.
+/// Each host with the first of `mx` that matches it, and its provider.
 pub fn coverage(hosts: &[String], mx: &[MxPattern]) -> Vec<Coverage> {
     hosts
         .iter()
         .map(|h| Coverage {
             host: h.clone(),
             pattern: mx.iter().find(|p| p.matches(h)).cloned(),
+            provider: Provider::recognise(h).map(|found| found.provider),
         })
         .collect()
 }
@@ -624,6 +628,37 @@ mod tests {
             [mx("*.mail.protection.outlook.com"), mx("mx2.contoso.com")]
         );
         assert!(derive_mx(&hosts(&["not a host"])).is_empty());
+    }
+
+    /// A provider that documents hosts, not a pattern, keeps them exact; a
+    /// per-customer host with no documented pattern too.
+    #[test]
+    fn derive_keeps_documented_hosts_and_per_customer_hosts_exact() {
+        let derived = derive_mx(&hosts(&[
+            "ASPMX.L.GOOGLE.COM.",
+            "alt1.aspmx.l.google.com",
+            "contoso-com.o-v1.mx.microsoft",
+            "contoso-com.mail.protection.outlook.com",
+        ]));
+        assert_eq!(
+            derived,
+            [
+                mx("aspmx.l.google.com"),
+                mx("alt1.aspmx.l.google.com"),
+                mx("contoso-com.o-v1.mx.microsoft"),
+                mx("*.mail.protection.outlook.com"),
+            ]
+        );
+    }
+
+    #[test]
+    fn coverage_names_the_provider_of_each_host() {
+        let c = coverage(
+            &hosts(&["in1-smtp.messagingengine.com", "mx2.contoso.com"]),
+            &[mx("in1-smtp.messagingengine.com")],
+        );
+        assert_eq!(c[0].provider, Some(Provider::Fastmail));
+        assert_eq!(c[1].provider, None);
     }
 
     #[test]

@@ -179,7 +179,9 @@ impl CheckId {
             CheckId::RecordSyntax => "v=STSv1 first; an id of 1-32 letters or digits",
             CheckId::RecordIdRotation => "the policy changed only together with the id",
             CheckId::PolicyHostDns => "mta-sts.<domain> has A/AAAA records, not a CNAME",
-            CheckId::PolicyTls => "HTTPS to the policy host with a certificate valid for it",
+            CheckId::PolicyTls => {
+                "HTTPS to the policy host with a certificate valid for it, not about to expire"
+            }
             CheckId::PolicyHttp => "GET /.well-known/mta-sts.txt answers 200, no redirect",
             CheckId::PolicyContentType => "the policy is served as text/plain",
             CheckId::PolicySize => "the policy is at most 64 KiB",
@@ -194,7 +196,9 @@ impl CheckId {
             CheckId::TlsrptSyntax => "exactly one TLS-RPT record, with mailto: or https: rua URIs",
             CheckId::MxMatch => "the MX host is matched by a policy mx pattern",
             CheckId::SmtpStarttls => "port 25 offers STARTTLS and the handshake completes",
-            CheckId::SmtpCertificate => "the certificate is trusted, in date and names the host",
+            CheckId::SmtpCertificate => {
+                "the certificate is trusted, in date, names the host, not about to expire"
+            }
             CheckId::SmtpTlsVersion => "TLS 1.2 or newer is negotiated",
         }
     }

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::catalogue::CheckId;
+use super::rules::expiry::Expiry;
 
 /// Outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -40,6 +41,10 @@ pub struct Finding {
     pub expected: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
+    /// For the certificate checks: when the certificate ends (the first
+    /// to end, over every address), for monitoring to read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expiry: Option<Expiry>,
 }
 
 impl Finding {
@@ -51,6 +56,7 @@ impl Finding {
             message: message.into(),
             expected: None,
             fix: None,
+            expiry: None,
         }
     }
 
@@ -86,6 +92,11 @@ impl Finding {
 
     pub fn subject(mut self, s: impl Into<String>) -> Finding {
         self.subject = Some(s.into());
+        self
+    }
+
+    pub fn expiry(mut self, e: Option<Expiry>) -> Finding {
+        self.expiry = e;
         self
     }
 }

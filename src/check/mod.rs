@@ -6,6 +6,14 @@
 //! all MX hosts and all their addresses too), then hands them to the
 //! [rules], which judge them against the [catalogue]. Nothing here prints;
 //! [`crate::printer::check`] does.
+//!
+//! One engine serves a whole run. What the domains of a run have in common
+//! is done once: each MX host's addresses are looked up once and each
+//! (MX host, address) is probed once, every domain naming the host getting
+//! the same result; the policy is fetched per domain, as senders fetch it.
+//! No more than `--per-address` connections are open to one IP address at
+//! a time, and each domain's checks end at `--domain-timeout`, judged with
+//! the facts gathered by then.
 
 pub mod catalogue;
 pub mod facts;
@@ -13,7 +21,9 @@ pub mod finding;
 pub mod rules;
 pub mod state;
 
+use std::future::Future;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::future::join_all;
@@ -22,33 +32,56 @@ use serde::Serialize;
 use crate::Clock;
 use crate::config::check::ProbeConfig;
 use crate::model::Domain;
-use crate::probe::dns::{self, Dns, Mx};
+use crate::probe::dns::{Dns, Mx};
+use crate::probe::limit::PerAddress;
+use crate::probe::once::OncePerRun;
 use crate::probe::{ConnectTo, https, smtp, tls};
 pub use catalogue::CheckId;
-use facts::{Gathered, HostData};
+use facts::{AddressProbe, Budget, Gathered, HostData, PolicyHost, Timed};
 pub use finding::{Finding, Status};
 use state::Memory;
 
-/// The probes, ready to run: built once per run from the configuration.
+/// The probes, ready to run: built once per run from the configuration,
+/// and shared by every domain of the run: the connections open to each
+/// address (`--per-address`), the MX hosts' addresses (in [`Dns`]) and
+/// the SMTP probes.
 pub struct Engine {
+    inner: Arc<Probes>,
+}
+
+/// What [`Engine`] shares with the task checking each domain.
+struct Probes {
     dns: Dns,
     trust: tls::Trust,
     timeout: Duration,
+    budget: Budget,
     probing: rules::smtp::Probing,
     https_port: u16,
     smtp_port: u16,
     connect_to: Vec<ConnectTo>,
+    limit: PerAddress,
+    /// One STARTTLS probe per MX host name and address for the run. The
+    /// name is part of the key: it is the SNI sent and the name the
+    /// certificate is checked against.
+    probes: OncePerRun<(String, SocketAddr), smtp::Probe>,
+    expiry_warn: rules::expiry::ExpiryWarn,
     clock: Clock,
 }
 
 impl Engine {
     /// Builds the resolver and the TLS clients. Must run inside the async
-    /// runtime the checks will run on.
-    pub fn new(cfg: &ProbeConfig, clock: Clock) -> Result<Engine, String> {
-        Ok(Engine {
+    /// runtime the checks will run on. `expiry_warn` and `clock` are for
+    /// the rules.
+    pub fn new(
+        cfg: &ProbeConfig,
+        expiry_warn: rules::expiry::ExpiryWarn,
+        clock: Clock,
+    ) -> Result<Engine, String> {
+        let probes = Probes {
             dns: Dns::new(cfg.resolver, cfg.timeout)?,
             trust: cfg.trust.clone(),
             timeout: cfg.timeout,
+            budget: cfg.domain_timeout,
             probing: if cfg.smtp {
                 rules::smtp::Probing::Done
             } else {
@@ -57,104 +90,204 @@ impl Engine {
             https_port: cfg.https_port,
             smtp_port: cfg.smtp_port,
             connect_to: cfg.connect_to.clone(),
+            limit: PerAddress::new(cfg.per_address),
+            probes: OncePerRun::default(),
+            expiry_warn,
             clock,
+        };
+        Ok(Engine {
+            inner: Arc::new(probes),
         })
     }
 
     /// Checks one domain; `memory` is what `--state` remembered of it.
+    /// Takes at most the domain's budget (`--domain-timeout`) and the time
+    /// to judge what was gathered by then.
+    ///
+    /// The check runs as a task of its own, so that the domains checked at
+    /// once spread over the runtime's threads (polled from here, they would
+    /// all share the one thread that polls the caller). Dropping the
+    /// returned future stops the check.
     pub async fn check(&self, domain: &Domain, memory: Option<&Memory>) -> DomainReport {
+        let probes = self.inner.clone();
+        let domain = domain.clone();
+        let memory = memory.cloned();
+        let mut task = Stop(tokio::spawn(async move {
+            probes.check(&domain, memory.as_ref()).await
+        }));
+        match (&mut task.0).await {
+            Ok(report) => report,
+            Err(e) => match e.try_into_panic() {
+                // A bug: it panics here as it would have in place.
+                Ok(panic) => std::panic::resume_unwind(panic),
+                // Only the runtime's shutdown cancels the task, and that
+                // drops this future too: there is nobody left to answer.
+                Err(_) => std::future::pending().await,
+            },
+        }
+    }
+}
+
+/// Aborts the task of a check whose future was dropped.
+struct Stop(tokio::task::JoinHandle<DomainReport>);
+
+impl Drop for Stop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+impl Probes {
+    async fn check(&self, domain: &Domain, memory: Option<&Memory>) -> DomainReport {
         let started = Instant::now();
         let gathered = self.gather(domain).await;
         let cx = rules::Context {
             probing: self.probing,
             memory,
             clock: &self.clock,
+            expiry_warn: self.expiry_warn,
         };
         let mut report = rules::judge(domain, &gathered, &cx);
         report.elapsed_ms = started.elapsed().as_millis() as u64;
         report
     }
 
+    /// Gathers the facts in parts that run concurrently and finish
+    /// independently, each cut off at the domain's deadline.
     async fn gather(&self, domain: &Domain) -> Gathered {
+        let d = Deadline {
+            at: tokio::time::Instant::now() + self.budget.0,
+            budget: self.budget,
+        };
         let sts_name = domain.sts_record_name();
         let tlsrpt_name = domain.tlsrpt_record_name();
-        let sts = self.dns.txt(&sts_name);
-        let tlsrpt = self.dns.txt(&tlsrpt_name);
+        let sts = d.within(self.dns.txt(&sts_name));
+        let tlsrpt = d.within(self.dns.txt(&tlsrpt_name));
         let policy = async {
             let host = domain.policy_host();
-            let (a, aaaa) = self.dns.addresses(&host).await;
-            let addrs: Vec<SocketAddr> =
+            let addresses = match d.within(self.dns.addresses(&host)).await {
+                Timed::Done(a) => a,
+                Timed::TimedOut(b) => return Timed::TimedOut(b),
+            };
+            let targets: Vec<SocketAddr> =
                 match ConnectTo::find(&self.connect_to, &host, self.https_port) {
                     Some(target) => vec![target],
-                    None => dns::merge_addresses(&a, &aaaa)
+                    None => addresses
+                        .merged()
                         .map(|m| m.records)
                         .unwrap_or_default()
                         .into_iter()
                         .map(|ip| SocketAddr::new(ip, self.https_port))
                         .collect(),
                 };
-            let fetch = https::fetch(&self.trust, &host, &addrs, self.timeout).await;
-            (a, aaaa, fetch)
+            let fetch = d
+                .within(https::fetch(
+                    &self.trust,
+                    &host,
+                    &targets,
+                    self.timeout,
+                    &self.limit,
+                ))
+                .await;
+            Timed::Done(PolicyHost { addresses, fetch })
         };
         let mx_chain = async {
-            let mx = self.dns.mx(domain.as_str()).await;
+            let mx = d.within(self.dns.mx(domain.as_str())).await;
             // Records come sorted by preference: keep each host once, at its
             // most preferred entry.
             let mut hosts: Vec<Mx> = Vec::new();
-            if let Ok(answer) = &mx {
+            if let Timed::Done(Ok(answer)) = &mx {
                 for m in answer.records.iter().filter(|m| !m.host.is_empty()) {
                     if !hosts.iter().any(|h| h.host == m.host) {
                         hosts.push(m.clone());
                     }
                 }
             }
-            let data = join_all(hosts.into_iter().map(|m| self.host_data(m))).await;
+            let data = join_all(hosts.into_iter().map(|m| self.host_data(m, d))).await;
             (mx, data)
         };
-        let (sts_txt, tlsrpt_txt, (policy_a, policy_aaaa, fetch), (mx, hosts)) =
+        let (sts_txt, tlsrpt_txt, policy, (mx, hosts)) =
             tokio::join!(sts, tlsrpt, policy, mx_chain);
         Gathered {
             sts_txt,
             tlsrpt_txt,
-            policy_a,
-            policy_aaaa,
-            fetch,
+            policy,
             mx,
             hosts,
         }
     }
 
-    async fn host_data(&self, mx: Mx) -> HostData {
-        let (a, aaaa) = self.dns.addresses(&mx.host).await;
-        let addresses: Vec<IpAddr> = dns::merge_addresses(&a, &aaaa)
+    async fn host_data(&self, mx: Mx, d: Deadline) -> HostData {
+        let lookup = d.within(self.dns.host_addresses(&mx.host)).await;
+        let addresses: Vec<IpAddr> = lookup
+            .done()
+            .and_then(|a| a.merged().ok())
             .map(|m| m.records)
             .unwrap_or_default();
-        let targets: Vec<SocketAddr> =
-            match ConnectTo::find(&self.connect_to, &mx.host, self.smtp_port) {
-                Some(target) => vec![target],
-                None => addresses
-                    .iter()
-                    .map(|ip| SocketAddr::new(*ip, self.smtp_port))
-                    .collect(),
-            };
-        let probes = match self.probing {
-            rules::smtp::Probing::Done => {
-                join_all(
-                    targets
-                        .into_iter()
-                        .map(|t| smtp::probe(&self.trust, &mx.host, t, self.timeout)),
-                )
-                .await
+        let targets: Vec<SocketAddr> = match (&lookup, self.probing) {
+            // Nothing is left of the budget, or nothing is to be probed.
+            (Timed::TimedOut(_), _) | (_, rules::smtp::Probing::Skipped) => Vec::new(),
+            (Timed::Done(_), rules::smtp::Probing::Done) => {
+                match ConnectTo::find(&self.connect_to, &mx.host, self.smtp_port) {
+                    Some(target) => vec![target],
+                    None => addresses
+                        .iter()
+                        .map(|ip| SocketAddr::new(*ip, self.smtp_port))
+                        .collect(),
+                }
             }
-            rules::smtp::Probing::Skipped => Vec::new(),
         };
+        let name = mx.host.as_str();
+        let probes = join_all(targets.into_iter().map(|address| async move {
+            AddressProbe {
+                address,
+                probe: d.within(self.probe(name, address)).await,
+            }
+        }))
+        .await;
         HostData {
             preference: mx.preference,
             host: mx.host,
-            a,
-            aaaa,
+            lookup,
             addresses,
             probes,
+        }
+    }
+
+    /// The STARTTLS probe of `host` at `address`, run once for the whole
+    /// run whichever domain asks first.
+    fn probe(
+        &self,
+        host: &str,
+        address: SocketAddr,
+    ) -> impl Future<Output = Arc<smtp::Probe>> + Send + 'static {
+        let trust = self.trust.clone();
+        let limit = self.limit.clone();
+        let timeout = self.timeout;
+        let name = host.to_string();
+        self.probes.get(
+            (host.to_string(), address),
+            move || async move { smtp::probe(&trust, &name, address, timeout, &limit).await },
+            move |why| smtp::Probe::stopped(address, why),
+        )
+    }
+}
+
+/// When a domain's budget runs out, and the budget, for the facts it cuts
+/// off to say.
+#[derive(Debug, Clone, Copy)]
+struct Deadline {
+    at: tokio::time::Instant,
+    budget: Budget,
+}
+
+impl Deadline {
+    /// `part`'s result, or [`Timed::TimedOut`] if it is still running at
+    /// the deadline (it is then dropped, closing what it had open).
+    async fn within<T>(self, part: impl Future<Output = T>) -> Timed<T> {
+        match tokio::time::timeout_at(self.at, part).await {
+            Ok(t) => Timed::Done(t),
+            Err(_) => Timed::TimedOut(self.budget),
         }
     }
 }
@@ -170,7 +303,7 @@ pub struct DomainReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub policy: Option<PolicySummary>,
     pub mx: Vec<HostData>,
-    pub fetch: https::Fetch,
+    pub fetch: Timed<https::Fetch>,
     /// The id of the (first valid) STS record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record_id: Option<String>,

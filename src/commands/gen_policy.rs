@@ -1,9 +1,19 @@
 use crate::cli::GenPolicyArgs;
 use crate::config::policy::GenPolicyConfig;
 use crate::fsutil::{Written, write_atomic};
+use crate::model::Provider;
 use crate::{Outcome, Result};
 
 pub fn run(args: &GenPolicyArgs) -> Result<Outcome> {
+    if args.list_providers {
+        let text = if args.json {
+            crate::printer::providers::json(&Provider::ALL)
+        } else {
+            crate::printer::providers::human(&Provider::ALL)
+        };
+        super::print_stdout(&text)?;
+        return Ok(Outcome::Success);
+    }
     let GenPolicyConfig { policy, output } = GenPolicyConfig::from_args(args)?;
     for advice in policy.advice(None) {
         super::eprint_line(&format!("warning: {advice}"));

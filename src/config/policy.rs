@@ -119,7 +119,7 @@ impl GenPolicyConfig {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::generate::providers::Provider;
+    use crate::model::Provider;
 
     fn mx(s: &str) -> MxPattern {
         MxPattern::parse(s).unwrap()
@@ -149,6 +149,31 @@ mod tests {
         assert_eq!(
             c.mx(),
             [mx("*.mail.protection.outlook.com"), mx("mx2.contoso.com")]
+        );
+    }
+
+    /// A domain moving between providers lists both for a while; a provider
+    /// named twice adds its lines once.
+    #[test]
+    fn several_providers_in_the_order_given() {
+        let c = PolicyConfig::from_args(&args(
+            Mode::Testing,
+            &["mx1.contoso.com"],
+            &[
+                Provider::ProtonMail,
+                Provider::Microsoft365,
+                Provider::ProtonMail,
+            ],
+        ))
+        .unwrap();
+        assert_eq!(
+            c.mx(),
+            [
+                mx("mail.protonmail.ch"),
+                mx("mailsec.protonmail.ch"),
+                mx("*.mail.protection.outlook.com"),
+                mx("mx1.contoso.com"),
+            ]
         );
     }
 

@@ -1,13 +1,14 @@
 //! Printers: judgement results in, text out.
 //!
 //! One module per command whose results have more than one rendering
-//! (human and JSON). Printers never touch the network or the file system;
+//! (human and JSON), and `providers` for `gen-policy --list-providers`. Printers never touch the network or the file system;
 //! text that came from outside was escaped when it was gathered. The
 //! helpers here write the rendered text to the terminal.
 
 pub mod check;
 pub mod lint;
 pub mod project;
+pub mod providers;
 pub mod report;
 
 use std::io::Write;

@@ -17,9 +17,10 @@ pub fn init(report: &InitReport) -> String {
             let _ = writeln!(out, "live MX hosts of {domain}:");
             for c in hosts {
                 let h = &c.host;
+                let provider = c.provider.map(|p| format!(" ({p})")).unwrap_or_default();
                 let _ = match &c.pattern {
-                    Some(p) => writeln!(out, "  {h:<40} covered by mx: {p}"),
-                    None => writeln!(out, "  {h:<40} NOT COVERED"),
+                    Some(p) => writeln!(out, "  {h:<40} covered by mx: {p}{provider}"),
+                    None => writeln!(out, "  {h:<40} NOT COVERED{provider}"),
                 };
             }
         }
@@ -121,7 +122,7 @@ mod tests {
     use chrono::{TimeZone, Utc};
 
     use super::*;
-    use crate::model::{Domain, MaxAge, Mode, MxPattern, PolicyIssue, StsId};
+    use crate::model::{Domain, MaxAge, Mode, MxPattern, PolicyIssue, Provider, StsId};
     use crate::project::Coverage;
 
     fn change(old_mode: Mode, mode: Mode, max_age: u64, hosting: bool) -> Change {
@@ -219,17 +220,25 @@ Do these in order (RFC 8461 §8.1: the new policy first, then the new id):
             Coverage {
                 host: "contoso-com.mail.protection.outlook.com".into(),
                 pattern: Some(MxPattern::parse("*.mail.protection.outlook.com").unwrap()),
+                provider: Some(Provider::Microsoft365),
             },
             Coverage {
                 host: "mx2.contoso.com".into(),
                 pattern: None,
+                provider: None,
+            },
+            Coverage {
+                host: "contoso-com.o-v1.mx.microsoft".into(),
+                pattern: None,
+                provider: Some(Provider::Microsoft365),
             },
         ]));
         assert_eq!(
             init(&r),
             "live MX hosts of contoso.com:
-  contoso-com.mail.protection.outlook.com  covered by mx: *.mail.protection.outlook.com
+  contoso-com.mail.protection.outlook.com  covered by mx: *.mail.protection.outlook.com (Microsoft 365 / Exchange Online)
   mx2.contoso.com                          NOT COVERED
+  contoso-com.o-v1.mx.microsoft            NOT COVERED (Microsoft 365 / Exchange Online)
 
 wrote 3 files to mta-sts-contoso.com:
   .well-known/mta-sts.txt

@@ -1,8 +1,18 @@
 //! DNS lookups as a sending MTA makes them, with every failure told apart:
 //! NXDOMAIN, NODATA, SERVFAIL, REFUSED and timeouts each mean something
 //! different to an admin.
+//!
+//! The resolver (hickory) sends identical queries that are under way at
+//! the same time only once, and caches answers for their TTL. The
+//! addresses of MX hosts are the one answer many domains of a run share
+//! (each domain's own names are asked for once), and they are kept for the
+//! whole run whatever their TTL ([`Dns::host_addresses`]): every domain
+//! then sees the same addresses for a host, and a provider that rotates a
+//! large pool behind a TTL of seconds does not turn one MX host into a
+//! probe of every address it ever answered with.
 
 use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts};
@@ -12,6 +22,8 @@ use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 use hickory_resolver::{Resolver, TokioResolver};
 use serde::Serialize;
+
+use super::once::OncePerRun;
 
 /// Why a lookup gave no records.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -68,10 +80,26 @@ pub struct Mx {
     pub host: String,
 }
 
+/// The A and AAAA answers for one name, looked up together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Addresses {
+    pub a: Lookup<IpAddr>,
+    pub aaaa: Lookup<IpAddr>,
+}
+
+impl Addresses {
+    /// Both families' addresses, or the more telling failure.
+    pub fn merged(&self) -> Lookup<IpAddr> {
+        merge_addresses(&self.a, &self.aaaa)
+    }
+}
+
 #[derive(Clone)]
 pub struct Dns {
     resolver: TokioResolver,
     timeout: Duration,
+    /// [`Dns::host_addresses`]: one entry per MX host of the run.
+    hosts: Arc<OncePerRun<String, Addresses>>,
 }
 
 impl Dns {
@@ -100,7 +128,11 @@ impl Dns {
             .with_options(opts)
             .build()
             .map_err(|e| format!("cannot set up DNS: {e}"))?;
-        Ok(Dns { resolver, timeout })
+        Ok(Dns {
+            resolver,
+            timeout,
+            hosts: Arc::default(),
+        })
     }
 
     async fn query(
@@ -172,8 +204,37 @@ impl Dns {
         })
     }
 
+    /// The addresses of a host many domains may name (an MX host): looked
+    /// up once for the run, every caller sharing the answer, concurrent
+    /// callers included, whatever the records' TTL. Bounded like any
+    /// lookup.
+    pub async fn host_addresses(&self, host: &str) -> Addresses {
+        // The task gets a resolver without the cache, which holds the task.
+        let dns = Dns {
+            resolver: self.resolver.clone(),
+            timeout: self.timeout,
+            hosts: Arc::default(),
+        };
+        let name = host.to_string();
+        let answer = self
+            .hosts
+            .get(
+                host.to_string(),
+                move || async move { dns.addresses(&name).await },
+                |why| {
+                    let failed = Err(DnsFailure::Other(format!("the lookup stopped: {why}")));
+                    Addresses {
+                        a: failed.clone(),
+                        aaaa: failed,
+                    }
+                },
+            )
+            .await;
+        Addresses::clone(&answer)
+    }
+
     /// A and AAAA, looked up concurrently.
-    pub async fn addresses(&self, host: &str) -> (Lookup<IpAddr>, Lookup<IpAddr>) {
+    pub async fn addresses(&self, host: &str) -> Addresses {
         let a = async {
             let (data, cname_chain) = self.query(host, RecordType::A).await?;
             let records = data.into_iter().filter_map(|d| {
@@ -202,7 +263,8 @@ impl Dns {
                 cname_chain,
             })
         };
-        tokio::join!(a, aaaa)
+        let (a, aaaa) = tokio::join!(a, aaaa);
+        Addresses { a, aaaa }
     }
 }
 

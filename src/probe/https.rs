@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
+use super::limit::PerAddress;
 use super::tls::{CertDetails, CertProblem, Trust};
 use crate::model::POLICY_MAX_BYTES;
 
@@ -33,6 +34,28 @@ pub enum Fetch {
     },
     /// An HTTP response arrived.
     Response(Response),
+}
+
+impl Fetch {
+    /// The fetch as a report keeps it: without the body (up to 64 KiB a
+    /// domain), which only the rules read.
+    pub fn without_body(&self) -> Fetch {
+        match self {
+            Fetch::Response(r) => Fetch::Response(Response {
+                status: r.status,
+                location: r.location.clone(),
+                content_type: r.content_type.clone(),
+                content_length: r.content_length,
+                body: None,
+                body_bytes: r.body_bytes,
+                body_error: r.body_error.clone(),
+                cert: r.cert.clone(),
+                remote: r.remote,
+                elapsed_ms: r.elapsed_ms,
+            }),
+            other => other.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -69,11 +92,21 @@ pub enum BodyError {
     },
 }
 
-/// Fetches `https://{host}/.well-known/mta-sts.txt` from `addrs`.
-pub async fn fetch(trust: &Trust, host: &str, addrs: &[SocketAddr], timeout: Duration) -> Fetch {
+/// Fetches `https://{host}/.well-known/mta-sts.txt` from `addrs`, once
+/// `limit` allows a connection to each of them (the client may connect to
+/// any; the wait is not part of the fetch's time).
+pub async fn fetch(
+    trust: &Trust,
+    host: &str,
+    addrs: &[SocketAddr],
+    timeout: Duration,
+    limit: &PerAddress,
+) -> Fetch {
     if addrs.is_empty() {
         return Fetch::NoAddress;
     }
+    // Held until the response is dropped: no idle connection is pooled.
+    let _permits = limit.acquire_all(addrs.iter().map(SocketAddr::ip)).await;
     let (config, slot) = trust.client_config(true, &[b"http/1.1"]);
     let client = reqwest::Client::builder()
         .tls_backend_preconfigured(config)

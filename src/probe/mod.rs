@@ -4,9 +4,16 @@
 //! share ([`tls`]). Every probe is bounded by a timeout and a size cap and
 //! returns what it saw as data — failures included — for the rules of
 //! [`crate::check`] to judge. `check` and `init` both use them.
+//!
+//! What a run shares across domains lives here too: [`limit`] caps the
+//! connections open to one IP address (`--per-address`), and [`once`] runs
+//! a piece of work once per run for every domain that needs it (the MX
+//! hosts' addresses in [`dns`], the SMTP probes in `check`'s engine).
 
 pub mod dns;
 pub mod https;
+pub mod limit;
+pub mod once;
 pub mod smtp;
 pub mod tls;
 

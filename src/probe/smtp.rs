@@ -10,6 +10,7 @@ use serde::Serialize;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
+use super::limit::{PerAddress, Permit};
 use super::tls::{CertDetails, CertProblem, Trust};
 
 /// Longest reply line read (RFC 5321 allows 512; be generous, not unbounded).
@@ -55,6 +56,9 @@ pub enum Failure {
     /// The server speaks only TLS older than 1.2.
     OldTls(String),
     Handshake(String),
+    /// The probe's task ended without a result (it panicked, or the run
+    /// was shutting down).
+    Stopped(String),
 }
 
 impl std::fmt::Display for Failure {
@@ -71,6 +75,7 @@ impl std::fmt::Display for Failure {
             ),
             Failure::OldTls(e) => write!(f, "the server offers only TLS older than 1.2 ({e})"),
             Failure::Handshake(e) => write!(f, "the TLS handshake failed: {e}"),
+            Failure::Stopped(e) => write!(f, "the probe stopped before it finished: {e}"),
         }
     }
 }
@@ -160,22 +165,45 @@ pub(crate) async fn read_reply<R: tokio::io::AsyncBufRead + Unpin>(
     }
 }
 
+impl Probe {
+    /// Nothing seen yet.
+    fn new(address: SocketAddr) -> Probe {
+        Probe {
+            address,
+            banner: Vec::new(),
+            starttls_offered: None,
+            tls: None,
+            cert: None,
+            cert_problem: None,
+            cert_checked: false,
+            failure: None,
+            elapsed_ms: 0,
+        }
+    }
+
+    /// The probe of `address` that ended without a result, and why.
+    pub fn stopped(address: SocketAddr, why: &str) -> Probe {
+        Probe {
+            failure: Some(Failure::Stopped(crate::text::escape(why))),
+            ..Probe::new(address)
+        }
+    }
+}
+
 /// Runs the probe against `address`, presenting `host` as SNI and checking
-/// the certificate against it.
-pub async fn probe(trust: &Trust, host: &str, address: SocketAddr, timeout: Duration) -> Probe {
+/// the certificate against it, once `limit` allows another connection to
+/// the address (the wait is not part of the probe's time).
+pub async fn probe(
+    trust: &Trust,
+    host: &str,
+    address: SocketAddr,
+    timeout: Duration,
+    limit: &PerAddress,
+) -> Probe {
+    let permit = limit.acquire(address.ip()).await;
     let started = Instant::now();
-    let mut p = Probe {
-        address,
-        banner: Vec::new(),
-        starttls_offered: None,
-        tls: None,
-        cert: None,
-        cert_problem: None,
-        cert_checked: false,
-        failure: None,
-        elapsed_ms: 0,
-    };
-    if let Err(f) = session(trust, host, address, timeout, &mut p).await {
+    let mut p = Probe::new(address);
+    if let Err(f) = session(trust, host, address, timeout, permit, &mut p).await {
         p.failure = Some(f);
     }
     p.elapsed_ms = started.elapsed().as_millis() as u64;
@@ -192,11 +220,14 @@ async fn step<T>(
         .map_err(|_| Failure::Timeout(format!("{stage} within {}", super::https::secs(timeout))))
 }
 
+/// `permit` is held for as long as the connection is open: given back when
+/// the session ends, or after the goodbye when that is left to a task.
 async fn session(
     trust: &Trust,
     host: &str,
     address: SocketAddr,
     timeout: Duration,
+    permit: Permit,
     p: &mut Probe,
 ) -> Result<(), Failure> {
     let tcp = step(timeout, "to the connection", TcpStream::connect(address))
@@ -298,6 +329,7 @@ async fn session(
     // Be polite: QUIT inside TLS. The goodbye is read in the background so
     // it never adds a round trip to the report.
     tokio::spawn(async move {
+        let _permit = permit;
         let _ = tokio::time::timeout(Duration::from_secs(2), async {
             tls.write_all(b"QUIT\r\n").await?;
             let mut buf = [0u8; 512];

@@ -637,6 +637,28 @@ fn a_testing_policy_that_misses_an_mx_still_fails() {
     assert_eq!(r.verdict(), "fail");
 }
 
+/// The policy misses an MX host of a known provider: the fix names the
+/// pattern the provider documents, not the single host.
+#[test]
+fn a_provider_mx_missing_from_the_policy_gets_the_providers_pattern() {
+    let provider_mx = Some("example-test.mail.protection.outlook.com");
+    let r = run(Spec {
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    }
+    .zone_replace(
+        "@ IN MX 10 mx1.example.test.\n",
+        "@ IN MX 10 example-test.mail.protection.outlook.com.\n",
+    ));
+    assert_eq!(r.status("mx.match", provider_mx), "fail");
+    assert_eq!(r.status("mx.match", MX2), "pass");
+    let fix = r.check("mx.match", provider_mx)["fix"].as_str().unwrap();
+    assert_eq!(
+        fix,
+        "add the line `mx: *.mail.protection.outlook.com` (the pattern documented for the MX hosts of Microsoft 365 / Exchange Online) to the policy, then publish a new id in _mta-sts.example.test"
+    );
+}
+
 #[test]
 fn wildcards_cover_exactly_one_label() {
     // *.example.test covers mx1.example.test but not mx2.backup.example.test.
@@ -872,6 +894,259 @@ fn a_server_speaking_only_old_tls_fails_the_version_check() {
             .unwrap()
             .contains("older than 1.2")
     );
+}
+
+// ------------------------------------------------------------ certificates about to fail
+
+/// The days left that `finding` reports, checked against its message.
+#[track_caller]
+fn days_left(finding: &Value) -> i64 {
+    let days = finding["expiry"]["days_left"]
+        .as_i64()
+        .unwrap_or_else(|| panic!("no expiry in {finding}"));
+    let not_after = finding["expiry"]["not_after"].as_str().unwrap_or_default();
+    let message = finding["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains(&format!("expires {not_after} ({days} day")),
+        "{message}"
+    );
+    days
+}
+
+#[test]
+fn a_certificate_about_to_expire_on_an_mx_warns_and_exits_0() {
+    let r = run(Spec {
+        mx1_leaf: Some(ca().leaf_ending_in(&["mx1.example.test"], 3)),
+        ..Spec::default()
+    });
+    assert_eq!(r.status("smtp.certificate", MX1), "warn");
+    assert_eq!(r.status("smtp.starttls", MX1), "pass");
+    assert_eq!(r.status("smtp.certificate", MX2), "pass");
+    assert_eq!(r.verdict(), "warn");
+    assert_eq!(r.code, Some(0), "warnings alone exit 0");
+    let f = r.check("smtp.certificate", MX1);
+    assert!((2..=3).contains(&days_left(f)), "{f}");
+    assert!(
+        f["expected"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("more than 14 days left"),
+        "{f}"
+    );
+    assert!(
+        f["fix"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("renew the certificate of mx1.example.test"),
+        "{f}"
+    );
+    assert!(days_left(r.check("smtp.certificate", MX2)) > 300);
+}
+
+#[test]
+fn a_certificate_about_to_expire_on_the_policy_host_warns_and_exits_0() {
+    let r = run(Spec {
+        http_leaf: Some(ca().leaf_ending_in(&["mta-sts.example.test"], 3)),
+        args: vec!["--no-smtp".into()],
+        ..Spec::default()
+    });
+    assert_eq!(r.status("policy.tls", None), "warn");
+    let f = r.check("policy.tls", None);
+    assert!((2..=3).contains(&days_left(f)), "{f}");
+    assert!(
+        f["fix"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("renew the certificate of mta-sts.example.test"),
+        "{f}"
+    );
+    // The certificate still works: the policy is fetched and judged.
+    assert_eq!(r.status("policy.http", None), "pass");
+    assert_eq!(r.status("policy.syntax", None), "pass");
+    assert_eq!(r.verdict(), "warn");
+    assert_eq!(r.code, Some(0));
+}
+
+#[test]
+fn certificates_with_plenty_of_days_left_pass() {
+    let r = run(Spec {
+        http_leaf: Some(ca().leaf_ending_in(&["mta-sts.example.test"], 90)),
+        mx1_leaf: Some(ca().leaf_ending_in(&["mx1.example.test"], 90)),
+        ..Spec::default()
+    });
+    assert_eq!(r.status("policy.tls", None), "pass");
+    assert_eq!(r.status("smtp.certificate", MX1), "pass");
+    assert_eq!(r.verdict(), "pass");
+    assert_eq!(r.code, Some(0));
+    assert!((89..=90).contains(&days_left(r.check("policy.tls", None))));
+    assert!((89..=90).contains(&days_left(r.check("smtp.certificate", MX1))));
+}
+
+#[test]
+fn expiry_warn_sets_the_window_and_0_turns_it_off() {
+    let soon = || Spec {
+        http_leaf: Some(ca().leaf_ending_in(&["mta-sts.example.test"], 3)),
+        mx1_leaf: Some(ca().leaf_ending_in(&["mx1.example.test"], 3)),
+        ..Spec::default()
+    };
+    let r = run(Spec {
+        args: vec!["--expiry-warn".into(), "0".into()],
+        ..soon()
+    });
+    assert_eq!(r.status("policy.tls", None), "pass");
+    assert_eq!(r.status("smtp.certificate", MX1), "pass");
+    assert_eq!(r.verdict(), "pass");
+    let r = run(Spec {
+        args: vec!["--expiry-warn".into(), "1".into()],
+        ..soon()
+    });
+    assert_eq!(r.status("smtp.certificate", MX1), "pass");
+    let r = run(Spec {
+        http_leaf: Some(ca().leaf_ending_in(&["mta-sts.example.test"], 90)),
+        args: vec!["--expiry-warn".into(), "120".into(), "--no-smtp".into()],
+        ..Spec::default()
+    });
+    assert_eq!(r.status("policy.tls", None), "warn");
+    assert!(
+        r.check("policy.tls", None)["expected"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("(--expiry-warn 120)")
+    );
+}
+
+#[test]
+fn an_expired_certificate_still_fails_with_expiry_warn_0() {
+    let r = run(Spec {
+        mx1_leaf: Some(ca().leaf_expired(&["mx1.example.test"])),
+        args: vec!["--expiry-warn".into(), "0".into()],
+        ..Spec::default()
+    });
+    assert_eq!(r.status("smtp.certificate", MX1), "fail");
+    let f = r.check("smtp.certificate", MX1);
+    assert!(
+        f["expiry"]["days_left"].as_i64().unwrap_or_default() < -365,
+        "{f}"
+    );
+    assert_eq!(f["expiry"]["not_after"], "2021-01-01T00:00:00Z");
+    assert_eq!(r.code, Some(1));
+}
+
+#[test]
+fn an_incomplete_chain_names_the_missing_issuer_on_both_hosts() {
+    let r = run(Spec {
+        http_leaf: Some(ca().leaf_via_intermediate(&["mta-sts.example.test"], false)),
+        mx1_leaf: Some(ca().leaf_via_intermediate(&["mx1.example.test"], false)),
+        ..Spec::default()
+    });
+    for (id, subject, host) in [
+        ("policy.tls", None, "mta-sts.example.test"),
+        ("smtp.certificate", MX1, "mx1.example.test"),
+    ] {
+        assert_eq!(r.status(id, subject), "fail", "{id}");
+        let f = r.check(id, subject);
+        let message = f["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains(&format!(
+                "no certificate for 'CN=mtasts test intermediate', the issuer of 'CN={host}'"
+            )),
+            "{message}"
+        );
+        let fix = f["fix"].as_str().unwrap_or_default();
+        assert!(
+            fix.starts_with(
+                "send the full chain: the certificate, then the certificate of 'CN=mtasts test intermediate'"
+            ),
+            "{fix}"
+        );
+        assert!(
+            fix.contains("MTAs do not fetch missing intermediates"),
+            "{fix}"
+        );
+    }
+    assert_eq!(r.status("smtp.starttls", MX1), "pass");
+    assert_eq!(
+        r.https.requests(),
+        0,
+        "no request over an untrusted connection"
+    );
+    assert_eq!(r.code, Some(1));
+    // With the intermediate sent, the same certificates pass.
+    let r = run(Spec {
+        http_leaf: Some(ca().leaf_via_intermediate(&["mta-sts.example.test"], true)),
+        mx1_leaf: Some(ca().leaf_via_intermediate(&["mx1.example.test"], true)),
+        ..Spec::default()
+    });
+    assert_eq!(r.status("policy.tls", None), "pass");
+    assert_eq!(r.status("smtp.certificate", MX1), "pass");
+    assert_eq!(r.verdict(), "pass");
+}
+
+/// What a person reads about certificates about to fail (the README shows
+/// these runs; `MTASTS_SHOW_OUTPUT=1` prints them).
+#[test]
+fn human_output_for_certificates_about_to_fail() {
+    let show = std::env::var_os("MTASTS_SHOW_OUTPUT").is_some();
+    let human = |spec: &Spec, extra: &[&str]| {
+        let w = world(spec);
+        let mut args = w.base_args.clone();
+        args.retain(|a| a != "--json");
+        args.push("example.test".into());
+        args.extend(extra.iter().map(|a| a.to_string()));
+        let out = mtasts().args(&args).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        if show {
+            println!("{}\n{text}", args.join(" "));
+        }
+        (out.status.code(), text)
+    };
+    let (code, text) = human(
+        &Spec {
+            mx1_leaf: Some(ca().leaf_ending_in(&["mx1.example.test"], 3)),
+            ..Spec::default()
+        },
+        &[],
+    );
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("example.test  WARN"), "{text}");
+    assert!(text.contains("! smtp.certificate"), "{text}");
+    assert!(text.contains("the certificate expires"), "{text}");
+    assert!(
+        text.contains("expected: a certificate with more than 14 days left (--expiry-warn 14)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("fix:      renew the certificate of mx1.example.test and reload the server"),
+        "{text}"
+    );
+    assert!(
+        text.contains("1 domain checked: 0 passed, 1 warned, 0 failed"),
+        "{text}"
+    );
+    let (code, text) = human(
+        &Spec {
+            http_leaf: Some(ca().leaf_via_intermediate(&["mta-sts.example.test"], false)),
+            ..Spec::default()
+        },
+        &["--no-smtp"],
+    );
+    assert_eq!(code, Some(1), "{text}");
+    assert!(text.contains("✗ policy.tls"), "{text}");
+    assert!(
+        text.contains("fix:      send the full chain: the certificate, then the certificate of 'CN=mtasts test intermediate'"),
+        "{text}"
+    );
+}
+
+#[test]
+fn expiry_warn_rejects_what_is_not_a_number_of_days() {
+    for bad in [
+        "--expiry-warn=-1",
+        "--expiry-warn=two",
+        "--expiry-warn=3651",
+    ] {
+        usage_error(&["check", "example.test", bad], &["--expiry-warn"]);
+    }
 }
 
 // ------------------------------------------------------------ TLS-RPT

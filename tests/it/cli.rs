@@ -286,6 +286,93 @@ fn gen_policy_renders_crlf_in_contract_order() {
     );
 }
 
+/// `--provider` is repeatable: a domain moving between providers lists both
+/// for a while. Lines come in the order given, each once, then `--mx`.
+#[test]
+fn gen_policy_takes_several_providers() {
+    assert_eq!(
+        stdout_of(&[
+            "gen-policy",
+            "--provider",
+            "proton-mail",
+            "--provider",
+            "m365",
+            "--provider",
+            "protonmail",
+            "--provider",
+            "microsoft365",
+            "--mx",
+            "mail.protonmail.ch",
+        ]),
+        "version: STSv1\r\nmode: testing\r\n\
+         mx: mail.protonmail.ch\r\n\
+         mx: mailsec.protonmail.ch\r\n\
+         mx: *.mail.protection.outlook.com\r\n\
+         max_age: 86400\r\n"
+    );
+    assert_eq!(
+        stdout_of(&["gen-policy", "--mode", "enforce", "--provider", "zoho-eu"]),
+        "version: STSv1\r\nmode: enforce\r\n\
+         mx: mx.zoho.eu\r\nmx: mx2.zoho.eu\r\nmx: mx3.zoho.eu\r\n\
+         max_age: 604800\r\n"
+    );
+    // Every provider's lines pass lint.
+    for name in mtasts::model::Provider::ALL.map(|p| p.name()) {
+        let policy = stdout_of(&["gen-policy", "--provider", name]);
+        mtasts()
+            .args(["lint", "-"])
+            .write_stdin(policy)
+            .assert()
+            .success();
+    }
+}
+
+#[test]
+fn gen_policy_lists_providers() {
+    let text = stdout_of(&["gen-policy", "--list-providers"]);
+    for p in mtasts::model::Provider::ALL {
+        assert!(
+            text.contains(&format!("{}: {}", p.name(), p.title())),
+            "{p:?}"
+        );
+        for s in p.sources() {
+            assert!(text.contains(&format!("  source: {}\n    {}\n", s.url, s.says)));
+        }
+    }
+    assert!(text.starts_with(
+        "microsoft365: Microsoft 365 / Exchange Online (also: m365, office365, exchange-online)\n  mx: *.mail.protection.outlook.com\n"
+    ));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout_of(&["gen-policy", "--list-providers", "--json"])).unwrap();
+    let providers = json["providers"].as_array().unwrap();
+    assert_eq!(providers.len(), mtasts::model::Provider::ALL.len());
+    assert_eq!(providers[0]["name"], "microsoft365");
+    assert_eq!(
+        providers[0]["mx"],
+        serde_json::json!(["*.mail.protection.outlook.com"])
+    );
+    usage_error(
+        &["gen-policy", "--list-providers", "--mx", "a.example"],
+        &["--list-providers", "--mx"],
+    );
+    usage_error(
+        &["gen-policy", "--list-providers", "--provider", "fastmail"],
+        &["--list-providers", "--provider"],
+    );
+    usage_error(&["gen-policy", "--json"], &["--list-providers"]);
+}
+
+/// The provider list in README.md is the real output.
+#[test]
+fn readme_shows_the_real_provider_list() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let command = "```console\n$ mtasts gen-policy --list-providers\n";
+    let start = readme.find(command).expect("a --list-providers block") + command.len();
+    let shown = &readme[start..start + readme[start..].find("```").unwrap()];
+    assert_eq!(shown, stdout_of(&["gen-policy", "--list-providers"]));
+}
+
 #[test]
 fn gen_policy_warns_about_a_short_enforce_max_age() {
     mtasts()
@@ -353,7 +440,10 @@ fn gen_policy_usage_errors() {
     usage_error(&["gen-policy", "--mx", "mx.*.contoso.com"], &["'*'"]);
     usage_error(&["gen-policy", "--mx", "*contoso.com"], &["'*'"]);
     usage_error(&["gen-policy", "--mx", "mx_1.contoso.com"], &["'_'"]);
-    usage_error(&["gen-policy", "--provider", "gmail"], &["gmail"]);
+    usage_error(
+        &["gen-policy", "--provider", "gmail"],
+        &["gmail", "--provider", "microsoft365", "google-workspace"],
+    );
     usage_error(
         &["gen-policy", "--mx", "a.example", "--force"],
         &["--output"],

@@ -71,7 +71,7 @@ fn init_derives_patterns_from_live_mx_and_writes_everything() {
     assert!(
         text.starts_with(&format!(
             "live MX hosts of example.test:
-  example-test.mail.protection.outlook.com covered by mx: *.mail.protection.outlook.com
+  example-test.mail.protection.outlook.com covered by mx: *.mail.protection.outlook.com (Microsoft 365 / Exchange Online)
   mx2.backup.example.test                  covered by mx: mx2.backup.example.test
 
 wrote 12 files to {dir}:
@@ -154,6 +154,59 @@ next: follow {}/CHECKLIST.md, then run: mtasts check example.test
     assert_eq!(again.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&again.stderr).contains("nothing was written"));
     assert_eq!(read(&dir.join("dns/records.zone")), before);
+}
+
+/// A domain moving from Google Workspace (the older ASPMX set) to
+/// Microsoft 365 has both providers' hosts in its MX: two Microsoft tenant
+/// hosts collapse into the pattern Microsoft documents, Google's documented
+/// hosts and Microsoft's DNSSEC host (no pattern documented) stay exact, and
+/// the output names the provider of each host.
+#[test]
+fn init_names_providers_and_writes_their_documented_lines() {
+    let dns = DnsServer::builder()
+        .zone(
+            "example.test.",
+            &zone().replace(
+                "@ IN MX 10 mx1.example.test.\n@ IN MX 20 mx2.backup.example.test.\n",
+                "@ IN MX 0 example-test.mail.protection.outlook.com.\n\
+                 @ IN MX 1 example-test.o-v1.mx.microsoft.\n\
+                 @ IN MX 5 old-example-test.mail.protection.outlook.com.\n\
+                 @ IN MX 10 aspmx.l.google.com.\n\
+                 @ IN MX 20 alt1.aspmx.l.google.com.\n",
+            ),
+        )
+        .start_now();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("out");
+    let out = init_cmd(&dns, &dir).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.starts_with(
+            "live MX hosts of example.test:
+  example-test.mail.protection.outlook.com covered by mx: *.mail.protection.outlook.com (Microsoft 365 / Exchange Online)
+  example-test.o-v1.mx.microsoft           covered by mx: example-test.o-v1.mx.microsoft (Microsoft 365 / Exchange Online)
+  old-example-test.mail.protection.outlook.com covered by mx: *.mail.protection.outlook.com (Microsoft 365 / Exchange Online)
+  aspmx.l.google.com                       covered by mx: aspmx.l.google.com (Google Workspace, older ASPMX set)
+  alt1.aspmx.l.google.com                  covered by mx: alt1.aspmx.l.google.com (Google Workspace, older ASPMX set)
+
+wrote "
+        ),
+        "{text}"
+    );
+    assert_eq!(
+        read(&dir.join(".well-known/mta-sts.txt")),
+        "version: STSv1\r\nmode: testing\r\n\
+         mx: *.mail.protection.outlook.com\r\n\
+         mx: example-test.o-v1.mx.microsoft\r\n\
+         mx: aspmx.l.google.com\r\n\
+         mx: alt1.aspmx.l.google.com\r\n\
+         max_age: 86400\r\n"
+    );
 }
 
 #[test]

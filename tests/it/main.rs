@@ -1,5 +1,6 @@
 //! One integration test binary, so the heavy dependencies link once.
 
+mod bulk;
 mod check;
 mod cli;
 mod completions;
@@ -8,6 +9,7 @@ mod props;
 mod report;
 mod reporters;
 mod runtimes;
+mod sharing;
 mod support;
 /// The test world's own smoke tests, beside it.
 #[path = "support/smoke.rs"]

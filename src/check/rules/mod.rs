@@ -6,6 +6,7 @@
 //! [`judge`] runs them all for one domain and lists the findings in the
 //! order of the catalogue, the per-host findings grouped by host.
 
+pub mod expiry;
 pub mod mx;
 pub mod policy;
 pub mod policy_host;
@@ -16,13 +17,15 @@ pub mod tlsrpt;
 
 use std::net::IpAddr;
 
-use super::facts::Gathered;
-use super::finding::verdict;
+use super::catalogue::CheckId;
+use super::facts::{Budget, Gathered, Timed};
+use super::finding::{Finding, verdict};
 use super::state::Memory;
 use super::{DomainReport, PolicySummary};
 use crate::Clock;
 use crate::model::{Domain, MaxAge, Mode};
 use crate::probe::dns::Lookup;
+use crate::probe::https::Fetch;
 use crate::probe::tls::CertDetails;
 
 /// What the rules need besides the facts.
@@ -32,37 +35,93 @@ pub struct Context<'a> {
     pub probing: smtp::Probing,
     /// With `--state`: what an earlier run saw of the domain.
     pub memory: Option<&'a Memory>,
-    /// For fresh ids in fixes.
+    /// For fresh ids in fixes, and the days a certificate has left.
     pub clock: &'a Clock,
+    /// `--expiry-warn`: how early a certificate's end is a warning.
+    pub expiry_warn: expiry::ExpiryWarn,
 }
 
-/// Judges one domain: every check of the catalogue, in order.
+impl Context<'_> {
+    /// What the certificate checks judge a certificate's end by.
+    pub fn horizon(&self) -> expiry::Horizon {
+        expiry::Horizon {
+            now: self.clock.now(),
+            warn: self.expiry_warn,
+        }
+    }
+}
+
+/// Judges one domain: every check of the catalogue, in order. A check
+/// whose facts the domain's time budget cut off fails as timed out; the
+/// others are judged as usual.
 pub fn judge(domain: &Domain, g: &Gathered, cx: &Context<'_>) -> DomainReport {
-    let record = record::judge(domain, &g.sts_txt, cx.clock);
-    let policy = policy::judge(domain, &g.policy_a, &g.policy_aaaa, &g.fetch);
+    let record = match &g.sts_txt {
+        Timed::Done(txt) => record::judge(domain, txt, cx.clock),
+        Timed::TimedOut(b) => record::timed_out(domain, *b),
+    };
+    let horizon = cx.horizon();
+    let (host_dns, policy) = match &g.policy {
+        Timed::TimedOut(b) => (
+            policy_host::timed_out(domain, *b),
+            policy::timed_out(domain, None, *b),
+        ),
+        Timed::Done(p) => {
+            let (a, aaaa) = (&p.addresses.a, &p.addresses.aaaa);
+            let judged = match &p.fetch {
+                Timed::Done(fetch) => policy::judge(domain, a, aaaa, fetch, &horizon),
+                Timed::TimedOut(b) => policy::timed_out(domain, Some(&p.addresses), *b),
+            };
+            (policy_host::judge(domain, a, aaaa), judged)
+        }
+    };
     let parsed = policy.parsed.as_ref();
-    let digest = policy::digest(&g.fetch, parsed);
+    let fetch = g.fetch();
+    let digest = fetch.done().and_then(|f| policy::digest(f, parsed));
     let mode = parsed.and_then(|p| p.fields.mode);
+    // The budget, when it ran out before the policy came: then there is
+    // nothing to match the MX hosts against.
+    let policy_late = match fetch {
+        Timed::TimedOut(b) => Some(b),
+        Timed::Done(_) => None,
+    };
+
+    // The budget, when it ran out before the record or the policy came:
+    // then there is nothing to compare with what --state remembers.
+    let record_late = match &g.sts_txt {
+        Timed::TimedOut(b) => Some(*b),
+        Timed::Done(_) => None,
+    };
 
     let mut checks = Vec::new();
     checks.extend(record.findings);
     if let Some(memory) = cx.memory {
-        checks.push(state::judge(
-            memory,
-            record.id.as_deref(),
-            digest.as_deref(),
-            cx.clock,
-        ));
+        checks.push(match record_late.or(policy_late) {
+            Some(b) => state::timed_out(b),
+            None => state::judge(memory, record.id.as_deref(), digest.as_deref(), cx.clock),
+        });
     }
-    checks.push(policy_host::judge(domain, &g.policy_a, &g.policy_aaaa));
+    checks.push(host_dns);
     checks.extend(policy.findings);
-    checks.push(mx::present(domain, &g.mx));
-    checks.push(policy::mx_unused(parsed, &g.hosts));
+    checks.push(match &g.mx {
+        Timed::Done(mx) => mx::present(domain, mx),
+        Timed::TimedOut(b) => mx::timed_out(domain, *b),
+    });
+    checks.push(match (policy_late, &g.mx) {
+        (Some(b), _) => policy::mx_unused_timed_out(domain, policy::Late::Policy, b),
+        (None, Timed::TimedOut(b)) => policy::mx_unused_timed_out(domain, policy::Late::Mx, *b),
+        (None, Timed::Done(_)) => policy::mx_unused(parsed, &g.hosts),
+    });
     for host in &g.hosts {
-        checks.push(mx::matching(domain, &host.host, parsed));
-        checks.extend(smtp::judge(host, cx.probing, mode));
+        checks.push(match policy_late {
+            Some(b) => mx::matching_timed_out(domain, &host.host, b),
+            None => mx::matching(domain, &host.host, parsed),
+        });
+        checks.extend(smtp::judge(host, cx.probing, mode, &horizon));
     }
-    checks.extend(tlsrpt::judge(domain, &g.tlsrpt_txt));
+    checks.extend(match &g.tlsrpt_txt {
+        Timed::Done(txt) => tlsrpt::judge(domain, txt),
+        Timed::TimedOut(b) => tlsrpt::timed_out(domain, *b),
+    });
 
     let summary = parsed.map(|p| PolicySummary {
         mode: p.fields.mode.map(|m| m.to_string()),
@@ -77,11 +136,23 @@ pub fn judge(domain: &Domain, g: &Gathered, cx: &Context<'_>) -> DomainReport {
         record: record.shown,
         policy: summary,
         mx: g.hosts.clone(),
-        fetch: g.fetch.clone(),
+        fetch: fetch.map(Fetch::without_body),
         record_id: record.id,
         policy_sha256: digest,
         elapsed_ms: 0,
     }
+}
+
+/// The finding of a check whose facts were still being gathered when the
+/// domain's time budget ran out: a failure that says what it was waiting
+/// for (`awaited`) and what to look at (`look`).
+fn timed_out(id: CheckId, budget: Budget, awaited: &str, look: &str) -> Finding {
+    Finding::fail(id, format!("timed out after {budget}: {awaited}"))
+        .expected(format!(
+            "every answer within the domain's time budget (--domain-timeout {})",
+            budget.secs()
+        ))
+        .fix(format!("{look}; or raise --domain-timeout"))
 }
 
 /// ` (through CNAME a → b)` when the answer came through aliases.
@@ -138,19 +209,29 @@ fn consequence(mode: Option<Mode>) -> &'static str {
 #[cfg(test)]
 pub(crate) mod fixtures {
     use std::net::{IpAddr, SocketAddr};
+    use std::sync::Arc;
 
     use chrono::TimeZone;
 
     use crate::Clock;
-    use crate::check::facts::{Gathered, HostData};
+    use crate::check::facts::{AddressProbe, Budget, Gathered, HostData, PolicyHost, Timed};
+    use crate::check::rules::expiry::{ExpiryWarn, Horizon};
     use crate::model::Domain;
-    use crate::probe::dns::{Answer, DnsFailure, Lookup, Mx};
+    use crate::probe::dns::{Addresses, Answer, DnsFailure, Lookup, Mx};
     use crate::probe::https::{Fetch, Response};
     use crate::probe::smtp::{Probe, TlsInfo};
-    use crate::probe::tls::CertDetails;
+    use crate::probe::tls::{CertDetails, CertTime};
 
     pub fn clock() -> Clock {
         Clock::fixed(chrono::Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap())
+    }
+
+    /// The fixtures' clock with the default window of 14 days.
+    pub fn horizon() -> Horizon {
+        Horizon {
+            now: clock().now(),
+            warn: ExpiryWarn::from_days(ExpiryWarn::DEFAULT_DAYS),
+        }
     }
 
     pub fn domain() -> Domain {
@@ -203,8 +284,16 @@ pub(crate) mod fixtures {
             subject: format!("CN={name}"),
             issuer: "CN=Test CA".into(),
             dns_names: vec![name.to_string()],
-            not_before: "2026-01-01".into(),
-            not_after: "2027-01-01".into(),
+            not_before: CertTime(chrono::Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap()),
+            not_after: CertTime(chrono::Utc.with_ymd_and_hms(2027, 1, 1, 0, 0, 0).unwrap()),
+        }
+    }
+
+    /// A certificate for `name` that ends `left` after the fixtures' clock.
+    pub fn cert_ending(name: &str, left: chrono::Duration) -> CertDetails {
+        CertDetails {
+            not_after: CertTime(clock().now() + left),
+            ..cert(name)
         }
     }
 
@@ -248,23 +337,59 @@ pub(crate) mod fixtures {
         }
     }
 
+    /// The budget the fixtures' timed-out facts ran out of.
+    pub fn budget() -> Budget {
+        Budget(std::time::Duration::from_secs(2))
+    }
+
+    /// A-only addresses.
+    pub fn v4(list: &[&str]) -> Addresses {
+        Addresses {
+            a: addrs(list),
+            aaaa: failed(DnsFailure::NoData),
+        }
+    }
+
     /// An MX host with one IPv4 address and no probe.
     pub fn host(name: &str) -> HostData {
         HostData {
             preference: 10,
             host: name.to_string(),
-            a: addrs(&["192.0.2.1"]),
-            aaaa: failed(DnsFailure::NoData),
+            lookup: Timed::Done(v4(&["192.0.2.1"])),
             addresses: vec!["192.0.2.1".parse().unwrap()],
             probes: Vec::new(),
         }
     }
 
+    /// `probe` as gathered: finished in time.
+    pub fn probed(probe: Probe) -> AddressProbe {
+        AddressProbe {
+            address: probe.address,
+            probe: Timed::Done(Arc::new(probe)),
+        }
+    }
+
+    /// The probe of `address`, cut off by the budget.
+    pub fn unfinished(address: &str) -> AddressProbe {
+        AddressProbe {
+            address: address.parse().unwrap(),
+            probe: Timed::TimedOut(budget()),
+        }
+    }
+
     pub fn with_probes(name: &str, probes: Vec<Probe>) -> HostData {
         HostData {
-            probes,
+            probes: probes.into_iter().map(probed).collect(),
             ..host(name)
         }
+    }
+
+    /// The policy host at 192.0.2.10 and what it served.
+    pub fn policy_host(fetch: Fetch) -> Timed<PolicyHost> {
+        Timed::Done(PolicyHost {
+            addresses: v4(&["192.0.2.10"]),
+            fetch: Timed::Done(fetch),
+        })
     }
 
     pub const POLICY: &str = "version: STSv1\r\nmode: enforce\r\nmx: mx1.example.test\r\nmx: *.backup.example.test\r\nmax_age: 604800\r\n";
@@ -273,12 +398,13 @@ pub(crate) mod fixtures {
     /// hosts that pass, a TLS-RPT record.
     pub fn healthy() -> Gathered {
         Gathered {
-            sts_txt: txt(&[&["v=STSv1; id=20261128195300Z"]]),
-            tlsrpt_txt: txt(&[&["v=TLSRPTv1; rua=mailto:tlsrpt@example.test"]]),
-            policy_a: addrs(&["192.0.2.10"]),
-            policy_aaaa: failed(DnsFailure::NoData),
-            fetch: served(POLICY),
-            mx: mx(&[(10, "mx1.example.test"), (20, "mx2.backup.example.test")]),
+            sts_txt: Timed::Done(txt(&[&["v=STSv1; id=20261128195300Z"]])),
+            tlsrpt_txt: Timed::Done(txt(&[&["v=TLSRPTv1; rua=mailto:tlsrpt@example.test"]])),
+            policy: policy_host(served(POLICY)),
+            mx: Timed::Done(mx(&[
+                (10, "mx1.example.test"),
+                (20, "mx2.backup.example.test"),
+            ])),
             hosts: vec![
                 with_probes("mx1.example.test", vec![probe_ok("192.0.2.1:25")]),
                 with_probes("mx2.backup.example.test", vec![probe_ok("192.0.2.2:25")]),
@@ -292,15 +418,17 @@ mod tests {
     use super::fixtures::{clock, domain, failed, healthy, probe_ok, with_probes};
     use super::*;
     use crate::check::catalogue::{CheckId, Scope};
+    use crate::check::facts::PolicyHost;
     use crate::check::finding::Status;
     use crate::check::state::Remembered;
-    use crate::probe::dns::DnsFailure;
+    use crate::probe::dns::{Addresses, DnsFailure};
 
     fn context<'a>(memory: Option<&'a Memory>, clock: &'a Clock) -> Context<'a> {
         Context {
             probing: smtp::Probing::Done,
             memory,
             clock,
+            expiry_warn: expiry::ExpiryWarn::from_days(expiry::ExpiryWarn::DEFAULT_DAYS),
         }
     }
 
@@ -339,6 +467,16 @@ mod tests {
         assert_eq!(r.verdict, Status::Pass);
         assert_eq!(r.record_id.as_deref(), Some("20261128195300Z"));
         assert!(r.policy_sha256.is_some());
+        match &r.fetch {
+            Timed::Done(Fetch::Response(resp)) => {
+                assert_eq!(
+                    (resp.status, resp.body_bytes),
+                    (200, fixtures::POLICY.len())
+                );
+                assert_eq!(resp.body, None, "the report does not keep the body");
+            }
+            other => panic!("{other:?}"),
+        }
         assert!(
             r.policy
                 .is_some_and(|p| p.valid && p.mode.as_deref() == Some("enforce"))
@@ -364,12 +502,16 @@ mod tests {
     fn nothing_published_fails_but_lists_every_check() {
         let c = clock();
         let g = Gathered {
-            sts_txt: failed(DnsFailure::NxDomain),
-            tlsrpt_txt: failed(DnsFailure::NxDomain),
-            policy_a: failed(DnsFailure::NxDomain),
-            policy_aaaa: failed(DnsFailure::NxDomain),
-            fetch: crate::probe::https::Fetch::NoAddress,
-            mx: failed(DnsFailure::NoData),
+            sts_txt: Timed::Done(failed(DnsFailure::NxDomain)),
+            tlsrpt_txt: Timed::Done(failed(DnsFailure::NxDomain)),
+            policy: Timed::Done(PolicyHost {
+                addresses: Addresses {
+                    a: failed(DnsFailure::NxDomain),
+                    aaaa: failed(DnsFailure::NxDomain),
+                },
+                fetch: Timed::Done(crate::probe::https::Fetch::NoAddress),
+            }),
+            mx: Timed::Done(failed(DnsFailure::NoData)),
             hosts: Vec::new(),
         };
         let r = judge(&domain(), &g, &context(None, &c));
@@ -406,7 +548,9 @@ mod tests {
     fn a_warning_makes_the_verdict_warn() {
         let c = clock();
         let mut g = healthy();
-        g.fetch = fixtures::served(&fixtures::POLICY.replace("enforce", "testing"));
+        g.policy = fixtures::policy_host(fixtures::served(
+            &fixtures::POLICY.replace("enforce", "testing"),
+        ));
         let r = judge(&domain(), &g, &context(None, &c));
         assert_eq!(r.verdict, Status::Warn);
         g.hosts[1] = with_probes(
@@ -419,5 +563,200 @@ mod tests {
         );
         let r = judge(&domain(), &g, &context(None, &c));
         assert_eq!(r.verdict, Status::Fail);
+    }
+
+    /// Every check's status, by id (and subject).
+    fn by_id(r: &DomainReport) -> Vec<(String, Status)> {
+        r.checks
+            .iter()
+            .map(|f| {
+                (
+                    match &f.subject {
+                        Some(s) => format!("{} {s}", f.id),
+                        None => f.id.to_string(),
+                    },
+                    f.status,
+                )
+            })
+            .collect()
+    }
+
+    fn failed_as_timed_out(r: &DomainReport) -> Vec<String> {
+        r.checks
+            .iter()
+            .filter(|f| f.status == Status::Fail && f.message.starts_with("timed out after 2 s: "))
+            .map(|f| f.id.to_string())
+            .collect()
+    }
+
+    #[test]
+    fn nothing_in_time_fails_every_check_as_timed_out() {
+        let c = clock();
+        let late = fixtures::budget();
+        let g = Gathered {
+            sts_txt: Timed::TimedOut(late),
+            tlsrpt_txt: Timed::TimedOut(late),
+            policy: Timed::TimedOut(late),
+            mx: Timed::TimedOut(late),
+            hosts: Vec::new(),
+        };
+        let r = judge(&domain(), &g, &context(None, &c));
+        assert_eq!(
+            r.checks.iter().map(|f| f.id).collect::<Vec<_>>(),
+            expected_ids(0, false)
+        );
+        assert_eq!(
+            failed_as_timed_out(&r).len(),
+            r.checks.len(),
+            "{:?}",
+            r.checks
+        );
+        assert_eq!(r.verdict, Status::Fail);
+        assert!(matches!(r.fetch, Timed::TimedOut(_)));
+        assert_eq!(
+            (r.record_id, r.policy_sha256, r.policy.is_none()),
+            (None, None, true)
+        );
+        let unused = r
+            .checks
+            .iter()
+            .find(|f| f.id == CheckId::PolicyMxUnused)
+            .unwrap();
+        assert!(unused.message.contains("the policy was not fetched yet"));
+    }
+
+    #[test]
+    fn a_late_policy_fails_what_depends_on_it_and_keeps_the_rest() {
+        let c = clock();
+        let mut g = healthy();
+        g.policy = Timed::Done(PolicyHost {
+            addresses: fixtures::v4(&["192.0.2.10"]),
+            fetch: Timed::TimedOut(fixtures::budget()),
+        });
+        let r = judge(&domain(), &g, &context(None, &c));
+        assert_eq!(
+            r.checks.iter().map(|f| f.id).collect::<Vec<_>>(),
+            expected_ids(2, false)
+        );
+        let late = failed_as_timed_out(&r);
+        assert_eq!(
+            late,
+            [
+                "policy.tls",
+                "policy.http",
+                "policy.content_type",
+                "policy.size",
+                "policy.syntax",
+                "policy.mode",
+                "policy.max_age",
+                "policy.mx_unused",
+                "mx.match",
+                "mx.match",
+            ]
+        );
+        // What finished is judged as usual.
+        let passed: Vec<String> = by_id(&r)
+            .into_iter()
+            .filter(|(_, s)| *s == Status::Pass)
+            .map(|(id, _)| id)
+            .collect();
+        assert!(passed.contains(&"record.present".to_string()));
+        assert!(passed.contains(&"policy_host.dns".to_string()));
+        assert!(passed.contains(&"smtp.starttls mx1.example.test".to_string()));
+        assert!(passed.contains(&"tlsrpt.syntax".to_string()));
+        let tls = &r
+            .checks
+            .iter()
+            .find(|f| f.id == CheckId::PolicyTls)
+            .unwrap()
+            .message;
+        assert!(tls.contains("192.0.2.10"), "{tls}");
+        let m = r.checks.iter().find(|f| f.id == CheckId::MxMatch).unwrap();
+        assert_eq!(m.subject.as_deref(), Some("mx1.example.test"));
+        assert_eq!(r.verdict, Status::Fail);
+        assert_eq!((r.policy_sha256, r.policy.is_none()), (None, true));
+        assert_eq!(r.record_id.as_deref(), Some("20261128195300Z"));
+    }
+
+    #[test]
+    fn with_state_a_late_record_or_policy_fails_the_comparison() {
+        let c = clock();
+        let remembered = Memory::Seen(Remembered {
+            id: "20261128195300Z".into(),
+            policy_sha256: "0".repeat(64),
+            seen: "2026-11-30T00:00:00+00:00".into(),
+        });
+        let rotation = |g: &Gathered| {
+            let r = judge(&domain(), g, &context(Some(&remembered), &c));
+            r.checks
+                .into_iter()
+                .find(|f| f.id == CheckId::RecordIdRotation)
+                .unwrap()
+        };
+        // In time, the changed digest under the same id fails as usual.
+        assert!(!rotation(&healthy()).message.starts_with("timed out"));
+        let mut g = healthy();
+        g.sts_txt = Timed::TimedOut(fixtures::budget());
+        let f = rotation(&g);
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.message.starts_with("timed out after 2 s: "),
+            "{}",
+            f.message
+        );
+        let mut g = healthy();
+        g.policy = Timed::TimedOut(fixtures::budget());
+        let f = rotation(&g);
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.message.starts_with("timed out after 2 s: "),
+            "{}",
+            f.message
+        );
+    }
+
+    #[test]
+    fn a_late_mx_lookup_fails_the_mx_checks_and_keeps_the_policy() {
+        let c = clock();
+        let mut g = healthy();
+        g.mx = Timed::TimedOut(fixtures::budget());
+        g.hosts = Vec::new();
+        let r = judge(&domain(), &g, &context(None, &c));
+        assert_eq!(failed_as_timed_out(&r), ["mx.present", "policy.mx_unused"]);
+        let unused = r
+            .checks
+            .iter()
+            .find(|f| f.id == CheckId::PolicyMxUnused)
+            .unwrap();
+        assert!(
+            unused
+                .message
+                .contains("the MX records of example.test were not known yet"),
+            "{}",
+            unused.message
+        );
+        assert!(r.policy_sha256.is_some());
+        assert!(matches!(r.fetch, Timed::Done(_)));
+    }
+
+    #[test]
+    fn late_txt_lookups_fail_their_own_checks_only() {
+        let c = clock();
+        let mut g = healthy();
+        g.sts_txt = Timed::TimedOut(fixtures::budget());
+        g.tlsrpt_txt = Timed::TimedOut(fixtures::budget());
+        let r = judge(&domain(), &g, &context(None, &c));
+        assert_eq!(
+            failed_as_timed_out(&r),
+            [
+                "record.present",
+                "record.unique",
+                "record.syntax",
+                "tlsrpt.present",
+                "tlsrpt.syntax"
+            ]
+        );
+        assert_eq!(r.record_id, None);
+        assert!(r.policy_sha256.is_some());
     }
 }

@@ -6,15 +6,16 @@
 
 use std::net::IpAddr;
 
-use super::cert_names;
+use super::expiry::{self, Horizon};
+use super::{cert_names, timed_out as late};
 use crate::check::catalogue::CheckId::{
     self, PolicyContentType, PolicyHttp, PolicyMaxAge, PolicyMode, PolicyMxUnused, PolicySize,
     PolicySyntax, PolicyTls,
 };
-use crate::check::facts::HostData;
+use crate::check::facts::{Budget, HostData};
 use crate::check::finding::Finding;
 use crate::model::{Diagnostic, Domain, MaxAge, Mode, Policy, PolicyIssue, PolicyParse};
-use crate::probe::dns::{Lookup, merge_addresses};
+use crate::probe::dns::{Addresses, Lookup, merge_addresses};
 use crate::probe::https::{BodyError, Fetch};
 use crate::probe::tls::CertDetails;
 
@@ -45,10 +46,17 @@ fn skip_after(out: &mut Vec<Finding>, last: CheckId, why: &str) {
 }
 
 /// Judges the fetch of the policy (and the addresses of its host, which
-/// explain a fetch that was not attempted).
-pub fn judge(domain: &Domain, a: &Lookup<IpAddr>, aaaa: &Lookup<IpAddr>, fetch: &Fetch) -> Judged {
+/// explain a fetch that was not attempted); `horizon` says when a
+/// certificate's end is near enough to warn.
+pub fn judge(
+    domain: &Domain,
+    a: &Lookup<IpAddr>,
+    aaaa: &Lookup<IpAddr>,
+    fetch: &Fetch,
+    horizon: &Horizon,
+) -> Judged {
     let mut out = Vec::with_capacity(SEQUENCE.len());
-    let parsed = fetched(domain, a, aaaa, fetch, &mut out);
+    let parsed = fetched(domain, a, aaaa, fetch, horizon, &mut out);
     debug_assert!(out.iter().map(|f| f.id).eq(SEQUENCE));
     Judged {
         findings: out,
@@ -56,9 +64,73 @@ pub fn judge(domain: &Domain, a: &Lookup<IpAddr>, aaaa: &Lookup<IpAddr>, fetch: 
     }
 }
 
-fn issued(cert: Option<&CertDetails>) -> String {
-    cert.map(|c| format!(", issued by {}, expires {}", c.issuer, c.not_after))
-        .unwrap_or_default()
+/// The fetch checks when the domain's budget ran out first: all fail as
+/// timed out. `addresses` are the policy host's, when they were known.
+pub fn timed_out(domain: &Domain, addresses: Option<&Addresses>, budget: Budget) -> Judged {
+    let host = domain.policy_host();
+    let (awaited, look) = match addresses.map(|a| a.merged()) {
+        None => (
+            format!("the addresses of {host} were not known yet, so the policy was not fetched"),
+            format!("check that the DNS servers of {domain} answer for {host}"),
+        ),
+        Some(Ok(found)) => {
+            let at = found
+                .records
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join(", ");
+            (
+                format!("the server at {at} ({host}) had not finished serving the policy"),
+                format!(
+                    "check the HTTPS server at {at}: it should complete TLS and answer {} within --timeout",
+                    domain.policy_url()
+                ),
+            )
+        }
+        // Only --connect-to sends a fetch where DNS gave no address.
+        Some(Err(_)) => (
+            format!("{host} had not finished serving the policy"),
+            format!("check the HTTPS server of {host}"),
+        ),
+    };
+    Judged {
+        findings: SEQUENCE
+            .iter()
+            .map(|id| late(*id, budget, &awaited, &look))
+            .collect(),
+        parsed: None,
+    }
+}
+
+/// `policy.tls` once the certificate verified: a pass, or a warning when
+/// it ends within the window.
+fn verified(host: &str, cert: Option<&CertDetails>, horizon: &Horizon) -> Finding {
+    let Some(c) = cert else {
+        return Finding::pass(PolicyTls, format!("certificate valid for {host}"));
+    };
+    let e = horizon.expiry(c);
+    let f = match e.within {
+        Some(window) => expiry::warning(
+            PolicyTls,
+            host,
+            format!(
+                "the certificate of {host} expires {}, issued by {}",
+                e.describe(),
+                c.issuer
+            ),
+            window,
+        ),
+        None => Finding::pass(
+            PolicyTls,
+            format!(
+                "certificate valid for {host}, issued by {}, expires {}",
+                c.issuer,
+                e.describe()
+            ),
+        ),
+    };
+    f.expiry(Some(e))
 }
 
 fn fetched(
@@ -66,6 +138,7 @@ fn fetched(
     a: &Lookup<IpAddr>,
     aaaa: &Lookup<IpAddr>,
     fetch: &Fetch,
+    horizon: &Horizon,
     out: &mut Vec<Finding>,
 ) -> Option<PolicyParse> {
     let host = domain.policy_host();
@@ -100,7 +173,8 @@ fn fetched(
             out.push(
                 Finding::fail(PolicyTls, format!("{problem}{names}"))
                     .expected(format!("a certificate valid for {host} from a trusted CA"))
-                    .fix(problem.fix(&host)),
+                    .fix(problem.fix(&host))
+                    .expiry(cert.as_ref().map(|c| horizon.expiry(c))),
             );
             skip_after(out, PolicyTls, "no trusted HTTPS connection");
             return None;
@@ -114,10 +188,7 @@ fn fetched(
             return None;
         }
         Fetch::Http { error, cert } => {
-            out.push(Finding::pass(
-                PolicyTls,
-                format!("certificate valid for {host}{}", issued(cert.as_ref())),
-            ));
+            out.push(verified(&host, cert.as_ref(), horizon));
             out.push(
                 Finding::fail(
                     PolicyHttp,
@@ -133,10 +204,7 @@ fn fetched(
         }
         Fetch::Response(r) => r,
     };
-    out.push(Finding::pass(
-        PolicyTls,
-        format!("certificate valid for {host}{}", issued(resp.cert.as_ref())),
-    ));
+    out.push(verified(&host, resp.cert.as_ref(), horizon));
     if resp.status != 200 {
         let f = if (300..400).contains(&resp.status) {
             Finding::fail(
@@ -372,6 +440,32 @@ pub fn mx_unused(parsed: Option<&PolicyParse>, hosts: &[HostData]) -> Finding {
     }
 }
 
+/// What was still being gathered when the domain's budget ran out, for
+/// [`mx_unused_timed_out`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Late {
+    /// The policy (its host's addresses, or the fetch).
+    Policy,
+    /// The MX records.
+    Mx,
+}
+
+/// [`PolicyMxUnused`](crate::check::CheckId::PolicyMxUnused) when the
+/// domain's budget ran out before the policy or the MX records were known.
+pub fn mx_unused_timed_out(domain: &Domain, what: Late, budget: Budget) -> Finding {
+    let (awaited, look) = match what {
+        Late::Policy => (
+            "the policy was not fetched yet, so its mx patterns could not be compared with the MX hosts".to_string(),
+            format!("check that {} serves the policy (see policy.tls)", domain.policy_host()),
+        ),
+        Late::Mx => (
+            format!("the MX records of {domain} were not known yet, so the policy's mx patterns could not be compared with them"),
+            format!("check that the DNS servers of {domain} answer for its MX records"),
+        ),
+    };
+    late(PolicyMxUnused, budget, &awaited, &look)
+}
+
 /// SHA-256 of the policy as senders understand it: the canonical rendering
 /// when it parses (so that reordered lines are no change), else the raw
 /// body. What `--state` compares between runs.
@@ -397,7 +491,10 @@ pub fn digest(fetch: &Fetch, parsed: Option<&PolicyParse>) -> Option<String> {
 mod tests {
     use super::*;
     use crate::check::finding::Status;
-    use crate::check::rules::fixtures::{addrs, domain, failed, host, response, served};
+    use crate::check::rules::expiry::ExpiryWarn;
+    use crate::check::rules::fixtures::{
+        addrs, budget, cert_ending, domain, failed, horizon, host, response, served, v4,
+    };
     use crate::probe::dns::DnsFailure;
     use crate::probe::tls::CertProblem;
 
@@ -410,6 +507,7 @@ mod tests {
             &addrs(&["192.0.2.1"]),
             &failed(DnsFailure::NoData),
             fetch,
+            &horizon(),
         )
     }
 
@@ -592,7 +690,7 @@ mod tests {
         let j = run(&served(GOOD));
         assert_eq!(
             j.findings[0].message,
-            "certificate valid for mta-sts.example.test, issued by CN=Test CA, expires 2027-01-01"
+            "certificate valid for mta-sts.example.test, issued by CN=Test CA, expires 2027-01-01T00:00:00Z (29 days left)"
         );
         // A missing key has no line; a bad line is named.
         let j = run(&served(
@@ -679,5 +777,214 @@ mod tests {
         assert_ne!(d(GOOD), d(&GOOD.replace("enforce", "testing")));
         assert_eq!(d(GOOD).map(|s| s.len()), Some(64));
         assert_eq!(digest(&Fetch::NoAddress, None), None);
+    }
+
+    /// The policy served with a certificate that ends `left` after the
+    /// fixtures' clock, judged with a window of `days`.
+    fn ending(left: chrono::Duration, days: u32) -> Judged {
+        let mut r = response(GOOD);
+        r.cert = Some(cert_ending("mta-sts.example.test", left));
+        judge(
+            &domain(),
+            &addrs(&["192.0.2.1"]),
+            &failed(DnsFailure::NoData),
+            &Fetch::Response(r),
+            &crate::check::rules::expiry::Horizon {
+                warn: ExpiryWarn::from_days(days),
+                ..horizon()
+            },
+        )
+    }
+
+    #[test]
+    fn a_certificate_about_to_expire_warns_and_the_policy_is_still_read() {
+        let j = ending(chrono::Duration::days(3), 14);
+        let f = &j.findings[0];
+        assert_eq!(f.status, Status::Warn);
+        assert_eq!(
+            f.message,
+            "the certificate of mta-sts.example.test expires 2026-12-05T12:00:00Z (3 days left), issued by CN=Test CA"
+        );
+        assert_eq!(
+            f.expected.as_deref(),
+            Some("a certificate with more than 14 days left (--expiry-warn 14)")
+        );
+        assert!(
+            f.fix
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("renew the certificate of mta-sts.example.test and reload the server")
+        );
+        assert_eq!(f.expiry.map(|e| e.days_left), Some(3));
+        assert_eq!(statuses(&j)[1..], [Status::Pass; 6]);
+        assert!(j.parsed.is_some());
+    }
+
+    #[test]
+    fn the_window_ends_exactly_at_its_last_day_and_0_turns_it_off() {
+        let status =
+            |secs: i64, days: u32| ending(chrono::Duration::seconds(secs), days).findings[0].status;
+        const DAY: i64 = 86_400;
+        assert_eq!(status(14 * DAY, 14), Status::Warn);
+        assert_eq!(status(14 * DAY + 1, 14), Status::Pass);
+        assert_eq!(status(7 * DAY, 7), Status::Warn);
+        assert_eq!(status(7 * DAY + 1, 7), Status::Pass);
+        assert_eq!(status(3600, 0), Status::Pass);
+        let j = ending(chrono::Duration::days(90), 14);
+        assert_eq!(
+            j.findings[0].message,
+            "certificate valid for mta-sts.example.test, issued by CN=Test CA, expires 2027-03-02T12:00:00Z (90 days left)"
+        );
+        assert_eq!(j.findings[0].expiry.map(|e| e.days_left), Some(90));
+    }
+
+    #[test]
+    fn a_certificate_that_verified_before_http_failed_is_judged_too() {
+        let fetch = Fetch::Http {
+            error: "stalled".into(),
+            cert: Some(cert_ending(
+                "mta-sts.example.test",
+                chrono::Duration::days(1),
+            )),
+        };
+        let j = run(&fetch);
+        assert_eq!(j.findings[0].status, Status::Warn);
+        assert!(j.findings[0].message.contains("(1 day left)"));
+        assert_eq!(j.findings[1].status, Status::Fail);
+        let j = run(&Fetch::Http {
+            error: "stalled".into(),
+            cert: None,
+        });
+        assert_eq!(j.findings[0].status, Status::Pass);
+        assert_eq!(
+            j.findings[0].message,
+            "certificate valid for mta-sts.example.test"
+        );
+        assert_eq!(j.findings[0].expiry, None);
+    }
+
+    #[test]
+    fn an_expired_or_unchained_certificate_fails_and_says_when_it_ends() {
+        let j = run(&Fetch::Certificate {
+            problem: CertProblem::Expired,
+            cert: Some(cert_ending(
+                "mta-sts.example.test",
+                chrono::Duration::days(-2),
+            )),
+        });
+        let f = &j.findings[0];
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.message.starts_with("the certificate has expired"),
+            "{}",
+            f.message
+        );
+        assert_eq!(f.expiry.map(|e| e.days_left), Some(-2));
+        let j = run(&Fetch::Certificate {
+            problem: CertProblem::MissingIssuer {
+                issuer: "CN=mtasts test intermediate".into(),
+                of: "CN=mta-sts.example.test".into(),
+                ca_issuers: None,
+            },
+            cert: None,
+        });
+        let f = &j.findings[0];
+        assert_eq!(f.status, Status::Fail);
+        assert_eq!(
+            f.message,
+            "the server sent no certificate for 'CN=mtasts test intermediate', the issuer of 'CN=mta-sts.example.test', so the chain reaches no trusted root: an intermediate CA certificate left out of the chain, or a private CA"
+        );
+        assert_eq!(
+            f.fix.as_deref(),
+            Some(
+                "send the full chain: the certificate, then the certificate of 'CN=mtasts test intermediate' and any intermediate above it (e.g. fullchain.pem, not cert.pem); MTAs do not fetch missing intermediates the way browsers do. If 'CN=mtasts test intermediate' is a private CA, use a certificate from a public CA for mta-sts.example.test instead"
+            )
+        );
+        assert_eq!(f.expiry, None);
+    }
+
+    #[test]
+    fn a_fetch_cut_off_by_the_budget_fails_every_fetch_check_and_names_the_server() {
+        let j = timed_out(&domain(), Some(&v4(&["192.0.2.1", "192.0.2.2"])), budget());
+        assert!(j.findings.iter().map(|f| f.id).eq(SEQUENCE));
+        assert_eq!(statuses(&j), [Status::Fail; 7]);
+        assert!(j.parsed.is_none());
+        for f in &j.findings {
+            assert_eq!(
+                f.message,
+                "timed out after 2 s: the server at 192.0.2.1, 192.0.2.2 (mta-sts.example.test) had not finished serving the policy"
+            );
+            assert_eq!(
+                f.fix.as_deref(),
+                Some(
+                    "check the HTTPS server at 192.0.2.1, 192.0.2.2: it should complete TLS and answer https://mta-sts.example.test/.well-known/mta-sts.txt within --timeout; or raise --domain-timeout"
+                )
+            );
+        }
+    }
+
+    #[test]
+    fn without_the_addresses_in_time_the_policy_was_not_fetched() {
+        let j = timed_out(&domain(), None, budget());
+        assert_eq!(statuses(&j), [Status::Fail; 7]);
+        assert_eq!(
+            j.findings[0].message,
+            "timed out after 2 s: the addresses of mta-sts.example.test were not known yet, so the policy was not fetched"
+        );
+        assert!(
+            j.findings[6]
+                .fix
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with(
+                    "check that the DNS servers of example.test answer for mta-sts.example.test"
+                )
+        );
+        // --connect-to fetches where DNS gave nothing.
+        let none = Addresses {
+            a: failed(DnsFailure::NxDomain),
+            aaaa: failed(DnsFailure::NxDomain),
+        };
+        let j = timed_out(&domain(), Some(&none), budget());
+        assert_eq!(
+            j.findings[1].message,
+            "timed out after 2 s: mta-sts.example.test had not finished serving the policy"
+        );
+        assert_eq!(
+            j.findings[1].fix.as_deref(),
+            Some("check the HTTPS server of mta-sts.example.test; or raise --domain-timeout")
+        );
+    }
+
+    #[test]
+    fn unused_patterns_cannot_be_told_without_the_policy_or_the_mx_records() {
+        let f = mx_unused_timed_out(&domain(), Late::Policy, budget());
+        assert_eq!((f.id, f.status), (PolicyMxUnused, Status::Fail));
+        assert!(
+            f.message
+                .starts_with("timed out after 2 s: the policy was not fetched yet"),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.fix
+                .as_deref()
+                .unwrap_or_default()
+                .starts_with("check that mta-sts.example.test serves the policy")
+        );
+        let f = mx_unused_timed_out(&domain(), Late::Mx, budget());
+        assert_eq!(f.status, Status::Fail);
+        assert!(
+            f.message.starts_with(
+                "timed out after 2 s: the MX records of example.test were not known yet"
+            ),
+            "{}",
+            f.message
+        );
+        assert!(
+            f.fix.as_deref().unwrap_or_default().starts_with(
+                "check that the DNS servers of example.test answer for its MX records"
+            )
+        );
     }
 }

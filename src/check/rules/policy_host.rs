@@ -2,8 +2,9 @@
 
 use std::net::IpAddr;
 
-use super::family_failure;
+use super::{family_failure, timed_out as late};
 use crate::check::catalogue::CheckId::PolicyHostDns;
+use crate::check::facts::Budget;
 use crate::check::finding::Finding;
 use crate::model::Domain;
 use crate::probe::dns::{Lookup, merge_addresses};
@@ -46,11 +47,23 @@ pub fn judge(domain: &Domain, a: &Lookup<IpAddr>, aaaa: &Lookup<IpAddr>) -> Find
     }
 }
 
+/// The finding when the domain's budget ran out before the A/AAAA
+/// lookups of the policy host answered.
+pub fn timed_out(domain: &Domain, budget: Budget) -> Finding {
+    let host = domain.policy_host();
+    late(
+        PolicyHostDns,
+        budget,
+        &format!("no answer yet to the A/AAAA lookups of {host}"),
+        &format!("check that the DNS servers of {domain} answer for {host}"),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::finding::Status;
-    use crate::check::rules::fixtures::{addrs, domain, failed, via_cname};
+    use crate::check::rules::fixtures::{addrs, budget, domain, failed, via_cname};
     use crate::probe::dns::DnsFailure;
 
     #[test]
@@ -111,6 +124,22 @@ mod tests {
                 .as_deref()
                 .unwrap_or_default()
                 .contains("answer this query")
+        );
+    }
+
+    #[test]
+    fn lookups_cut_off_by_the_budget_fail() {
+        let f = timed_out(&domain(), budget());
+        assert_eq!((f.id, f.status), (PolicyHostDns, Status::Fail));
+        assert_eq!(
+            f.message,
+            "timed out after 2 s: no answer yet to the A/AAAA lookups of mta-sts.example.test"
+        );
+        assert_eq!(
+            f.fix.as_deref(),
+            Some(
+                "check that the DNS servers of example.test answer for mta-sts.example.test; or raise --domain-timeout"
+            )
         );
     }
 }

@@ -2,9 +2,10 @@
 //! [`RecordSyntax`](crate::check::CheckId::RecordSyntax): the `_mta-sts` TXT
 //! record (RFC 8461 §3.1).
 
-use super::cname_note;
+use super::{cname_note, timed_out as late};
 use crate::Clock;
 use crate::check::catalogue::CheckId::{RecordPresent, RecordSyntax, RecordUnique};
+use crate::check::facts::Budget;
 use crate::check::finding::Finding;
 use crate::model::{Domain, StsRecord};
 use crate::probe::dns::Lookup;
@@ -143,11 +144,25 @@ pub fn judge(domain: &Domain, txt: &Lookup<Vec<Vec<u8>>>, clock: &Clock) -> Judg
     }
 }
 
+/// The record checks when the domain's budget ran out before the TXT
+/// lookup answered: all three fail as timed out.
+pub fn timed_out(domain: &Domain, budget: Budget) -> Judged {
+    let name = domain.sts_record_name();
+    let awaited = format!("no answer yet to the TXT lookup of {name}");
+    let look = format!("check that the DNS servers of {domain} answer for {name}");
+    Judged {
+        findings: [RecordPresent, RecordUnique, RecordSyntax]
+            .map(|id| late(id, budget, &awaited, &look)),
+        shown: None,
+        id: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::finding::Status;
-    use crate::check::rules::fixtures::{clock, domain, failed, txt};
+    use crate::check::rules::fixtures::{budget, clock, domain, failed, txt};
     use crate::probe::dns::DnsFailure;
 
     fn statuses(j: &Judged) -> [Status; 3] {
@@ -276,5 +291,32 @@ mod tests {
         let j = judge(&domain(), &txt(&[&["v=STSv1; id=1\x1b[31m"]]), &clock());
         assert!(!j.findings[0].message.contains('\x1b'));
         assert!(!j.findings[2].message.contains('\x1b'));
+    }
+
+    #[test]
+    fn a_lookup_cut_off_by_the_budget_fails_every_record_check() {
+        let j = timed_out(&domain(), budget());
+        assert_eq!(statuses(&j), [Status::Fail; 3]);
+        assert_eq!(
+            j.findings.each_ref().map(|f| f.id),
+            [RecordPresent, RecordUnique, RecordSyntax]
+        );
+        for f in &j.findings {
+            assert_eq!(
+                f.message,
+                "timed out after 2 s: no answer yet to the TXT lookup of _mta-sts.example.test"
+            );
+            assert_eq!(
+                f.expected.as_deref(),
+                Some("every answer within the domain's time budget (--domain-timeout 2)")
+            );
+            assert_eq!(
+                f.fix.as_deref(),
+                Some(
+                    "check that the DNS servers of example.test answer for _mta-sts.example.test; or raise --domain-timeout"
+                )
+            );
+        }
+        assert_eq!((j.id, j.shown), (None, None));
     }
 }

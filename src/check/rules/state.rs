@@ -3,8 +3,10 @@
 //! changes (RFC 8461 §3.1); a new policy under an old id stays unseen until
 //! the old max_age runs out.
 
+use super::timed_out as late;
 use crate::Clock;
 use crate::check::catalogue::CheckId::RecordIdRotation;
+use crate::check::facts::Budget;
 use crate::check::finding::Finding;
 use crate::check::state::{Memory, Remembered};
 
@@ -49,6 +51,18 @@ pub fn judge(memory: &Memory, id: Option<&str>, digest: Option<&str>, clock: &Cl
             }
         }
     }
+}
+
+/// The finding when the domain's budget ran out before the record or the
+/// policy was known: nothing to compare, and nobody can say whether the
+/// policy changed without its id.
+pub fn timed_out(budget: Budget) -> Finding {
+    late(
+        RecordIdRotation,
+        budget,
+        "the record or the policy was not known yet, so neither could be compared with what --state remembers",
+        "see the record.* and policy.* checks for what did not answer",
+    )
 }
 
 #[cfg(test)]
@@ -98,6 +112,22 @@ mod tests {
         assert_eq!(
             judge(&Memory::Empty, Some("1"), None, &c).status,
             Status::Skip
+        );
+    }
+
+    #[test]
+    fn a_record_or_policy_cut_off_by_the_budget_fails_as_timed_out() {
+        let f = timed_out(crate::check::rules::fixtures::budget());
+        assert_eq!((f.id, f.status), (RecordIdRotation, Status::Fail));
+        assert_eq!(
+            f.message,
+            "timed out after 2 s: the record or the policy was not known yet, so neither could be compared with what --state remembers"
+        );
+        assert_eq!(
+            f.fix.as_deref(),
+            Some(
+                "see the record.* and policy.* checks for what did not answer; or raise --domain-timeout"
+            )
         );
     }
 }

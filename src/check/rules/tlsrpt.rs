@@ -1,8 +1,9 @@
 //! [`TlsrptPresent`](crate::check::CheckId::TlsrptPresent), [`TlsrptSyntax`](crate::check::CheckId::TlsrptSyntax): the `_smtp._tls` TXT record
 //! (RFC 8460 §3).
 
-use super::cname_note;
+use super::{cname_note, timed_out as late};
 use crate::check::catalogue::CheckId::{TlsrptPresent, TlsrptSyntax};
+use crate::check::facts::Budget;
 use crate::check::finding::Finding;
 use crate::model::{Domain, TlsRptRecord};
 use crate::probe::dns::Lookup;
@@ -99,11 +100,21 @@ pub fn judge(domain: &Domain, txt: &Lookup<Vec<Vec<u8>>>) -> [Finding; 2] {
     [present, syntax]
 }
 
+/// Both findings when the domain's budget ran out before the TXT lookup
+/// answered: they fail as timed out (not the warning of a missing record:
+/// nobody knows yet whether it is missing).
+pub fn timed_out(domain: &Domain, budget: Budget) -> [Finding; 2] {
+    let name = domain.tlsrpt_record_name();
+    let awaited = format!("no answer yet to the TXT lookup of {name}");
+    let look = format!("check that the DNS servers of {domain} answer for {name}");
+    [TlsrptPresent, TlsrptSyntax].map(|id| late(id, budget, &awaited, &look))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::check::finding::Status;
-    use crate::check::rules::fixtures::{domain, failed, txt, via_cname};
+    use crate::check::rules::fixtures::{budget, domain, failed, txt, via_cname};
     use crate::probe::dns::DnsFailure;
 
     fn statuses(f: &[Finding; 2]) -> [Status; 2] {
@@ -187,5 +198,25 @@ mod tests {
             "{}",
             f[1].message
         );
+    }
+
+    #[test]
+    fn a_lookup_cut_off_by_the_budget_fails_rather_than_warns() {
+        let f = timed_out(&domain(), budget());
+        assert_eq!(statuses(&f), [Status::Fail, Status::Fail]);
+        assert_eq!(f.each_ref().map(|f| f.id), [TlsrptPresent, TlsrptSyntax]);
+        for f in &f {
+            assert_eq!(
+                f.message,
+                "timed out after 2 s: no answer yet to the TXT lookup of _smtp._tls.example.test"
+            );
+            assert!(
+                f.fix.as_deref().unwrap_or_default().starts_with(
+                    "check that the DNS servers of example.test answer for _smtp._tls.example.test"
+                ),
+                "{:?}",
+                f.fix
+            );
+        }
     }
 }

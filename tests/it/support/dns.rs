@@ -43,6 +43,7 @@ pub struct DnsServer {
     pub addr: SocketAddr,
     inner_addr: SocketAddr,
     queries: Arc<AtomicUsize>,
+    asked: Arc<Asked>,
     _front: Vec<AbortOnDrop>,
     _server: Server<Catalog>,
 }
@@ -122,11 +123,13 @@ impl DnsServerBuilder {
         let (udp, tcp) = bind_pair(self.bind);
         let addr = udp.local_addr().expect("front addr");
         let queries = Arc::new(AtomicUsize::new(0));
+        let asked = Arc::new(Asked::default());
         let ctx = Arc::new(Front {
             inner: inner_addr,
             faults: self.faults,
             latency: self.latency,
             queries: queries.clone(),
+            asked: asked.clone(),
         });
         let front = vec![
             AbortOnDrop(spawn(udp_front(Arc::new(udp), ctx.clone()))),
@@ -136,6 +139,7 @@ impl DnsServerBuilder {
             addr,
             inner_addr,
             queries,
+            asked,
             _front: front,
             _server: server,
         }
@@ -180,6 +184,16 @@ impl DnsServer {
     /// How many queries reached the front (UDP and TCP, including faulted ones).
     pub fn queries(&self) -> usize {
         self.queries.load(Ordering::SeqCst)
+    }
+
+    /// How many queries reached the front for `name` (any case, trailing
+    /// dot optional) and `qtype`.
+    pub fn queries_for(&self, name: &str, qtype: u16) -> usize {
+        let asked = self.asked.lock().unwrap_or_else(|e| e.into_inner());
+        asked
+            .get(&(normalize_name(name), qtype))
+            .copied()
+            .unwrap_or(0)
     }
 
     /// The internal hickory server's address (no faults, no latency).
@@ -253,13 +267,22 @@ struct Front {
     faults: Vec<(String, Option<u16>, Fault)>,
     latency: Duration,
     queries: Arc<AtomicUsize>,
+    asked: Arc<Asked>,
 }
+
+/// How many queries came for each name and type.
+type Asked = std::sync::Mutex<std::collections::HashMap<(String, u16), usize>>;
 
 impl Front {
     /// The answer to send for `query`, or `None` to stay silent.
     async fn answer(&self, query: &[u8], tcp: bool) -> Option<Vec<u8>> {
         self.queries.fetch_add(1, Ordering::SeqCst);
-        let fault = parse_question(query).and_then(|(name, qtype, _)| {
+        let question = parse_question(query);
+        if let Some((name, qtype, _)) = &question {
+            let mut asked = self.asked.lock().unwrap_or_else(|e| e.into_inner());
+            *asked.entry((name.clone(), *qtype)).or_default() += 1;
+        }
+        let fault = question.and_then(|(name, qtype, _)| {
             self.faults
                 .iter()
                 .find(|(n, t, _)| *n == name && t.is_none_or(|t| t == qtype))

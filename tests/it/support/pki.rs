@@ -123,6 +123,12 @@ impl TestCa {
         self.leaf_valid_between(names, day_from_today(-1), day_from_today(365))
     }
 
+    /// A leaf valid since yesterday that ends at midnight UTC `days` days
+    /// from today: between `days - 1` and `days` days left.
+    pub fn leaf_ending_in(&self, names: &[&str], days: i64) -> Leaf {
+        self.leaf_valid_between(names, day_from_today(-1), day_from_today(days))
+    }
+
     /// A leaf that expired on 2021-01-01 (valid from 2020-01-01).
     pub fn leaf_expired(&self, names: &[&str]) -> Leaf {
         self.leaf_valid_between(names, (2020, 1, 1), (2021, 1, 1))
@@ -209,6 +215,29 @@ impl Leaf {
                 .with_no_client_auth()
                 .with_single_cert(self.chain.clone(), self.key.clone_key())
                 .expect("server cert/key"),
+        )
+    }
+
+    /// A rustls server config presenting, for each `(name, leaf)`, that
+    /// leaf to a client asking for `name` (SNI): one certificate per host,
+    /// as most hosts have, from one server.
+    pub fn server_config_by_name(leaves: &[(&str, &Leaf)]) -> Arc<rustls::ServerConfig> {
+        let mut by_name = rustls::server::ResolvesServerCertUsingSni::new();
+        for (name, leaf) in leaves {
+            let key = rustls::sign::CertifiedKey::from_der(
+                leaf.chain.clone(),
+                leaf.key.clone_key(),
+                &provider(),
+            )
+            .expect("certified key");
+            by_name.add(name, key).expect("the leaf names its host");
+        }
+        Arc::new(
+            rustls::ServerConfig::builder_with_provider(provider())
+                .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+                .expect("protocol versions")
+                .with_no_client_auth()
+                .with_cert_resolver(Arc::new(by_name)),
         )
     }
 

@@ -33,6 +33,8 @@ pub enum SmtpBehaviour {
     InjectAfterStartTls,
     /// EHLO -> 550, HELO too.
     RejectEhlo,
+    /// A tarpit that drips: a banner line of one byte per second, for ever.
+    DripBanner,
 }
 
 /// A running SMTP server. Stops when dropped.
@@ -40,6 +42,7 @@ pub struct SmtpServer {
     pub addr: SocketAddr,
     connections: Arc<AtomicUsize>,
     tls_handshakes: Arc<AtomicUsize>,
+    sessions: Arc<Sessions>,
     _task: AbortOnDrop,
 }
 
@@ -49,6 +52,45 @@ struct Ctx {
     behaviour: SmtpBehaviour,
     latency: Duration,
     tls_handshakes: Arc<AtomicUsize>,
+    sessions: Arc<Sessions>,
+}
+
+/// Sessions open at once, and the most there ever were.
+#[derive(Default)]
+struct Sessions {
+    open: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+/// One open session; it ends when the server says goodbye (before the
+/// 221 is sent, so that a client that waits for it cannot open its next
+/// session first) or when the connection ends, whichever comes first.
+struct Session {
+    sessions: Arc<Sessions>,
+    open: bool,
+}
+
+impl Session {
+    fn start(sessions: &Arc<Sessions>) -> Session {
+        let now = sessions.open.fetch_add(1, Ordering::SeqCst) + 1;
+        sessions.peak.fetch_max(now, Ordering::SeqCst);
+        Session {
+            sessions: sessions.clone(),
+            open: true,
+        }
+    }
+
+    fn end(&mut self) {
+        if std::mem::take(&mut self.open) {
+            self.sessions.open.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        self.end();
+    }
 }
 
 impl SmtpServer {
@@ -93,12 +135,14 @@ impl SmtpServer {
         let addr = listener.local_addr().expect("local addr");
         let connections = Arc::new(AtomicUsize::new(0));
         let tls_handshakes = Arc::new(AtomicUsize::new(0));
+        let sessions = Arc::new(Sessions::default());
         let ctx = Arc::new(Ctx {
             host: host.to_string(),
             acceptor: config.map(TlsAcceptor::from),
             behaviour,
             latency,
             tls_handshakes: tls_handshakes.clone(),
+            sessions: sessions.clone(),
         });
         let task = spawn(accept_loop(listener, connections.clone(), move |tcp| {
             connection(tcp, ctx.clone())
@@ -107,8 +151,14 @@ impl SmtpServer {
             addr,
             connections,
             tls_handshakes,
+            sessions,
             _task: AbortOnDrop(task),
         }
+    }
+
+    /// The most sessions that were ever open at once.
+    pub fn peak_sessions(&self) -> usize {
+        self.sessions.peak.load(Ordering::SeqCst)
     }
 
     /// How many TCP connections were accepted.
@@ -148,11 +198,23 @@ impl Ctx {
 
 async fn connection(tcp: TcpStream, ctx: Arc<Ctx>) {
     use SmtpBehaviour::*;
+    let mut session = Session::start(&ctx.sessions);
     let host = &ctx.host;
     let banner = match ctx.behaviour {
         StallAfterAccept => {
             let _keep_open = tcp;
             std::future::pending::<()>().await;
+            return;
+        }
+        DripBanner => {
+            let mut tcp = tcp;
+            // A banner line that never ends.
+            for byte in b"220 ".iter().chain(std::iter::repeat(&b'.')) {
+                if tcp.write_all(&[*byte]).await.is_err() {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
             return;
         }
         MultiLineBanner => format!("220-{host} first line\r\n220 {host} ESMTP second line\r\n"),
@@ -167,7 +229,7 @@ async fn connection(tcp: TcpStream, ctx: Arc<Ctx>) {
         std::future::pending::<()>().await;
         return;
     }
-    if !commands(&mut plain, &ctx, false).await {
+    if !commands(&mut plain, &ctx, false, &mut session).await {
         return;
     }
     // STARTTLS was accepted: anything the client sent after the command
@@ -181,13 +243,13 @@ async fn connection(tcp: TcpStream, ctx: Arc<Ctx>) {
     };
     ctx.tls_handshakes.fetch_add(1, Ordering::SeqCst);
     let mut tls = BufReader::new(tls);
-    commands(&mut tls, &ctx, true).await;
+    commands(&mut tls, &ctx, true, &mut session).await;
     let _ = tls.get_mut().shutdown().await;
 }
 
 /// Runs the command loop; returns true when the client should now do the
 /// TLS handshake (STARTTLS accepted), false when the session is over.
-async fn commands<S>(s: &mut BufReader<S>, ctx: &Ctx, in_tls: bool) -> bool
+async fn commands<S>(s: &mut BufReader<S>, ctx: &Ctx, in_tls: bool, session: &mut Session) -> bool
 where
     S: AsyncRead + AsyncWrite + Unpin,
 {
@@ -226,6 +288,7 @@ where
                 return ctx.reply(s, text).await.is_ok();
             }
             "QUIT" => {
+                session.end();
                 let _ = ctx.reply(s, "221 2.0.0 bye\r\n").await;
                 return false;
             }
