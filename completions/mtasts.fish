@@ -81,9 +81,9 @@ zoho-au\t'Zoho Mail, zoho.com.au data centre'
 zoho-jp\t'Zoho Mail, zoho.jp data centre'
 zoho-ca\t'Zoho Mail, zohocloud.ca data centre'
 icloud-mail\t'iCloud Mail'
-workmail-us-east-1\t'Amazon WorkMail, US East (N. Virginia)'
-workmail-us-west-2\t'Amazon WorkMail, US West (Oregon)'
-workmail-eu-west-1\t'Amazon WorkMail, EU (Ireland)'"
+workmail-us-east-1\t'Amazon WorkMail / SES inbound, US East (N. Virginia)'
+workmail-us-west-2\t'Amazon WorkMail / SES inbound, US West (Oregon)'
+workmail-eu-west-1\t'Amazon WorkMail / SES inbound, EU (Ireland)'"
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l max-age -d 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -s o -l output -d 'Write the policy to FILE (atomically) instead of standard output' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l color -d 'Controls when to use color' -r -f -a "auto\t''
@@ -173,9 +173,9 @@ zoho-au\t'Zoho Mail, zoho.com.au data centre'
 zoho-jp\t'Zoho Mail, zoho.jp data centre'
 zoho-ca\t'Zoho Mail, zohocloud.ca data centre'
 icloud-mail\t'iCloud Mail'
-workmail-us-east-1\t'Amazon WorkMail, US East (N. Virginia)'
-workmail-us-west-2\t'Amazon WorkMail, US West (Oregon)'
-workmail-eu-west-1\t'Amazon WorkMail, EU (Ireland)'"
+workmail-us-east-1\t'Amazon WorkMail / SES inbound, US East (N. Virginia)'
+workmail-us-west-2\t'Amazon WorkMail / SES inbound, US West (Oregon)'
+workmail-eu-west-1\t'Amazon WorkMail / SES inbound, EU (Ireland)'"
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l max-age -d 'Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise]' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l cert -d 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-hosting" -l key -d 'Private key (PEM) path written into nginx/Caddy/Apache configurations' -r

@@ -101,6 +101,12 @@ const WORKMAIL: Source = Source {
     url: "https://docs.aws.amazon.com/workmail/latest/adminguide/domain_verification.html",
     says: "the MX record is inbound-smtp.<region>.amazonaws.com: us-east-1, us-west-2 or eu-west-1; no mx pattern is given",
 };
+/// WorkMail receives through SES: an SES domain that receives mail names
+/// the same endpoint, so one row per region serves both.
+const SES_INBOUND: Source = Source {
+    url: "https://docs.aws.amazon.com/ses/latest/dg/receiving-email-mx-record.html",
+    says: "the MX record is the email-receiving endpoint of the SES region, e.g. inbound-smtp.us-west-2.amazonaws.com for US West (Oregon); no mx pattern is given",
+};
 
 // Microsoft's sample hosts: contoso-com.mail.protection.outlook.com is the
 // form its Exchange Online pages give for contoso.com; the mx.microsoft host
@@ -283,11 +289,11 @@ static FACTS: [(Provider, Facts); 15] = [
         Provider::WorkmailUsEast1,
         Facts {
             name: "workmail-us-east-1",
-            aliases: &[],
-            title: "Amazon WorkMail, US East (N. Virginia)",
+            aliases: &["ses-us-east-1"],
+            title: "Amazon WorkMail / SES inbound, US East (N. Virginia)",
             mx: &["inbound-smtp.us-east-1.amazonaws.com"],
             per_customer_under: &[],
-            sources: &[WORKMAIL],
+            sources: &[WORKMAIL, SES_INBOUND],
             samples: &["inbound-smtp.us-east-1.amazonaws.com"],
         },
     ),
@@ -295,11 +301,11 @@ static FACTS: [(Provider, Facts); 15] = [
         Provider::WorkmailUsWest2,
         Facts {
             name: "workmail-us-west-2",
-            aliases: &[],
-            title: "Amazon WorkMail, US West (Oregon)",
+            aliases: &["ses-us-west-2"],
+            title: "Amazon WorkMail / SES inbound, US West (Oregon)",
             mx: &["inbound-smtp.us-west-2.amazonaws.com"],
             per_customer_under: &[],
-            sources: &[WORKMAIL],
+            sources: &[WORKMAIL, SES_INBOUND],
             samples: &["inbound-smtp.us-west-2.amazonaws.com"],
         },
     ),
@@ -307,11 +313,11 @@ static FACTS: [(Provider, Facts); 15] = [
         Provider::WorkmailEuWest1,
         Facts {
             name: "workmail-eu-west-1",
-            aliases: &[],
-            title: "Amazon WorkMail, EU (Ireland)",
+            aliases: &["ses-eu-west-1"],
+            title: "Amazon WorkMail / SES inbound, EU (Ireland)",
             mx: &["inbound-smtp.eu-west-1.amazonaws.com"],
             per_customer_under: &[],
-            sources: &[WORKMAIL],
+            sources: &[WORKMAIL, SES_INBOUND],
             samples: &["inbound-smtp.eu-west-1.amazonaws.com"],
         },
     ),
