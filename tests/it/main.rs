@@ -7,6 +7,7 @@ mod completions;
 mod lifecycle;
 mod props;
 mod report;
+mod report_docs;
 mod reporters;
 mod runtimes;
 mod sharing;
