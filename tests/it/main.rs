@@ -8,6 +8,7 @@ mod lifecycle;
 mod props;
 mod report;
 mod report_docs;
+mod report_html;
 mod reporters;
 mod runtimes;
 mod sharing;
