@@ -60,7 +60,6 @@ table.calendar td, table.calendar th { padding: .1rem .25rem; text-align: center
 table.calendar td.name, table.calendar th.name { text-align: left; white-space: nowrap; }
 table.calendar td.current { background: #e6f1e8; font-weight: 700; }
 table.calendar td.earlier { background: #fbe9e7; }
-.mark-current::after { content: ""; }
 .note { color: var(--muted); font-size: .9rem; }
 @media print {
   body { font-size: 10pt; max-width: none; padding: 0; }

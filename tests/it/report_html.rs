@@ -682,3 +682,56 @@ fn readme_screenshot_of_the_example() {
     assert!(loaded.console.is_empty(), "{:?}", loaded.console);
     std::fs::copy(&shot, &path).unwrap();
 }
+
+/// A long period with days no report covers: a bar for each day covered,
+/// placed on its date (the gap stays a gap), the labels a week apart, and
+/// the reporters' days counted instead of a calendar too wide to read.
+#[test]
+fn a_long_period_with_a_gap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("reports");
+    let mut covered = 0;
+    for n in 0..70i64 {
+        if (10..13).contains(&n) {
+            continue;
+        }
+        let mut r = report("Google", 1, "example.test", 100 + n as u64, &[]);
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 9, 1).unwrap() + chrono::Duration::days(n);
+        r["date-range"] = json!({
+            "start-datetime": format!("{day}T00:00:00Z"),
+            "end-datetime": format!("{day}T23:59:59Z"),
+        });
+        r["report-id"] = json!(format!("r{n}"));
+        write(&dir, &format!("{n}.json"), r.to_string().as_bytes());
+        covered += 1;
+    }
+    let page = tmp.path().join("report.html");
+    let (v, html) = json_and_html(&dir, &page);
+    assert_eq!(v["domains"][0]["trend"].as_array().unwrap().len(), covered);
+    let doc = Html::parse_document(&html);
+    let xs: Vec<u32> = doc
+        .select(&sel("svg.chart g.day rect.ok"))
+        .map(|r| r.value().attr("x").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(xs.len(), covered);
+    let steps: Vec<u32> = xs.windows(2).map(|w| w[1] - w[0]).collect();
+    let step = steps[0];
+    assert!(
+        steps.iter().all(|s| *s == step || *s == 4 * step),
+        "{steps:?}"
+    );
+    assert_eq!(steps.iter().filter(|s| **s == 4 * step).count(), 1);
+    let labels = doc.select(&sel("svg.chart > text")).count();
+    assert!(labels < 20, "{labels} labels");
+    let header = doc.select(&sel("table.calendar tr th")).count();
+    assert_eq!(header, 4);
+    let row: Vec<String> = doc
+        .select(&sel("table.calendar tr"))
+        .nth(1)
+        .map(numbers)
+        .unwrap();
+    assert_eq!(
+        row,
+        ["Google", &covered.to_string(), "2026-09-01", "2026-11-09"]
+    );
+}
