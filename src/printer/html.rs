@@ -46,8 +46,8 @@ code { font-size: .88em; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: .5rem 0; }
 dl.facts dt { font-weight: 600; }
 dl.facts dd { margin: 0; }
-svg.chart { width: 100%; height: auto; max-width: 60rem; display: block; }
-svg.chart text { font: 11px system-ui, sans-serif; fill: #1f2328; }
+svg.chart { max-width: 100%; height: auto; display: block; }
+svg.chart text { font: 12px system-ui, sans-serif; fill: #1f2328; }
 svg.chart .ok { fill: var(--ok); }
 svg.chart .failed { stroke: var(--fail); stroke-width: 1; }
 svg.chart .axis { stroke: #1f2328; stroke-width: 1; }
@@ -56,7 +56,7 @@ svg.chart .grid { stroke: var(--line); stroke-width: 1; }
 .swatch { display: inline-block; width: 1.6em; height: .9em; vertical-align: middle; border: 1px solid #1f2328; }
 .swatch.ok { background: var(--ok); }
 .swatch.failed { background: repeating-linear-gradient(45deg, var(--fail) 0 2px, #fff 2px 5px); }
-table.calendar td, table.calendar th { padding: .1rem .25rem; text-align: center; min-width: 1.6em; }
+table.calendar td, table.calendar th { padding: .1rem .25rem; text-align: center; min-width: 1.6em; white-space: nowrap; }
 table.calendar td.name, table.calendar th.name { text-align: left; white-space: nowrap; }
 table.calendar td.current { background: #e6f1e8; font-weight: 700; }
 table.calendar td.earlier { background: #fbe9e7; }
@@ -240,10 +240,12 @@ fn domain(out: &mut String, i: usize, d: &DomainSummary) {
 const LEFT: u32 = 70;
 const RIGHT: u32 = 10;
 const OK_TOP: u32 = 16;
-const OK_HEIGHT: u32 = 120;
+const OK_HEIGHT: u32 = 140;
 const GAP: u32 = 34;
 const FAIL_HEIGHT: u32 = 60;
 const BOTTOM: u32 = 40;
+/// Days at least this wide get their failures' number under the bar.
+const NUMBERED: u32 = 16;
 
 /// Sessions per day: the successful ones on their scale above, the failed
 /// ones on a scale of their own below (hatched), so that a handful of
@@ -268,7 +270,7 @@ fn chart(out: &mut String, i: usize, d: &DomainSummary) {
             .unwrap_or(0)
     };
     let span = d.trend.iter().map(|x| offset(&x.date)).max().unwrap_or(0) + 1;
-    let step = (720 / span).clamp(4, 40);
+    let step = (900 / span).clamp(4, 48);
     let bar = (step * 7 / 10).max(3);
     let width = LEFT + span * step + RIGHT;
     let fail_top = OK_TOP + OK_HEIGHT + GAP;
@@ -277,7 +279,7 @@ fn chart(out: &mut String, i: usize, d: &DomainSummary) {
     let max_failed = d.trend.iter().map(|x| x.failed).max().unwrap_or(0);
     let _ = writeln!(
         out,
-        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"chart-{i}-title\">\n<title id=\"chart-{i}-title\">Sessions per day for {}: succeeded above, failed below on a scale of their own</title>",
+        "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\" role=\"img\" aria-labelledby=\"chart-{i}-title\">\n<title id=\"chart-{i}-title\">Sessions per day for {}: succeeded above, failed below on a scale of their own</title>",
         esc(&d.domain)
     );
     let _ = writeln!(
@@ -360,10 +362,17 @@ fn chart(out: &mut String, i: usize, d: &DomainSummary) {
         if h_fail > 0 {
             let _ = write!(
                 out,
-                "<rect class=\"failed\" x=\"{left}\" y=\"{fail_top}\" width=\"{bar}\" height=\"{h_fail}\" fill=\"url(#hatch-{i})\"/><text x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
-                fail_top + h_fail + 11,
-                x.failed
+                "<rect class=\"failed\" x=\"{left}\" y=\"{fail_top}\" width=\"{bar}\" height=\"{h_fail}\" fill=\"url(#hatch-{i})\"/>"
             );
+            // The number where it fits; the title has it anyway.
+            if step >= NUMBERED {
+                let _ = write!(
+                    out,
+                    "<text x=\"{mid}\" y=\"{}\" text-anchor=\"middle\">{}</text>",
+                    fail_top + h_fail + 11,
+                    x.failed
+                );
+            }
         }
         out.push_str("</g>\n");
         if pos % every == 0 {
