@@ -324,6 +324,12 @@ pub struct ReportArgs {
     /// Print one JSON document instead of the summary.
     #[arg(long)]
     pub json: bool,
+    /// Also write the report as one self-contained HTML page to FILE (atomically).
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+    /// Replace an existing --html file whose content differs.
+    #[arg(long, requires = "html")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

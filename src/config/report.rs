@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::cli::ReportArgs;
+use crate::config::policy::WriteTo;
 use crate::error::Error;
 use crate::report::{Filter, Thresholds};
 use crate::{Clock, Result};
@@ -18,6 +19,8 @@ pub struct ReportConfig {
     pub thresholds: Thresholds,
     /// One JSON document instead of the summary.
     pub json: bool,
+    /// `--html`: the page to write beside the summary, and `--force`.
+    pub html: Option<WriteTo>,
 }
 
 impl ReportConfig {
@@ -45,6 +48,10 @@ impl ReportConfig {
                 min_days: usize::from(args.min_days),
             },
             json: args.json,
+            html: args.html.clone().map(|path| WriteTo {
+                path,
+                force: args.force,
+            }),
         })
     }
 }

@@ -6,6 +6,7 @@
 //! helpers here write the rendered text to the terminal.
 
 pub mod check;
+pub mod html;
 pub mod lint;
 pub mod project;
 pub mod providers;

@@ -201,8 +201,18 @@ pub fn json(domains: &[DomainSummary], t: &Totals<'_>) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
+/// How [`human`] shows the sessions of each day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PerDay {
+    /// `11-01 480/0  11-02 480/0 …`: for pipes, files and scripts.
+    Numbers,
+    /// A bar per day and a `!` under each day with failures: on a
+    /// terminal, where a fortnight of numbers is hard to read.
+    Bars,
+}
+
 /// The verdicts and totals for people.
-pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
+pub fn human(domains: &[DomainSummary], t: &Totals<'_>, per_day: PerDay) -> String {
     let mut out = String::new();
     let bold = Style::new().bold();
     let green = Style::new().fg_color(Some(AnsiColor::Green.into())).bold();
@@ -262,28 +272,10 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
             );
         }
         if d.trend.len() > 1 {
-            // The year only when the period crosses into another.
-            let year =
-                |x: &Option<String>| x.as_deref().and_then(|s| s.get(..4)).map(str::to_string);
-            let skip = if year(&d.first_day) == year(&d.last_day) {
-                5
-            } else {
-                0
-            };
-            let _ = writeln!(
-                out,
-                "  per day    {}",
-                d.trend
-                    .iter()
-                    .map(|x| format!(
-                        "{} {}/{}",
-                        x.date.get(skip..).unwrap_or(&x.date),
-                        x.successful,
-                        x.failed
-                    ))
-                    .collect::<Vec<_>>()
-                    .join("  ")
-            );
+            match per_day {
+                PerDay::Numbers => per_day_numbers(&mut out, d),
+                PerDay::Bars => per_day_bars(&mut out, d),
+            }
         }
         let several = d.policy_strings.len() > 1;
         for p in d.policy_strings.iter().take(SHOWN) {
@@ -381,6 +373,107 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>) -> String {
         );
     }
     out
+}
+
+/// The days' dates as shown: without the year unless the period crosses
+/// into another.
+fn day_label(d: &DomainSummary) -> impl Fn(&str) -> &str {
+    let year = |x: &Option<String>| x.as_deref().and_then(|s| s.get(..4)).map(str::to_string);
+    let skip = if year(&d.first_day) == year(&d.last_day) {
+        5
+    } else {
+        0
+    };
+    move |date: &str| date.get(skip..).unwrap_or(date)
+}
+
+fn per_day_numbers(out: &mut String, d: &DomainSummary) {
+    let label = day_label(d);
+    let _ = writeln!(
+        out,
+        "  per day    {}",
+        d.trend
+            .iter()
+            .map(|x| format!("{} {}/{}", label(&x.date), x.successful, x.failed))
+            .collect::<Vec<_>>()
+            .join("  ")
+    );
+}
+
+/// Bar heights, from a day with a few sessions to the busiest.
+const BLOCKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// One block per day of the period, as high as its sessions (a blank for
+/// a day no report covers), and under it a `!` for each day with failed
+/// sessions, however few: they are what blocks.
+fn per_day_bars(out: &mut String, d: &DomainSummary) {
+    let red = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
+    let label = day_label(d);
+    let (Some(first), Some(last)) = (
+        d.first_day
+            .as_deref()
+            .and_then(|s| s.parse::<NaiveDate>().ok()),
+        d.last_day
+            .as_deref()
+            .and_then(|s| s.parse::<NaiveDate>().ok()),
+    ) else {
+        return;
+    };
+    let by_day: BTreeMap<&str, (u64, u64)> = d
+        .trend
+        .iter()
+        .map(|x| (x.date.as_str(), (x.successful, x.failed)))
+        .collect();
+    let total = |(s, f): (u64, u64)| s.saturating_add(f);
+    let max = by_day.values().map(|x| total(*x)).max().unwrap_or(0);
+    let (mut bars, mut marks) = (String::new(), String::new());
+    let mut failed_days = Vec::new();
+    for day in first.iter_days().take_while(|x| *x <= last) {
+        let date = day.to_string();
+        match by_day.get(date.as_str()) {
+            Some(&(s, f)) => {
+                let n = total((s, f));
+                let level = if n == 0 || max == 0 {
+                    None
+                } else {
+                    let i = u128::from(n) * (BLOCKS.len() as u128 - 1) / u128::from(max);
+                    Some(BLOCKS[usize::try_from(i).unwrap_or(BLOCKS.len() - 1)])
+                };
+                let bar = level.unwrap_or(' ');
+                if f > 0 {
+                    let _ = write!(bars, "{red}{bar}{red:#}");
+                    let _ = write!(marks, "{red}!{red:#}");
+                    failed_days.push((date, f));
+                } else {
+                    bars.push(bar);
+                    marks.push(' ');
+                }
+            }
+            None => {
+                bars.push(' ');
+                marks.push(' ');
+            }
+        }
+    }
+    let _ = writeln!(
+        out,
+        "  per day    {bars}  {} – {}, up to {max} sessions a day",
+        label(&first.to_string()),
+        label(&last.to_string())
+    );
+    if let Some((worst, n)) = failed_days
+        .iter()
+        .max_by(|x, y| x.1.cmp(&y.1).then(y.0.cmp(&x.0)))
+    {
+        let failed = failed_days.iter().fold(0u64, |a, x| a.saturating_add(x.1));
+        let _ = writeln!(
+            out,
+            "             {marks}  {red}!{red:#} {failed} failed on {} day{}, most {n} on {}",
+            failed_days.len(),
+            plural(failed_days.len()),
+            label(worst)
+        );
+    }
 }
 
 /// The first and last day covered, and how many days reports cover: all

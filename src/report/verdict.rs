@@ -75,6 +75,23 @@ pub struct StaleReporter {
     pub policy: String,
 }
 
+/// The days one reporter reported sessions on, and what it applied on
+/// each: the rows of the HTML report's calendar of reporters.
+#[derive(Debug, Clone)]
+pub struct ReporterDays {
+    pub reporter: String,
+    pub days: Vec<ReporterDay>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReporterDay {
+    pub date: String,
+    /// The sts policy of most of the reporter's sessions that day, as an
+    /// index into [`DomainSummary::policy_strings`]; `None` when its
+    /// reports named no policy kept apart (or were of another type).
+    pub policy: Option<usize>,
+}
+
 /// The answer for one policy domain.
 #[derive(Debug, Clone)]
 pub struct DomainSummary {
@@ -115,6 +132,9 @@ pub struct DomainSummary {
     pub blocking: Vec<Blocking>,
     /// Failures under policies since replaced: shown, not counted.
     pub earlier_failures: Vec<Blocking>,
+    /// Each reporter's days, in the order of `reporters` (`--json` has
+    /// each policy's first and last day instead).
+    pub reporter_days: Vec<ReporterDays>,
 }
 
 pub(crate) fn plural(n: usize) -> &'static str {
@@ -794,6 +814,46 @@ fn stale_reporters(a: &DomainAgg, current: Option<&Current<'_>>) -> Vec<StaleRep
         .collect()
 }
 
+/// The days each reporter reported sessions on (of any policy type), and
+/// the policy of `seen` it applied on each.
+fn reporter_days(a: &DomainAgg, seen: &[PolicySeen]) -> Vec<ReporterDays> {
+    let index: BTreeMap<u64, usize> = seen
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (policy_hash(&p.policy), i))
+        .collect();
+    let mut days: BTreeMap<&str, BTreeSet<NaiveDate>> = BTreeMap::new();
+    let tables = a
+        .sts
+        .values()
+        .chain([&a.unstated, &a.overflow, &a.other_types]);
+    for table in tables {
+        for (day, stats) in table {
+            for r in &stats.reporters {
+                days.entry(r.as_str()).or_default().insert(*day);
+            }
+        }
+    }
+    days.into_iter()
+        .map(|(key, dates)| {
+            let applied = a.timeline.get(key);
+            ReporterDays {
+                reporter: shown(a, key),
+                days: dates
+                    .into_iter()
+                    .map(|d| ReporterDay {
+                        date: d.to_string(),
+                        policy: applied
+                            .and_then(|t| t.get(&d))
+                            .and_then(majority)
+                            .and_then(|h| index.get(&h).copied()),
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
 /// Every policy reported, the current one first, then the most recently
 /// seen.
 fn policies_seen(a: &DomainAgg, current: Option<&Current<'_>>) -> Vec<PolicySeen> {
@@ -838,6 +898,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
     let reasons = reasons(domain, a, t, current.as_ref(), &sorted, &blocking);
     let ready = reasons.is_empty();
     let fmt = |d: &Option<DateTime<Utc>>| d.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
+    let policy_strings = policies_seen(a, current.as_ref());
     DomainSummary {
         domain: domain.to_string(),
         verdict: if ready {
@@ -881,7 +942,8 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
                 failed: *f,
             })
             .collect(),
-        policy_strings: policies_seen(a, current.as_ref()),
+        reporter_days: reporter_days(a, &policy_strings),
+        policy_strings,
         stale_reporters: stale_reporters(a, current.as_ref()),
         reasons,
         blocking,
@@ -1073,6 +1135,51 @@ mod tests {
         assert_eq!(d.verdict, "ready to enforce");
         assert_eq!((d.sts_reporters, d.sts_days), (3, 14));
         assert!(d.blocking.is_empty());
+    }
+
+    /// Each reporter's days, and the policy it applied on each, as an
+    /// index into the policies seen (the current one first).
+    #[test]
+    fn reporter_days_say_which_policy_was_applied() {
+        let mut reports = clean(&["Google"], 1..=3, &POLICY);
+        reports.extend(clean(&["Google"], 4..=5, &NEW_POLICY));
+        reports.extend(clean(&["Yahoo"], 2..=5, &POLICY));
+        let d = judge(&reports, 1, 1);
+        assert!(d.policy_strings[0].current);
+        assert!(d.policy_strings[0].policy.contains("mx2"));
+        type Row<'a> = (&'a str, Vec<(&'a str, Option<usize>)>);
+        let rows: Vec<Row<'_>> = d
+            .reporter_days
+            .iter()
+            .map(|r| {
+                let days = r.days.iter().map(|x| (&x.date[8..], x.policy)).collect();
+                (r.reporter.as_str(), days)
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "Google",
+                    vec![
+                        ("01", Some(1)),
+                        ("02", Some(1)),
+                        ("03", Some(1)),
+                        ("04", Some(0)),
+                        ("05", Some(0))
+                    ]
+                ),
+                (
+                    "Yahoo",
+                    vec![
+                        ("02", Some(1)),
+                        ("03", Some(1)),
+                        ("04", Some(1)),
+                        ("05", Some(1))
+                    ]
+                ),
+            ]
+        );
     }
 
     #[test]

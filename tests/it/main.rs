@@ -7,6 +7,8 @@ mod completions;
 mod lifecycle;
 mod props;
 mod report;
+mod report_docs;
+mod report_html;
 mod reporters;
 mod runtimes;
 mod sharing;

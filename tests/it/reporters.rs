@@ -12,7 +12,7 @@ use crate::report::{eml, gz, run_json, write};
 use crate::support::mtasts;
 
 /// The fixture `name` (`google`, `microsoft`, `yahoo-weekly`, `mailru`).
-fn fixture(name: &str) -> String {
+pub fn fixture(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/tlsrpt")
         .join(format!("{name}.json"));
@@ -21,7 +21,7 @@ fn fixture(name: &str) -> String {
 
 /// The fixture `name` moved `days` days later: every date in it (its
 /// fixtures all start on 2026-11-01), and its report-id made its own.
-fn moved(name: &str, days: i64) -> Value {
+pub fn moved(name: &str, days: i64) -> Value {
     let text = fixture(name);
     let mut v: Value = serde_json::from_str(&text).unwrap();
     let first = NaiveDate::from_ymd_opt(2026, 11, 1).unwrap();
