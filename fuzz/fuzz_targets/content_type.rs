@@ -5,9 +5,11 @@
 
 #![no_main]
 
+use chrono::DateTime;
 use libfuzzer_sys::fuzz_target;
 use mtasts::check::catalogue::CheckId;
 use mtasts::check::finding::Status;
+use mtasts::check::rules::expiry::{ExpiryWarn, Horizon};
 use mtasts::check::rules::policy;
 use mtasts::model::{Domain, POLICY_MAX_BYTES};
 use mtasts::probe::dns::Answer;
@@ -75,6 +77,11 @@ fuzz_target!(|data: &[u8]| {
             cname_chain: Vec::new(),
         }),
         &Fetch::Response(response),
+        // No certificate is judged here: any instant and window will do.
+        &Horizon {
+            now: DateTime::UNIX_EPOCH,
+            warn: ExpiryWarn::Off,
+        },
     );
     for f in &judged.findings {
         assert_finding_shown(f);

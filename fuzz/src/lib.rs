@@ -59,7 +59,7 @@ pub fn assert_report_printed(
     collected: &mtasts::report::Collected,
     filter: &mtasts::report::Filter,
 ) {
-    use mtasts::printer::report::{Totals, human, json};
+    use mtasts::printer::report::{PerDay, Totals, human, json};
     let thresholds = mtasts::report::Thresholds {
         min_reporters: 1,
         min_days: 1,
@@ -73,8 +73,10 @@ pub fn assert_report_printed(
     // JSON writes control characters as escapes itself; what reaches the
     // terminal is the document.
     assert_printable("--json", &doc);
-    let text = human(&domains, &totals);
-    assert_printable("report", &without_styles(&text));
+    for per_day in [PerDay::Numbers, PerDay::Bars] {
+        let text = human(&domains, &totals, per_day);
+        assert_printable("report", &without_styles(&text));
+    }
 }
 
 /// `text` without the colours and bold that the printer itself adds
