@@ -240,9 +240,14 @@ fn build_zone(origin: &str, text: &str) -> (Name, InMemoryZoneHandler<TokioRunti
         );
         (name, records) = parse(format!("{ttl}{soa}{text}\n"));
     }
-    let handler =
-        InMemoryZoneHandler::new(name.clone(), records, ZoneType::Primary, AxfrPolicy::Deny)
-            .unwrap_or_else(|e| panic!("zone {origin_fqdn}: {e}"));
+    let handler = InMemoryZoneHandler::new(
+        name.clone(),
+        records,
+        ZoneType::Primary,
+        AxfrPolicy::Deny,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("zone {origin_fqdn}: {e}"));
     (name, handler)
 }
 
