@@ -357,7 +357,7 @@ impl Validator {
                 let security = match proof {
                     Some(Proof::Secure) => Security::Secure,
                     Some(Proof::Bogus) => {
-                        Security::Bogus("the denial of existence did not validate".into())
+                        Security::Bogus("its denial of existence does not validate".into())
                     }
                     _ => Security::Insecure,
                 };
@@ -365,13 +365,13 @@ impl Validator {
             }
             Err(NetError::Dns(DnsError::DnssecBogus)) => Ok((
                 Security::Bogus(
-                    "the signatures do not validate (missing, expired, or not made by the zone's published keys)"
+                    "its signatures are missing, expired, or not made by the zone's published keys"
                         .into(),
                 ),
                 Vec::new(),
             )),
             Err(NetError::Dns(DnsError::Nsec { proof, .. })) => Ok((
-                Security::Bogus(format!("the denial of existence is {proof}")),
+                Security::Bogus(format!("its denial of existence is {proof}")),
                 Vec::new(),
             )),
             Err(e) => Err(super::dns::classify(e)),

@@ -44,7 +44,7 @@ pub fn mx_secure(domain: &Domain, mx: &Timed<Dnssec<()>>) -> Finding {
         Ok((Security::Bogus(why), _)) => Finding::fail(
             DaneMxSecure,
             format!(
-                "the MX RRset of {domain} is bogus: DNSSEC validation failed ({why}); validating senders treat this as a temporary failure and defer mail to {domain}"
+                "the MX RRset of {domain} is bogus (DNSSEC validation failed: {why}); validating senders treat this as a temporary failure and defer mail to {domain}"
             ),
         )
         .expected("an MX RRset whose signatures validate from the trust anchor (secure), or no DNSSEC at all (insecure)")
@@ -99,7 +99,7 @@ fn judge_tlsa(host: &HostData, probing: Probing) -> (Finding, bool) {
                 Finding::fail(
                     DaneTlsa,
                     format!(
-                        "the addresses of {h} are bogus: DNSSEC validation failed ({why}); validating senders defer mail to this host"
+                        "the addresses of {h} are bogus (DNSSEC validation failed: {why}); validating senders defer mail to this host"
                     ),
                 )
                 .fix(BOGUS_FIX),
@@ -107,11 +107,19 @@ fn judge_tlsa(host: &HostData, probing: Probing) -> (Finding, bool) {
             );
         }
         Ok((Security::Insecure, _)) => {
+            // Say so when TLSA records were published all the same.
+            let published = match &host.dnssec.tlsa {
+                Timed::Done(Ok(Ok((_, records)))) if !records.is_empty() => format!(
+                    "; its TLSA records at {owner} ({}) are ignored",
+                    list(records)
+                ),
+                _ => String::new(),
+            };
             return (
                 Finding::info(
                     DaneTlsa,
                     format!(
-                        "the addresses of {h} are insecure (not DNSSEC-signed): DANE senders do not look up its TLSA records (RFC 7672 §2.2.2), DANE does not apply"
+                        "the addresses of {h} are insecure (not DNSSEC-signed): DANE senders do not look up its TLSA records (RFC 7672 §2.2.2), DANE does not apply{published}"
                     ),
                 ),
                 false,
@@ -155,7 +163,7 @@ fn judge_tlsa(host: &HostData, probing: Probing) -> (Finding, bool) {
                 Finding::fail(
                     DaneTlsa,
                     format!(
-                        "the TLSA lookup of {owner} is bogus: DNSSEC validation failed ({why}); DANE senders defer mail to {h}"
+                        "the TLSA records at {owner} are bogus (DNSSEC validation failed: {why}); DANE senders defer mail to {h}"
                     ),
                 )
                 .expected("TLSA records whose signatures validate, or a denial that validates")
@@ -348,7 +356,7 @@ fn list(records: &[Tlsa]) -> String {
 }
 
 /// What `smtp.certificate` adds where DANE-EE applies.
-pub const DANE_EE_NOTE: &str = " DANE senders, for whom the matching TLSA 3 x x record decides, ignore the certificate's name and dates; MTA-STS senders do not.";
+pub const DANE_EE_NOTE: &str = "; DANE-EE applies (a TLSA record of usage 3 matches): DANE senders ignore the certificate's name and dates, MTA-STS senders do not";
 
 #[cfg(test)]
 mod tests {
