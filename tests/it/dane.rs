@@ -292,6 +292,9 @@ fn each_dane_case_is_shown_to_people() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(1), "{text}");
+    if std::env::var_os("MTASTS_SHOW_OUTPUT").is_some() {
+        eprintln!("{text}");
+    }
     for (domain, mx, tlsa, word) in EXPECTED {
         let block = text
             .split("\n\n")

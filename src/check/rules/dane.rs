@@ -285,6 +285,10 @@ fn judge_records(
             f = f.fix(format!(
                 "publish `{owner}. IN TLSA 3 1 1 {hex}` (the certificate now served) beside the records, or serve the certificate they name"
             ));
+        } else {
+            f = f.fix(format!(
+                "enable STARTTLS on {h} with the certificate the TLSA records name, or remove the TLSA records at {owner} (first, then wait their TTL)"
+            ));
         }
         return (f, false);
     }
