@@ -14,8 +14,8 @@ use crate::check::catalogue::CheckId::{DaneMxSecure, DaneTlsa};
 use crate::check::facts::{Dnssec, HostData, Timed};
 use crate::check::finding::Finding;
 use crate::check::rules::smtp::Probing;
-use crate::model::Domain;
 use crate::model::tlsa::{Match, Tlsa};
+use crate::model::{Domain, MxPattern};
 use crate::probe::dnssec::Security;
 use crate::probe::smtp::{Failure, Probe};
 
@@ -62,7 +62,7 @@ pub fn mx_secure(domain: &Domain, mx: &Timed<Dnssec<()>>) -> Finding {
         Ok((Security::Insecure, _)) => Finding::info(
             DaneMxSecure,
             format!(
-                "the MX RRset of {domain} is insecure (not DNSSEC-signed, or below an unsigned delegation): DANE does not apply, senders use MTA-STS"
+                "the MX RRset of {domain} is insecure (not DNSSEC-signed, or below an unsigned delegation): DANE does not apply to the MX records, senders use MTA-STS (a host whose own addresses and TLSA records are secure still gets DANE: see dane.tlsa)"
             ),
         ),
     }
@@ -249,7 +249,7 @@ fn judge_records(
             problems.push(format!("{}: the probe had not finished", p.address));
             continue;
         };
-        match against(probe, &usable) {
+        match against(h, probe, &usable) {
             Ok((r, m)) => {
                 ee |= m == Match::Leaf;
                 let shown = format!("{r}");
@@ -322,8 +322,13 @@ fn judge_records(
 }
 
 /// The first usable record that matches the chain `probe` saw, or why none
-/// does.
-fn against<'a>(probe: &Probe, usable: &[&'a Tlsa]) -> Result<(&'a Tlsa, Match), String> {
+/// does. A DANE-TA match needs the certificate to name the host too (RFC
+/// 7672 §3.2.2); DANE-EE ignores names.
+fn against<'a>(
+    host: &str,
+    probe: &Probe,
+    usable: &[&'a Tlsa],
+) -> Result<(&'a Tlsa, Match), String> {
     if probe.chain.is_empty() {
         return Err(match &probe.failure {
             Some(Failure::NoStartTls) => {
@@ -334,20 +339,32 @@ fn against<'a>(probe: &Probe, usable: &[&'a Tlsa]) -> Result<(&'a Tlsa, Match), 
             None => "no certificate seen".to_string(),
         });
     }
-    let mut unchained = None;
+    let names_host = probe.cert.as_ref().is_some_and(|c| {
+        c.dns_names
+            .iter()
+            .any(|n| MxPattern::parse(n).is_ok_and(|p| p.matches(host)))
+    });
+    let mut why = None;
     for r in usable {
         match r.check(&probe.chain) {
-            m @ (Match::Leaf | Match::TrustAnchor(_)) => return Ok((r, m)),
-            Match::Unchained(_) => unchained = Some(*r),
-            Match::None | Match::Unusable => {}
+            m @ Match::Leaf => return Ok((r, m)),
+            m @ Match::TrustAnchor(_) if names_host => return Ok((r, m)),
+            Match::TrustAnchor(_) => {
+                why = Some(format!(
+                    "TLSA {r} matches the issuing CA, but the certificate does not name {host}, which DANE-TA senders check"
+                ))
+            }
+            Match::Unchained(_) if why.is_none() => {
+                why = Some(format!(
+                    "TLSA {r} names a certificate the server sent, but the leaf does not chain up to it"
+                ))
+            }
+            Match::Unchained(_) | Match::None | Match::Unusable => {}
         }
     }
-    Err(match unchained {
-        Some(r) => format!(
-            "TLSA {r} names a certificate the server sent, but the leaf does not chain up to it"
-        ),
-        None => "no usable TLSA record matches the certificate chain presented".to_string(),
-    })
+    Err(why.unwrap_or_else(|| {
+        "no usable TLSA record matches the certificate chain presented".to_string()
+    }))
 }
 
 /// The records as in a zone file, abbreviated.
@@ -417,6 +434,7 @@ mod tests {
     fn host(chain: &[Vec<u8>], tlsa: Timed<Dnssec<Tlsa>>) -> HostData {
         let mut probe = probe_ok("192.0.2.1:25");
         probe.chain = chain.to_vec();
+        probe.cert = Some(crate::check::rules::fixtures::cert(MX));
         let mut h = with_probes(MX, vec![probe]);
         h.dnssec = HostDnssec {
             addresses: Timed::Done(Ok(Ok((Security::Secure, vec![()])))),
@@ -465,6 +483,22 @@ mod tests {
         assert_eq!(s, Status::Pass, "{m}");
         assert!(m.contains(&r.to_string()), "{m}");
         assert!(!ee, "DANE-TA: senders check the name");
+    }
+
+    #[test]
+    fn dane_ta_needs_the_certificate_to_name_the_host() {
+        let c = chain();
+        let mut h = host(&c, secure(vec![rec(2, 1, 1, &c[1]), rec(2, 0, 1, &c[2])]));
+        let mut p = probe_ok("192.0.2.1:25");
+        p.chain = c.clone();
+        p.cert = Some(crate::check::rules::fixtures::cert("other.example.test"));
+        h.probes = vec![crate::check::rules::fixtures::probed(p.clone())];
+        let (s, m, _) = judged(&h);
+        assert_eq!(s, Status::Fail, "{m}");
+        assert!(m.contains("does not name mx1.example.test"), "{m}");
+        p.cert = Some(crate::check::rules::fixtures::cert("*.example.test"));
+        h.probes = vec![crate::check::rules::fixtures::probed(p)];
+        assert_eq!(judged(&h).0, Status::Pass, "a wildcard names one label");
     }
 
     #[test]
