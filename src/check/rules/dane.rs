@@ -287,7 +287,7 @@ fn judge_records(
             ));
         } else {
             f = f.fix(format!(
-                "enable STARTTLS on {h} with the certificate the TLSA records name, or remove the TLSA records at {owner} (first, then wait their TTL)"
+                "enable STARTTLS on {h} with the certificate the TLSA records name; a host that cannot offer STARTTLS must first have its TLSA records at {owner} removed, and their TTL passed"
             ));
         }
         return (f, false);
@@ -332,7 +332,7 @@ fn against<'a>(
     if probe.chain.is_empty() {
         return Err(match &probe.failure {
             Some(Failure::NoStartTls) => {
-                "no STARTTLS offered: DANE senders require it when TLSA records are secure"
+                "no STARTTLS offered, which DANE senders require when TLSA records are secure"
                     .to_string()
             }
             Some(f) => format!("no certificate seen ({f})"),
