@@ -25,9 +25,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use hickory_resolver::TokioResolver;
-use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::net::client::Client;
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::udp::UdpClientStream;
+use hickory_resolver::net::xfer::FirstAnswer;
+use hickory_resolver::net::{DnsError, DnsHandle, NetError};
 use hickory_resolver::proto::dnssec::rdata::{DNSKEY, DNSSECRData, DS};
 use hickory_resolver::proto::dnssec::{Proof, TrustAnchors};
+use hickory_resolver::proto::op::{DnsRequestOptions, Query};
 use hickory_resolver::proto::rr::{LowerName, Name, RData, Record, RecordType};
 use hickory_resolver::proto::serialize::txt::{Parser, trust_anchor};
 use serde::Serialize;
@@ -183,7 +188,64 @@ pub enum Security {
     Insecure,
     /// Should be signed and does not validate: senders that validate
     /// treat it as a temporary failure.
-    Bogus(String),
+    Bogus(Bogus),
+}
+
+/// Why an answer is bogus: what the validator said, and the validity of
+/// the signatures the answer carries (asked for again without
+/// validation), which tells the classic outage, expired signatures,
+/// apart from the others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Bogus {
+    pub why: String,
+    pub signatures: Vec<SigWindow>,
+}
+
+/// When one RRSIG is valid, in seconds since the epoch (RFC 4034 §3.1.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct SigWindow {
+    pub inception: i64,
+    pub expiration: i64,
+}
+
+impl From<&str> for Bogus {
+    fn from(why: &str) -> Bogus {
+        Bogus {
+            why: why.to_string(),
+            signatures: Vec::new(),
+        }
+    }
+}
+
+impl Bogus {
+    /// Why, for a message: the signatures' dates when they explain it
+    /// (all expired, or none valid yet at `now`), else what the validator
+    /// said.
+    pub fn describe(&self, now: chrono::DateTime<chrono::Utc>) -> String {
+        let now = now.timestamp();
+        let date = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_else(|| t.to_string())
+        };
+        let sigs = &self.signatures;
+        if !sigs.is_empty() && sigs.iter().all(|s| s.expiration < now) {
+            let last = sigs.iter().map(|s| s.expiration).max().unwrap_or_default();
+            format!(
+                "its signatures expired at {} ({} days ago): the zone is no longer being re-signed",
+                date(last),
+                (now - last) / 86400
+            )
+        } else if !sigs.is_empty() && sigs.iter().all(|s| s.inception > now) {
+            let first = sigs.iter().map(|s| s.inception).min().unwrap_or_default();
+            format!(
+                "its signatures are valid only from {} (a signer clock ahead, or this one behind)",
+                date(first)
+            )
+        } else {
+            self.why.clone()
+        }
+    }
 }
 
 impl Security {
@@ -337,7 +399,7 @@ impl Validator {
         let Ok(fqdn) = Name::from_ascii(format!("{name}.")) else {
             return Ok(Err(DnsFailure::Other(format!("{name} is not a DNS name"))));
         };
-        Ok(match self.bounded(resolver.lookup(fqdn, rtype)).await {
+        Ok(match self.bounded(resolver.lookup(fqdn.clone(), rtype)).await {
             Ok(lookup) => {
                 let answers: Vec<&Record> = lookup
                     .answers()
@@ -364,18 +426,71 @@ impl Validator {
                 Ok((security, Vec::new()))
             }
             Err(NetError::Dns(DnsError::DnssecBogus)) => Ok((
-                Security::Bogus(
-                    "its signatures are missing, expired, or not made by the zone's published keys"
+                Security::Bogus(Bogus {
+                    why: "its signatures are missing, expired, or not made by the zone's published keys"
                         .into(),
-                ),
+                    signatures: self.signatures(&fqdn, rtype).await,
+                }),
                 Vec::new(),
             )),
             Err(NetError::Dns(DnsError::Nsec { proof, .. })) => Ok((
-                Security::Bogus(format!("its denial of existence is {proof}")),
+                Security::Bogus(format!("its denial of existence is {proof}").as_str().into()),
                 Vec::new(),
             )),
             Err(e) => Err(super::dns::classify(e)),
         })
+    }
+
+    /// The validity of the RRSIGs over `rtype` at `name`, asked for with the
+    /// DO bit and without validation (one UDP query to the resolver); empty
+    /// when that fails.
+    async fn signatures(&self, name: &Name, rtype: RecordType) -> Vec<SigWindow> {
+        let Some(server) = self.nameserver() else {
+            return Vec::new();
+        };
+        let conn = UdpClientStream::builder(server, TokioRuntimeProvider::default())
+            .with_timeout(Some(self.timeout))
+            .build();
+        let (client, background) = Client::<TokioRuntimeProvider>::from_sender(conn);
+        let background = tokio::spawn(background);
+        let mut options = DnsRequestOptions::default();
+        options.use_edns = true;
+        options.edns_set_dnssec_ok = true;
+        options.recursion_desired = true;
+        let query = Query::query(name.clone(), rtype);
+        let answer = tokio::time::timeout(
+            self.timeout + Duration::from_millis(500),
+            client.lookup(query, options).first_answer(),
+        )
+        .await;
+        background.abort();
+        let Ok(Ok(response)) = answer else {
+            return Vec::new();
+        };
+        response
+            .answers
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::DNSSEC(DNSSECRData::RRSIG(sig)) if sig.input().type_covered == rtype => {
+                    Some(SigWindow {
+                        inception: i64::from(sig.input().sig_inception.get()),
+                        expiration: i64::from(sig.input().sig_expiration.get()),
+                    })
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The resolver's address: `--resolver`, or the system's first.
+    fn nameserver(&self) -> Option<SocketAddr> {
+        if self.server.is_some() {
+            return self.server;
+        }
+        let (config, _) = hickory_resolver::system_conf::read_system_conf().ok()?;
+        let ns = config.name_servers().first()?;
+        let port = ns.connections.first().map_or(53, |c| c.port);
+        Some(SocketAddr::new(ns.ip, port))
     }
 
     /// How the MX RRset of `domain` validated.
@@ -567,6 +682,40 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.contains("not in zone-file syntax"), "{e}");
+    }
+
+    #[test]
+    fn expired_or_future_signatures_explain_a_bogus_answer() {
+        use chrono::TimeZone;
+        let now = chrono::Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap();
+        let t = |d: u32| {
+            chrono::Utc
+                .with_ymd_and_hms(2026, 11, d, 0, 0, 0)
+                .unwrap()
+                .timestamp()
+        };
+        let bogus = |windows: &[(i64, i64)]| Bogus {
+            why: "the validator's reason".into(),
+            signatures: windows
+                .iter()
+                .map(|&(inception, expiration)| SigWindow {
+                    inception,
+                    expiration,
+                })
+                .collect(),
+        };
+        let m = bogus(&[(t(1), t(10)), (t(2), t(12))]).describe(now);
+        assert!(
+            m.contains("expired at 2026-11-12T00:00:00Z (20 days ago)"),
+            "{m}"
+        );
+        let future = now.timestamp() + 86400;
+        let m = bogus(&[(future, future + 86400)]).describe(now);
+        assert!(m.contains("valid only from 2026-12-03T12:00:00Z"), "{m}");
+        // One signature in date: the dates do not explain it.
+        let m = bogus(&[(t(1), t(10)), (t(1), now.timestamp() + 60)]).describe(now);
+        assert_eq!(m, "the validator's reason");
+        assert_eq!(bogus(&[]).describe(now), "the validator's reason");
     }
 
     #[test]

@@ -223,7 +223,7 @@ const EXPECTED: [(&str, &str, &str, &str); 9] = [
     ),
     ("pkix.test", "pass", "warn", "only usages 0/1"),
     ("bogus.test", "fail", "fail", "bogus"),
-    ("expired.test", "pass", "fail", "bogus"),
+    ("expired.test", "pass", "fail", "expired at"),
     ("nostarttls.test", "pass", "fail", "no STARTTLS"),
     ("plain.test", "info", "info", "are ignored"),
 ];
@@ -265,11 +265,19 @@ fn each_dane_case_is_judged_in_json() {
     // The record that matched is named; the mismatch says what would.
     let (_, m) = finding(&json, "ee.test", "dane.tlsa");
     assert!(m.contains("TLSA 3 1 1"), "{m}");
-    // An expired signature is bogus like a corrupted one, and the MX RRset
-    // beside it, signed in date, stays secure (hickory's validator does not
-    // say which signature failed, or why).
+    // An expired signature is bogus like a corrupted one, and says when it
+    // expired; the MX RRset beside it, signed in date, stays secure.
     let (_, m) = finding(&json, "expired.test", "dane.tlsa");
     assert!(m.contains("_25._tcp.mx.expired.test are bogus"), "{m}");
+    assert!(
+        m.contains("its signatures expired at") && m.contains("days ago"),
+        "{m}"
+    );
+    let (_, m) = finding(&json, "bogus.test", "dane.tlsa");
+    assert!(
+        !m.contains("expired at") && m.contains("not made by the zone's published keys"),
+        "{m}"
+    );
 }
 
 #[test]

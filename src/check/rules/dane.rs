@@ -9,6 +9,8 @@
 //! bogus (validation failed: senders defer, a failure). Nothing passes
 //! from an answer that did not validate.
 
+use chrono::{DateTime, Utc};
+
 use super::timed_out;
 use crate::check::catalogue::CheckId::{DaneMxSecure, DaneTlsa};
 use crate::check::facts::{Dnssec, HostData, Timed};
@@ -23,7 +25,8 @@ use crate::probe::smtp::{Failure, Probe};
 const BOGUS_FIX: &str = "re-sign the zone (signatures expire), and check that the DS record at the parent matches a DNSKEY the zone publishes; `delv` or https://dnsviz.net shows where the chain breaks";
 
 /// `dane.mx_secure`: whether the MX RRset is DNSSEC-secure.
-pub fn mx_secure(domain: &Domain, mx: &Timed<Dnssec<()>>) -> Finding {
+/// `now` dates the signatures of a bogus answer.
+pub fn mx_secure(domain: &Domain, mx: &Timed<Dnssec<()>>, now: DateTime<Utc>) -> Finding {
     let found = match mx {
         Timed::TimedOut(b) => {
             return timed_out(
@@ -44,7 +47,8 @@ pub fn mx_secure(domain: &Domain, mx: &Timed<Dnssec<()>>) -> Finding {
         Ok((Security::Bogus(why), _)) => Finding::fail(
             DaneMxSecure,
             format!(
-                "the MX RRset of {domain} is bogus (DNSSEC validation failed: {why}); validating senders treat this as a temporary failure and defer mail to {domain}"
+                "the MX RRset of {domain} is bogus (DNSSEC validation failed: {}); validating senders treat this as a temporary failure and defer mail to {domain}",
+                why.describe(now)
             ),
         )
         .expected("an MX RRset whose signatures validate from the trust anchor (secure), or no DNSSEC at all (insecure)")
@@ -71,13 +75,13 @@ pub fn mx_secure(domain: &Domain, mx: &Timed<Dnssec<()>>) -> Finding {
 /// `dane.tlsa` for one MX host, and whether DANE-EE (a usage 3 record
 /// that matches) applies to it: then DANE senders ignore the
 /// certificate's name and dates, which `smtp.certificate` says.
-pub fn tlsa(host: &HostData, probing: Probing) -> (Finding, bool) {
+pub fn tlsa(host: &HostData, probing: Probing, now: DateTime<Utc>) -> (Finding, bool) {
     let h = host.host.as_str();
-    let (finding, ee) = judge_tlsa(host, probing);
+    let (finding, ee) = judge_tlsa(host, probing, now);
     (finding.subject(h), ee)
 }
 
-fn judge_tlsa(host: &HostData, probing: Probing) -> (Finding, bool) {
+fn judge_tlsa(host: &HostData, probing: Probing, now: DateTime<Utc>) -> (Finding, bool) {
     let h = host.host.as_str();
     let owner = format!("_25._tcp.{h}");
     let late = |b| {
@@ -99,7 +103,8 @@ fn judge_tlsa(host: &HostData, probing: Probing) -> (Finding, bool) {
                 Finding::fail(
                     DaneTlsa,
                     format!(
-                        "the addresses of {h} are bogus (DNSSEC validation failed: {why}); validating senders defer mail to this host"
+                        "the addresses of {h} are bogus (DNSSEC validation failed: {}); validating senders defer mail to this host",
+                        why.describe(now)
                     ),
                 )
                 .fix(BOGUS_FIX),
@@ -163,7 +168,8 @@ fn judge_tlsa(host: &HostData, probing: Probing) -> (Finding, bool) {
                 Finding::fail(
                     DaneTlsa,
                     format!(
-                        "the TLSA records at {owner} are bogus (DNSSEC validation failed: {why}); DANE senders defer mail to {h}"
+                        "the TLSA records at {owner} are bogus (DNSSEC validation failed: {}); DANE senders defer mail to {h}",
+                        why.describe(now)
                     ),
                 )
                 .expected("TLSA records whose signatures validate, or a denial that validates")
@@ -384,7 +390,7 @@ mod tests {
     use super::*;
     use crate::check::facts::{HostDnssec, Timed};
     use crate::check::finding::Status;
-    use crate::check::rules::fixtures::{budget, domain, probe_ok, with_probes};
+    use crate::check::rules::fixtures::{budget, clock, domain, probe_ok, with_probes};
     use crate::probe::dns::DnsFailure;
     use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
 
@@ -444,7 +450,7 @@ mod tests {
     }
 
     fn judged(h: &HostData) -> (Status, String, bool) {
-        let (f, ee) = tlsa(h, Probing::Done);
+        let (f, ee) = tlsa(h, Probing::Done, clock().now());
         assert_eq!(f.subject.as_deref(), Some(MX));
         (f.status, f.message, ee)
     }
@@ -509,7 +515,7 @@ mod tests {
             &c,
             secure(vec![rec(3, 1, 1, &other[0]), rec(2, 1, 1, &other[1])]),
         );
-        let (f, ee) = tlsa(&h, Probing::Done);
+        let (f, ee) = tlsa(&h, Probing::Done, clock().now());
         assert_eq!(f.status, Status::Fail, "{}", f.message);
         assert!(
             f.message
@@ -602,7 +608,10 @@ mod tests {
         let h = host(&c, Timed::Done(Err("DNSSEC cannot be validated".into())));
         assert_eq!(judged(&h).0, Status::Skip);
         let h = host(&c, secure(vec![rec(3, 1, 1, &c[0])]));
-        assert_eq!(tlsa(&h, Probing::Skipped).0.status, Status::Skip);
+        assert_eq!(
+            tlsa(&h, Probing::Skipped, clock().now()).0.status,
+            Status::Skip
+        );
         let h = host(&c, Timed::TimedOut(budget()));
         assert_eq!(judged(&h).0, Status::Fail);
     }
@@ -610,8 +619,10 @@ mod tests {
     #[test]
     fn the_mx_rrset_secure_passes_insecure_informs_bogus_fails() {
         let d = domain();
-        let at =
-            |s: Security, n: usize| mx_secure(&d, &Timed::Done(Ok(Ok((s, vec![(); n]))))).status;
+        let now = clock().now();
+        let at = |s: Security, n: usize| {
+            mx_secure(&d, &Timed::Done(Ok(Ok((s, vec![(); n])))), now).status
+        };
         assert_eq!(at(Security::Secure, 2), Status::Pass);
         assert_eq!(at(Security::Insecure, 2), Status::Info);
         assert_eq!(
@@ -627,18 +638,19 @@ mod tests {
         let bogus = mx_secure(
             &d,
             &Timed::Done(Ok(Ok((Security::Bogus("sig".into()), vec![()])))),
+            now,
         );
         assert_eq!(bogus.status, Status::Fail);
         assert!(bogus.message.contains("bogus") && bogus.fix.is_some());
         assert_eq!(
-            mx_secure(&d, &Timed::Done(Err("no".into()))).status,
+            mx_secure(&d, &Timed::Done(Err("no".into())), now).status,
             Status::Skip
         );
         assert_eq!(
-            mx_secure(&d, &Timed::TimedOut(budget())).status,
+            mx_secure(&d, &Timed::TimedOut(budget()), now).status,
             Status::Fail
         );
-        let failed = mx_secure(&d, &Timed::Done(Ok(Err(DnsFailure::Timeout))));
+        let failed = mx_secure(&d, &Timed::Done(Ok(Err(DnsFailure::Timeout))), now);
         assert_eq!(failed.status, Status::Skip);
         assert!(failed.message.contains("timed out"));
     }

@@ -112,13 +112,13 @@ pub fn judge(domain: &Domain, g: &Gathered, cx: &Context<'_>) -> DomainReport {
         (None, Timed::TimedOut(b)) => policy::mx_unused_timed_out(domain, policy::Late::Mx, *b),
         (None, Timed::Done(_)) => policy::mx_unused(parsed, &g.hosts),
     });
-    checks.push(dane::mx_secure(domain, &g.mx_dnssec));
+    checks.push(dane::mx_secure(domain, &g.mx_dnssec, cx.clock.now()));
     for host in &g.hosts {
         checks.push(match policy_late {
             Some(b) => mx::matching_timed_out(domain, &host.host, b),
             None => mx::matching(domain, &host.host, parsed),
         });
-        let (tlsa, dane_ee) = dane::tlsa(host, cx.probing);
+        let (tlsa, dane_ee) = dane::tlsa(host, cx.probing, cx.clock.now());
         let mut smtp = smtp::judge(host, cx.probing, mode, &horizon);
         if dane_ee {
             // The MTA-STS view stays as it is; DANE senders see it otherwise.
