@@ -25,7 +25,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The cases, one domain each, with MX host `mx.<domain>`.
-const DOMAINS: [&str; 9] = [
+const DOMAINS: [&str; 10] = [
     "ee.test",
     "lone.test",
     "ta.test",
@@ -34,6 +34,7 @@ const DOMAINS: [&str; 9] = [
     "bogus.test",
     "expired.test",
     "nostarttls.test",
+    "notlsa.test",
     "plain.test",
 ];
 
@@ -206,7 +207,7 @@ fn finding<'a>(json: &'a Value, domain: &str, id: &str) -> (&'a str, &'a str) {
 
 /// What each case must report: (domain, dane.mx_secure, dane.tlsa, a
 /// word the dane.tlsa message holds).
-const EXPECTED: [(&str, &str, &str, &str); 9] = [
+const EXPECTED: [(&str, &str, &str, &str); 10] = [
     (
         "ee.test",
         "pass",
@@ -225,6 +226,12 @@ const EXPECTED: [(&str, &str, &str, &str); 9] = [
     ("bogus.test", "fail", "fail", "bogus"),
     ("expired.test", "pass", "fail", "expired at"),
     ("nostarttls.test", "pass", "fail", "no STARTTLS"),
+    (
+        "notlsa.test",
+        "pass",
+        "info",
+        "no TLSA records at _25._tcp.mx.notlsa.test",
+    ),
     ("plain.test", "info", "info", "are ignored"),
 ];
 
