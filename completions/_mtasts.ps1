@@ -97,6 +97,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'Read more domains from FILE, one per line, ''#'' comments (''-'' for standard input)')
             [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Send every DNS query to this server only, ADDR or ADDR:PORT ([v6]:PORT)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too (policy HTTPS and SMTP STARTTLS)')
+            [CompletionResult]::new('--trust-anchor', '--trust-anchor', [CompletionResultType]::ParameterName, 'Validate DNSSEC (for the DANE checks) from the DS or DNSKEY records in FILE, in zone-file syntax, instead of the root''s keys')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound of each network operation, in seconds')
             [CompletionResult]::new('--expiry-warn', '--expiry-warn', [CompletionResultType]::ParameterName, 'Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off')
             [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Check only part K of N of the domains (K from 0 to N-1), split by a stable hash of each name')

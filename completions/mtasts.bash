@@ -113,7 +113,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__check)
-            opts="-v -h -V --list-checks --file --resolver --ca-file --timeout --no-smtp --expiry-warn --json --jsonl --csv --verbose --shard --concurrency --per-address --domain-timeout --connect-to --state --policy-port --smtp-port --color --help --version"
+            opts="-v -h -V --list-checks --file --resolver --ca-file --trust-anchor --timeout --no-smtp --expiry-warn --json --jsonl --csv --verbose --shard --concurrency --per-address --domain-timeout --connect-to --state --policy-port --smtp-port --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -128,6 +128,10 @@ _mtasts() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-anchor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -89,6 +89,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --file 'Read more domains from FILE, one per line, ''#'' comments (''-'' for standard input)'
             cand --resolver 'Send every DNS query to this server only, ADDR or ADDR:PORT ([v6]:PORT)'
             cand --ca-file 'Trust the CA certificates in this PEM file too (policy HTTPS and SMTP STARTTLS)'
+            cand --trust-anchor 'Validate DNSSEC (for the DANE checks) from the DS or DNSKEY records in FILE, in zone-file syntax, instead of the root''s keys'
             cand --timeout 'Bound of each network operation, in seconds'
             cand --expiry-warn 'Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off'
             cand --shard 'Check only part K of N of the domains (K from 0 to N-1), split by a stable hash of each name'

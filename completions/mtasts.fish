@@ -106,6 +106,7 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand lint" -s V -l version -d '
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l file -d 'Read more domains from FILE, one per line, \'#\' comments (\'-\' for standard input)' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l resolver -d 'Send every DNS query to this server only, ADDR or ADDR:PORT ([v6]:PORT)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l ca-file -d 'Trust the CA certificates in this PEM file too (policy HTTPS and SMTP STARTTLS)' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l trust-anchor -d 'Validate DNSSEC (for the DANE checks) from the DS or DNSKEY records in FILE, in zone-file syntax, instead of the root\'s keys' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l timeout -d 'Bound of each network operation, in seconds' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l expiry-warn -d 'Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand check" -l shard -d 'Check only part K of N of the domains (K from 0 to N-1), split by a stable hash of each name' -r

@@ -256,6 +256,9 @@ pub struct CheckArgs {
     /// Trust the CA certificates in this PEM file too (policy HTTPS and SMTP STARTTLS).
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+    /// Validate DNSSEC (for the DANE checks) from the DS or DNSKEY records in FILE, in zone-file syntax, instead of the root's keys.
+    #[arg(long, value_name = "FILE")]
+    pub trust_anchor: Option<PathBuf>,
     /// Bound of each network operation, in seconds.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub timeout: Duration,

@@ -52,6 +52,8 @@ pub enum Error {
     AlreadyEnforcing { path: PathBuf },
     #[error("{0}")]
     CaFile(#[from] crate::probe::tls::TrustError),
+    #[error("{0}")]
+    TrustAnchor(#[from] crate::probe::dnssec::AnchorError),
     #[error("{file}:{line}: {error}")]
     BadDomainLine {
         file: String,
@@ -103,6 +105,7 @@ impl Error {
             Error::UncoveredMx { .. } => "uncovered-mx",
             Error::AlreadyEnforcing { .. } => "already-enforcing",
             Error::CaFile(_) => "ca-file",
+            Error::TrustAnchor(_) => "trust-anchor",
             Error::BadDomainLine { .. } => "bad-domain-line",
             Error::StateNotDir { .. } => "state-not-dir",
             Error::StateWrite { .. } => "state-write",
@@ -164,6 +167,7 @@ mod tests {
             },
             Error::AlreadyEnforcing { path: "a".into() },
             Error::CaFile(crate::probe::tls::TrustError::Empty { path: "a".into() }),
+            Error::TrustAnchor(crate::probe::dnssec::AnchorError::Empty { path: "a".into() }),
             Error::BadDomainLine {
                 file: "f".into(),
                 line: 2,

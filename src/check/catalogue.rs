@@ -33,6 +33,8 @@ pub enum CheckId {
     SmtpStarttls,
     SmtpCertificate,
     SmtpTlsVersion,
+    DaneMxSecure,
+    DaneTlsa,
 }
 
 /// The group a check belongs to: the file under `src/check/rules/` that
@@ -54,6 +56,8 @@ pub enum Family {
     Tlsrpt,
     /// `rules/state.rs`: comparisons with an earlier run (`--state`).
     State,
+    /// `rules/dane.rs`: DNSSEC of the MX RRset and the MX hosts' TLSA records.
+    Dane,
 }
 
 /// Whether a check is reported once per domain or once per MX host.
@@ -76,6 +80,7 @@ impl Family {
             Family::Smtp => "src/check/rules/smtp.rs",
             Family::Tlsrpt => "src/check/rules/tlsrpt.rs",
             Family::State => "src/check/rules/state.rs",
+            Family::Dane => "src/check/rules/dane.rs",
         }
     }
 }
@@ -83,7 +88,7 @@ impl Family {
 impl CheckId {
     /// Every check, in the order a domain's report lists them (per-host
     /// checks are listed for each host in turn).
-    pub const ALL: [CheckId; 20] = [
+    pub const ALL: [CheckId; 22] = [
         CheckId::RecordPresent,
         CheckId::RecordUnique,
         CheckId::RecordSyntax,
@@ -98,10 +103,12 @@ impl CheckId {
         CheckId::PolicyMaxAge,
         CheckId::MxPresent,
         CheckId::PolicyMxUnused,
+        CheckId::DaneMxSecure,
         CheckId::MxMatch,
         CheckId::SmtpStarttls,
         CheckId::SmtpCertificate,
         CheckId::SmtpTlsVersion,
+        CheckId::DaneTlsa,
         CheckId::TlsrptPresent,
         CheckId::TlsrptSyntax,
     ];
@@ -129,6 +136,8 @@ impl CheckId {
             CheckId::SmtpStarttls => "smtp.starttls",
             CheckId::SmtpCertificate => "smtp.certificate",
             CheckId::SmtpTlsVersion => "smtp.tls_version",
+            CheckId::DaneMxSecure => "dane.mx_secure",
+            CheckId::DaneTlsa => "dane.tlsa",
         }
     }
 
@@ -152,6 +161,7 @@ impl CheckId {
                 Family::Smtp
             }
             CheckId::TlsrptPresent | CheckId::TlsrptSyntax => Family::Tlsrpt,
+            CheckId::DaneMxSecure | CheckId::DaneTlsa => Family::Dane,
         }
     }
 
@@ -160,7 +170,8 @@ impl CheckId {
             CheckId::MxMatch
             | CheckId::SmtpStarttls
             | CheckId::SmtpCertificate
-            | CheckId::SmtpTlsVersion => Scope::Host,
+            | CheckId::SmtpTlsVersion
+            | CheckId::DaneTlsa => Scope::Host,
             _ => Scope::Domain,
         }
     }
@@ -200,6 +211,10 @@ impl CheckId {
                 "the certificate is trusted, in date, names the host, not about to expire"
             }
             CheckId::SmtpTlsVersion => "TLS 1.2 or newer is negotiated",
+            CheckId::DaneMxSecure => "the MX RRset is DNSSEC-secure (DANE applies)",
+            CheckId::DaneTlsa => {
+                "a usable TLSA record (usage 2/3) matches the certificate on every address"
+            }
         }
     }
 }
@@ -252,6 +267,7 @@ mod tests {
                 (_, "mx") => Family::Mx,
                 (_, "smtp") => Family::Smtp,
                 (_, "tlsrpt") => Family::Tlsrpt,
+                (_, "dane") => Family::Dane,
                 _ => panic!("{c}: unknown prefix"),
             };
             assert_eq!(c.family(), expected, "{c}");
@@ -261,7 +277,7 @@ mod tests {
     }
 
     #[test]
-    fn per_host_checks_are_the_contract_s_four() {
+    fn per_host_checks_are_the_contract_s_four_and_dane_tlsa() {
         let host: Vec<CheckId> = CheckId::ALL
             .into_iter()
             .filter(|c| c.scope() == Scope::Host)
@@ -272,7 +288,8 @@ mod tests {
                 CheckId::MxMatch,
                 CheckId::SmtpStarttls,
                 CheckId::SmtpCertificate,
-                CheckId::SmtpTlsVersion
+                CheckId::SmtpTlsVersion,
+                CheckId::DaneTlsa
             ]
         );
         assert!(

@@ -14,8 +14,23 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
+use crate::model::tlsa::Tlsa;
 use crate::probe::dns::{Addresses, Lookup, Mx};
+use crate::probe::dnssec::Validated;
 use crate::probe::{https, smtp};
+
+/// A DNSSEC-validated lookup, or why DNSSEC could not be validated at all
+/// in this run (the resolver or the trust anchor; the same for every
+/// domain).
+pub type Dnssec<T> = Result<Validated<T>, String>;
+
+/// What DNSSEC validation gave for one MX host: its addresses and its
+/// `_25._tcp` TLSA records.
+#[derive(Debug, Clone)]
+pub struct HostDnssec {
+    pub addresses: Timed<Dnssec<()>>,
+    pub tlsa: Timed<Dnssec<Tlsa>>,
+}
 
 /// How long a domain's checks may take, all of them together
 /// (`--domain-timeout`).
@@ -116,6 +131,9 @@ pub struct HostData {
     /// Each address probed (none with `--no-smtp`, or when the lookups
     /// timed out).
     pub probes: Vec<AddressProbe>,
+    /// For DANE: the addresses and TLSA records, validated.
+    #[serde(skip)]
+    pub dnssec: HostDnssec,
 }
 
 /// The policy host: its addresses, then the policy fetched from them.
@@ -132,6 +150,8 @@ pub struct Gathered {
     pub tlsrpt_txt: Timed<Lookup<Vec<Vec<u8>>>>,
     pub policy: Timed<PolicyHost>,
     pub mx: Timed<Lookup<Mx>>,
+    /// The MX RRset, validated (for DANE).
+    pub mx_dnssec: Timed<Dnssec<()>>,
     /// Each MX host once, at its most preferred entry, in preference order.
     pub hosts: Vec<HostData>,
 }

@@ -33,11 +33,12 @@ use crate::Clock;
 use crate::config::check::ProbeConfig;
 use crate::model::Domain;
 use crate::probe::dns::{Dns, Mx};
+use crate::probe::dnssec::Validator;
 use crate::probe::limit::PerAddress;
 use crate::probe::once::OncePerRun;
 use crate::probe::{ConnectTo, https, smtp, tls};
 pub use catalogue::CheckId;
-use facts::{AddressProbe, Budget, Gathered, HostData, PolicyHost, Timed};
+use facts::{AddressProbe, Budget, Gathered, HostData, HostDnssec, PolicyHost, Timed};
 pub use finding::{Finding, Status};
 use state::Memory;
 
@@ -52,6 +53,8 @@ pub struct Engine {
 /// What [`Engine`] shares with the task checking each domain.
 struct Probes {
     dns: Dns,
+    /// The DNSSEC-validating lookups of the DANE checks.
+    validator: Validator,
     trust: tls::Trust,
     timeout: Duration,
     budget: Budget,
@@ -77,8 +80,10 @@ impl Engine {
         expiry_warn: rules::expiry::ExpiryWarn,
         clock: Clock,
     ) -> Result<Engine, String> {
+        let dns = Dns::new(cfg.resolver, cfg.timeout)?;
         let probes = Probes {
-            dns: Dns::new(cfg.resolver, cfg.timeout)?,
+            validator: Validator::new(dns.clone(), cfg.resolver, cfg.timeout, cfg.anchors.clone()),
+            dns,
             trust: cfg.trust.clone(),
             timeout: cfg.timeout,
             budget: cfg.domain_timeout,
@@ -206,13 +211,15 @@ impl Probes {
             let data = join_all(hosts.into_iter().map(|m| self.host_data(m, d))).await;
             (mx, data)
         };
-        let (sts_txt, tlsrpt_txt, policy, (mx, hosts)) =
-            tokio::join!(sts, tlsrpt, policy, mx_chain);
+        let mx_dnssec = d.within(self.validator.mx(domain.as_str()));
+        let (sts_txt, tlsrpt_txt, policy, (mx, hosts), mx_dnssec) =
+            tokio::join!(sts, tlsrpt, policy, mx_chain, mx_dnssec);
         Gathered {
             sts_txt,
             tlsrpt_txt,
             policy,
             mx,
+            mx_dnssec,
             hosts,
         }
     }
@@ -243,14 +250,22 @@ impl Probes {
                 address,
                 probe: d.within(self.probe(name, address)).await,
             }
-        }))
-        .await;
+        }));
+        let dnssec = async {
+            let (addresses, tlsa) = tokio::join!(
+                d.within(self.validator.addresses(name)),
+                d.within(self.validator.tlsa(name))
+            );
+            HostDnssec { addresses, tlsa }
+        };
+        let (probes, dnssec) = tokio::join!(probes, dnssec);
         HostData {
             preference: mx.preference,
             host: mx.host,
             lookup,
             addresses,
             probes,
+            dnssec,
         }
     }
 

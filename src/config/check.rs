@@ -12,6 +12,7 @@ use crate::cli::CheckArgs;
 use crate::error::Error;
 use crate::model::Domain;
 use crate::probe::ConnectTo;
+use crate::probe::dnssec::Anchors;
 use crate::probe::tls::Trust;
 use crate::{Result, text};
 
@@ -37,6 +38,9 @@ pub struct ProbeConfig {
     pub smtp_port: u16,
     /// `--connect-to` rules.
     pub connect_to: Vec<ConnectTo>,
+    /// What DNSSEC validation starts from: the root's keys, or
+    /// `--trust-anchor FILE`.
+    pub anchors: Anchors,
 }
 
 /// How `check` prints its results.
@@ -161,10 +165,15 @@ impl CheckConfig {
             .filter(|(_, d)| self.shard.is_none_or(|s| s.contains(d)))
     }
 
-    /// Reads `--file` and `--ca-file`; every problem is a usage error.
+    /// Reads `--file`, `--ca-file` and `--trust-anchor`; every problem is
+    /// a usage error.
     pub fn from_args(args: &CheckArgs) -> Result<CheckConfig> {
         let domains = collect_domains(&args.domains, args.file.as_deref())?;
         let trust = Trust::new(args.ca_file.as_deref())?;
+        let anchors = match &args.trust_anchor {
+            Some(path) => Anchors::from_file(path)?,
+            None => Anchors::root(),
+        };
         let state = match &args.state {
             Some(dir) => Some(StateDir::open(dir).map_err(|source| match source {
                 StateError::NotDir => Error::StateNotDir {
@@ -188,6 +197,7 @@ impl CheckConfig {
                 https_port: args.policy_port,
                 smtp_port: args.smtp_port,
                 connect_to: args.connect_to.clone(),
+                anchors,
             },
             concurrency: usize::from(args.concurrency),
             state,

@@ -18,6 +18,7 @@ mod provider;
 mod shown;
 mod sts_id;
 mod sts_record;
+pub mod tlsa;
 mod tlsrpt;
 mod txt_fields;
 

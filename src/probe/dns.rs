@@ -18,6 +18,8 @@ use std::time::Duration;
 use hickory_resolver::config::{NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts};
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::dnssec::TrustAnchors;
+use hickory_resolver::proto::dnssec::rdata::{DNSKEY, DNSSECRData};
 use hickory_resolver::proto::op::ResponseCode;
 use hickory_resolver::proto::rr::{Name, RData, RecordType};
 use hickory_resolver::{Resolver, TokioResolver};
@@ -106,33 +108,35 @@ impl Dns {
     /// With `server`, every query goes to that server only; without, the
     /// system configuration is used.
     pub fn new(server: Option<SocketAddr>, timeout: Duration) -> Result<Dns, String> {
-        let mut opts = ResolverOpts::default();
-        opts.timeout = timeout;
-        opts.attempts = 1;
-        opts.preserve_intermediates = true;
-        opts.cache_size = 1024;
-        opts.ndots = 0;
-        let builder = match server {
-            Some(addr) => {
-                let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
-                for conn in &mut ns.connections {
-                    conn.port = addr.port();
-                }
-                opts.use_hosts_file = ResolveHosts::Never;
-                Resolver::builder_with_config(ResolverConfig::from_name_servers(vec![ns]), TokioRuntimeProvider::default())
-            }
-            None => TokioResolver::builder_tokio()
-                .map_err(|e| format!("cannot read the system DNS configuration ({e}); name a server with --resolver ADDR"))?,
-        };
-        let resolver = builder
-            .with_options(opts)
-            .build()
-            .map_err(|e| format!("cannot set up DNS: {e}"))?;
         Ok(Dns {
-            resolver,
+            resolver: resolver(server, timeout, None)?,
             timeout,
             hosts: Arc::default(),
         })
+    }
+
+    /// The DNSKEY records at `name`, unvalidated: what a DS trust anchor
+    /// is checked against.
+    pub async fn dnskeys(&self, name: &Name) -> Result<Vec<DNSKEY>, DnsFailure> {
+        let lookup = tokio::time::timeout(
+            self.timeout + Duration::from_millis(500),
+            self.resolver.lookup(name.clone(), RecordType::DNSKEY),
+        )
+        .await
+        .map_err(|_| DnsFailure::Timeout)?
+        .map_err(classify)?;
+        let keys: Vec<DNSKEY> = lookup
+            .answers()
+            .iter()
+            .filter_map(|r| match &r.data {
+                RData::DNSSEC(DNSSECRData::DNSKEY(k)) => Some(k.clone()),
+                _ => None,
+            })
+            .collect();
+        if keys.is_empty() {
+            return Err(DnsFailure::NoData);
+        }
+        Ok(keys)
     }
 
     async fn query(
@@ -268,13 +272,55 @@ impl Dns {
     }
 }
 
+/// A resolver sending every query to `server` (or as the system is
+/// configured), each attempt bounded by `timeout`. With `anchors`, it
+/// validates every answer from them (and sets the DO bit to get the
+/// signatures); without, it is the plain resolver a sending MTA uses.
+pub(crate) fn resolver(
+    server: Option<SocketAddr>,
+    timeout: Duration,
+    anchors: Option<Arc<TrustAnchors>>,
+) -> Result<TokioResolver, String> {
+    let mut opts = ResolverOpts::default();
+    opts.timeout = timeout;
+    opts.attempts = 1;
+    opts.preserve_intermediates = true;
+    opts.cache_size = 1024;
+    opts.ndots = 0;
+    let builder = match server {
+        Some(addr) => {
+            let mut ns = NameServerConfig::udp_and_tcp(addr.ip());
+            for conn in &mut ns.connections {
+                conn.port = addr.port();
+            }
+            opts.use_hosts_file = ResolveHosts::Never;
+            Resolver::builder_with_config(
+                ResolverConfig::from_name_servers(vec![ns]),
+                TokioRuntimeProvider::default(),
+            )
+        }
+        None => TokioResolver::builder_tokio().map_err(|e| {
+            format!(
+                "cannot read the system DNS configuration ({e}); name a server with --resolver ADDR"
+            )
+        })?,
+    };
+    let mut builder = builder.with_options(opts);
+    if let Some(anchors) = anchors {
+        builder = builder.with_trust_anchor(anchors);
+    }
+    builder
+        .build()
+        .map_err(|e| format!("cannot set up DNS: {e}"))
+}
+
 /// Lower case, no trailing dot; the root (`.`) becomes "".
 fn host_of(name: &Name) -> String {
     let s = name.to_ascii().to_ascii_lowercase();
     crate::text::escape(s.strip_suffix('.').unwrap_or(&s))
 }
 
-fn classify(e: NetError) -> DnsFailure {
+pub(crate) fn classify(e: NetError) -> DnsFailure {
     match e {
         NetError::Dns(DnsError::NoRecordsFound(nr))
             if nr.response_code == ResponseCode::NXDomain =>

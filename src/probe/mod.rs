@@ -11,6 +11,7 @@
 //! hosts' addresses in [`dns`], the SMTP probes in `check`'s engine).
 
 pub mod dns;
+pub mod dnssec;
 pub mod https;
 pub mod limit;
 pub mod once;

@@ -29,6 +29,10 @@ pub struct Probe {
     /// `None` when no certificate was seen.
     pub cert_problem: Option<CertProblem>,
     pub cert_checked: bool,
+    /// The certificates the server presented, DER, leaf first (empty
+    /// when the handshake did not complete): what TLSA records match.
+    #[serde(skip)]
+    pub chain: Vec<Vec<u8>>,
     pub failure: Option<Failure>,
     pub elapsed_ms: u64,
 }
@@ -176,6 +180,7 @@ impl Probe {
             cert: None,
             cert_problem: None,
             cert_checked: false,
+            chain: Vec::new(),
             failure: None,
             elapsed_ms: 0,
         }
@@ -312,6 +317,12 @@ async fn session(
     };
     record_cert(p);
     let (_, session) = tls.get_ref();
+    p.chain = session
+        .peer_certificates()
+        .unwrap_or_default()
+        .iter()
+        .map(|c| c.as_ref().to_vec())
+        .collect();
     let version = session.protocol_version();
     p.tls = Some(TlsInfo {
         version: version

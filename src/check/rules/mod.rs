@@ -6,6 +6,7 @@
 //! [`judge`] runs them all for one domain and lists the findings in the
 //! order of the catalogue, the per-host findings grouped by host.
 
+pub mod dane;
 pub mod expiry;
 pub mod mx;
 pub mod policy;
@@ -111,12 +112,22 @@ pub fn judge(domain: &Domain, g: &Gathered, cx: &Context<'_>) -> DomainReport {
         (None, Timed::TimedOut(b)) => policy::mx_unused_timed_out(domain, policy::Late::Mx, *b),
         (None, Timed::Done(_)) => policy::mx_unused(parsed, &g.hosts),
     });
+    checks.push(dane::mx_secure(domain, &g.mx_dnssec, cx.clock.now()));
     for host in &g.hosts {
         checks.push(match policy_late {
             Some(b) => mx::matching_timed_out(domain, &host.host, b),
             None => mx::matching(domain, &host.host, parsed),
         });
-        checks.extend(smtp::judge(host, cx.probing, mode, &horizon));
+        let (tlsa, dane_ee) = dane::tlsa(host, cx.probing, cx.clock.now());
+        let mut smtp = smtp::judge(host, cx.probing, mode, &horizon);
+        if dane_ee {
+            // The MTA-STS view stays as it is; DANE senders see it otherwise.
+            let cert = &mut smtp[1];
+            debug_assert_eq!(cert.id, CheckId::SmtpCertificate);
+            cert.message.push_str(dane::DANE_EE_NOTE);
+        }
+        checks.extend(smtp);
+        checks.push(tlsa);
     }
     checks.extend(match &g.tlsrpt_txt {
         Timed::Done(txt) => tlsrpt::judge(domain, txt),
@@ -214,10 +225,13 @@ pub(crate) mod fixtures {
     use chrono::TimeZone;
 
     use crate::Clock;
-    use crate::check::facts::{AddressProbe, Budget, Gathered, HostData, PolicyHost, Timed};
+    use crate::check::facts::{
+        AddressProbe, Budget, Gathered, HostData, HostDnssec, PolicyHost, Timed,
+    };
     use crate::check::rules::expiry::{ExpiryWarn, Horizon};
     use crate::model::Domain;
     use crate::probe::dns::{Addresses, Answer, DnsFailure, Lookup, Mx};
+    use crate::probe::dnssec::Security;
     use crate::probe::https::{Fetch, Response};
     use crate::probe::smtp::{Probe, TlsInfo};
     use crate::probe::tls::{CertDetails, CertTime};
@@ -332,6 +346,7 @@ pub(crate) mod fixtures {
             cert: Some(cert("other.example.test")),
             cert_problem: None,
             cert_checked: true,
+            chain: Vec::new(),
             failure: None,
             elapsed_ms: 2,
         }
@@ -358,6 +373,15 @@ pub(crate) mod fixtures {
             lookup: Timed::Done(v4(&["192.0.2.1"])),
             addresses: vec!["192.0.2.1".parse().unwrap()],
             probes: Vec::new(),
+            dnssec: unsigned_host(),
+        }
+    }
+
+    /// An MX host in a zone without DNSSEC: DANE does not apply.
+    pub fn unsigned_host() -> HostDnssec {
+        HostDnssec {
+            addresses: Timed::Done(Ok(Ok((Security::Insecure, vec![()])))),
+            tlsa: Timed::Done(Ok(Ok((Security::Insecure, Vec::new())))),
         }
     }
 
@@ -405,6 +429,7 @@ pub(crate) mod fixtures {
                 (10, "mx1.example.test"),
                 (20, "mx2.backup.example.test"),
             ])),
+            mx_dnssec: Timed::Done(Ok(Ok((Security::Insecure, vec![(), ()])))),
             hosts: vec![
                 with_probes("mx1.example.test", vec![probe_ok("192.0.2.1:25")]),
                 with_probes("mx2.backup.example.test", vec![probe_ok("192.0.2.2:25")]),
@@ -459,8 +484,14 @@ mod tests {
         let r = judge(&domain(), &healthy(), &context(None, &c));
         let ids: Vec<CheckId> = r.checks.iter().map(|f| f.id).collect();
         assert_eq!(ids, expected_ids(2, false));
+        // Without DNSSEC, DANE does not apply: an observation, not a failure.
         assert!(
-            r.checks.iter().all(|f| f.status == Status::Pass),
+            r.checks.iter().all(|f| f.status
+                == if f.id.family() == crate::check::catalogue::Family::Dane {
+                    Status::Info
+                } else {
+                    Status::Pass
+                }),
             "{:?}",
             r.checks
         );
@@ -493,9 +524,9 @@ mod tests {
             .filter(|f| f.id.scope() == Scope::Host)
             .filter_map(|f| f.subject.as_deref())
             .collect();
-        assert_eq!(hosts.len(), 8);
-        assert!(hosts[..4].iter().all(|h| *h == "mx1.example.test"));
-        assert!(hosts[4..].iter().all(|h| *h == "mx2.backup.example.test"));
+        assert_eq!(hosts.len(), 10);
+        assert!(hosts[..5].iter().all(|h| *h == "mx1.example.test"));
+        assert!(hosts[5..].iter().all(|h| *h == "mx2.backup.example.test"));
     }
 
     #[test]
@@ -512,6 +543,7 @@ mod tests {
                 fetch: Timed::Done(crate::probe::https::Fetch::NoAddress),
             }),
             mx: Timed::Done(failed(DnsFailure::NoData)),
+            mx_dnssec: Timed::Done(Ok(Err(DnsFailure::NoData))),
             hosts: Vec::new(),
         };
         let r = judge(&domain(), &g, &context(None, &c));
@@ -598,6 +630,7 @@ mod tests {
             tlsrpt_txt: Timed::TimedOut(late),
             policy: Timed::TimedOut(late),
             mx: Timed::TimedOut(late),
+            mx_dnssec: Timed::TimedOut(late),
             hosts: Vec::new(),
         };
         let r = judge(&domain(), &g, &context(None, &c));

@@ -13,7 +13,7 @@ use hickory_server::net::runtime::TokioRuntimeProvider;
 use hickory_server::proto::rr::{LowerName, Name, RecordType};
 use hickory_server::proto::serialize::txt::Parser;
 use hickory_server::store::in_memory::InMemoryZoneHandler;
-use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneType};
+use hickory_server::zone_handler::{AxfrPolicy, Catalog, ZoneHandler, ZoneType};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream, UdpSocket};
 use tokio::sync::Mutex;
@@ -46,13 +46,18 @@ pub struct DnsServer {
     asked: Arc<Asked>,
     _front: Vec<AbortOnDrop>,
     _server: Server<Catalog>,
+    _ds_server: Option<Server<Catalog>>,
 }
 
 /// Builder for a [`DnsServer`] combining zones, faults, latency and a bind address.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DnsServerBuilder {
     bind: SocketAddr,
     zones: Vec<(String, String)>,
+    /// Zones built elsewhere (signed ones), by origin.
+    handlers: Vec<(String, Arc<dyn ZoneHandler>)>,
+    /// The zones that answer DS queries, when DS queries go elsewhere.
+    ds_handlers: Vec<(String, Arc<dyn ZoneHandler>)>,
     faults: Vec<(String, Option<u16>, Fault)>,
     latency: Duration,
 }
@@ -62,6 +67,8 @@ impl Default for DnsServerBuilder {
         DnsServerBuilder {
             bind: localhost(),
             zones: Vec::new(),
+            handlers: Vec::new(),
+            ds_handlers: Vec::new(),
             faults: Vec::new(),
             latency: Duration::ZERO,
         }
@@ -80,6 +87,20 @@ impl DnsServerBuilder {
     /// when the text has none.
     pub fn zone(mut self, origin: &str, text: &str) -> Self {
         self.zones.push((origin.to_string(), text.to_string()));
+        self
+    }
+
+    /// Serve a zone built elsewhere (e.g. signed by [`super::dnssec`]).
+    pub fn handler(mut self, origin: &str, handler: Arc<dyn ZoneHandler>) -> Self {
+        self.handlers.push((origin.to_string(), handler));
+        self
+    }
+
+    /// Answer DS queries from these zones only (a parent and its children
+    /// served together: the DS record lives in the parent, and the
+    /// catalog would ask the child).
+    pub fn ds_handler(mut self, origin: &str, handler: Arc<dyn ZoneHandler>) -> Self {
+        self.ds_handlers.push((origin.to_string(), handler));
         self
     }
 
@@ -108,17 +129,17 @@ impl DnsServerBuilder {
             let (name, handler) = build_zone(origin, text);
             catalog.upsert(LowerName::from(&name), vec![Arc::new(handler)]);
         }
-
-        // Internal hickory server: UDP and TCP on one ephemeral loopback port.
-        let (inner_udp, inner_tcp) = bind_pair(localhost());
-        let inner_addr = inner_udp.local_addr().expect("inner addr");
-        let server = {
-            let _guard = runtime().enter();
-            let mut server = Server::new(catalog);
-            server.register_socket(inner_udp);
-            server.register_listener(inner_tcp, Duration::from_secs(30), 4096);
-            server
+        let catalog_of = |handlers: &[(String, Arc<dyn ZoneHandler>)], mut catalog: Catalog| {
+            for (origin, handler) in handlers {
+                let name = Name::from_ascii(normalize_name(origin)).expect("zone origin");
+                catalog.upsert(LowerName::from(&name), vec![handler.clone()]);
+            }
+            catalog
         };
+        let catalog = catalog_of(&self.handlers, catalog);
+        let (server, inner_addr) = serve(catalog);
+        let ds = (!self.ds_handlers.is_empty())
+            .then(|| serve(catalog_of(&self.ds_handlers, Catalog::new())));
 
         let (udp, tcp) = bind_pair(self.bind);
         let addr = udp.local_addr().expect("front addr");
@@ -126,6 +147,7 @@ impl DnsServerBuilder {
         let asked = Arc::new(Asked::default());
         let ctx = Arc::new(Front {
             inner: inner_addr,
+            ds_inner: ds.as_ref().map(|(_, addr)| *addr),
             faults: self.faults,
             latency: self.latency,
             queries: queries.clone(),
@@ -142,8 +164,21 @@ impl DnsServerBuilder {
             asked,
             _front: front,
             _server: server,
+            _ds_server: ds.map(|(server, _)| server),
         }
     }
+}
+
+/// An internal hickory server for `catalog`: UDP and TCP on one ephemeral
+/// loopback port.
+fn serve(catalog: Catalog) -> (Server<Catalog>, SocketAddr) {
+    let (inner_udp, inner_tcp) = bind_pair(localhost());
+    let inner_addr = inner_udp.local_addr().expect("inner addr");
+    let _guard = runtime().enter();
+    let mut server = Server::new(catalog);
+    server.register_socket(inner_udp);
+    server.register_listener(inner_tcp, Duration::from_secs(30), 4096);
+    (server, inner_addr)
 }
 
 impl DnsServer {
@@ -240,9 +275,14 @@ fn build_zone(origin: &str, text: &str) -> (Name, InMemoryZoneHandler<TokioRunti
         );
         (name, records) = parse(format!("{ttl}{soa}{text}\n"));
     }
-    let handler =
-        InMemoryZoneHandler::new(name.clone(), records, ZoneType::Primary, AxfrPolicy::Deny)
-            .unwrap_or_else(|e| panic!("zone {origin_fqdn}: {e}"));
+    let handler = InMemoryZoneHandler::new(
+        name.clone(),
+        records,
+        ZoneType::Primary,
+        AxfrPolicy::Deny,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("zone {origin_fqdn}: {e}"));
     (name, handler)
 }
 
@@ -264,6 +304,8 @@ fn bind_pair(bind: SocketAddr) -> (UdpSocket, TcpListener) {
 
 struct Front {
     inner: SocketAddr,
+    /// Where DS queries go, when not to `inner`.
+    ds_inner: Option<SocketAddr>,
     faults: Vec<(String, Option<u16>, Fault)>,
     latency: Duration,
     queries: Arc<AtomicUsize>,
@@ -282,6 +324,10 @@ impl Front {
             let mut asked = self.asked.lock().unwrap_or_else(|e| e.into_inner());
             *asked.entry((name.clone(), *qtype)).or_default() += 1;
         }
+        let inner = match (&question, self.ds_inner) {
+            (Some((_, 43, _)), Some(ds)) => ds,
+            _ => self.inner,
+        };
         let fault = question.and_then(|(name, qtype, _)| {
             self.faults
                 .iter()
@@ -304,8 +350,8 @@ impl Front {
         }
         match response {
             Some(r) => Some(r),
-            None if tcp => forward_tcp(self.inner, query).await,
-            None => forward_udp(self.inner, query).await,
+            None if tcp => forward_tcp(inner, query).await,
+            None => forward_udp(inner, query).await,
         }
     }
 }

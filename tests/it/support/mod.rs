@@ -11,6 +11,7 @@
 
 pub mod cmd;
 pub mod dns;
+pub mod dnssec;
 pub mod fleet;
 pub mod https;
 pub mod pki;

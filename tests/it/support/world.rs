@@ -35,6 +35,9 @@ pub struct Spec {
     pub timeout: &'static str,
     /// What to type on the command line instead of `domain`.
     pub input: Option<String>,
+    /// A (signed) root zone served beside the domain's zone, answering
+    /// its DS queries too.
+    pub dns_root: Option<std::sync::Arc<dyn hickory_server::zone_handler::ZoneHandler>>,
 }
 
 impl Default for Spec {
@@ -52,6 +55,7 @@ impl Default for Spec {
             args: Vec::new(),
             timeout: "3",
             input: None,
+            dns_root: None,
         }
     }
 }
@@ -150,6 +154,9 @@ pub fn world(spec: &Spec) -> World {
     let mut dns = DnsServer::builder().zone(&format!("{}.", spec.domain), &spec.zone);
     for (name, qtype, fault) in &spec.faults {
         dns = dns.fault(name, *qtype, *fault);
+    }
+    if let Some(root) = &spec.dns_root {
+        dns = dns.handler(".", root.clone()).ds_handler(".", root.clone());
     }
     let dns = dns.start_now();
     let policy_host = format!("mta-sts.{}", spec.domain);
