@@ -18,6 +18,7 @@ mod provider;
 mod shown;
 mod sts_id;
 mod sts_record;
+pub mod tlsa;
 mod tlsrpt;
 mod txt_fields;
 
@@ -33,6 +34,7 @@ pub use shown::SHOWN_MAX_CHARS;
 pub(crate) use shown::shown;
 pub use sts_id::{StsId, StsIdError};
 pub use sts_record::{RecordIssue, StsRecord, StsRecordParse};
+pub use tlsa::{Matching, Selector, Tlsa, TlsaError, Usage};
 pub use tlsrpt::{RuaUri, RuaUriError, TlsRptIssue, TlsRptParse, TlsRptRecord};
 
 #[cfg(test)]

@@ -4,6 +4,7 @@ mod bulk;
 mod check;
 mod cli;
 mod completions;
+mod gen_tlsa;
 mod lifecycle;
 mod props;
 mod report;
