@@ -509,3 +509,64 @@ fn usage_errors() {
     usage_error(&["gen-tlsa", "--cert", &ok], &["--host"]);
     usage_error(&["gen-tlsa", "--host", HOST], &["--cert"]);
 }
+
+/// `text` with every run of 40 or more hex digits (digests, keys) as
+/// `HEX`: what differs between certificates made on different runs.
+fn masked(text: &str) -> String {
+    let mut out = String::new();
+    let mut run = String::new();
+    for c in text.chars().chain(['\n']) {
+        if c.is_ascii_hexdigit() {
+            run.push(c);
+            continue;
+        }
+        if run.len() >= 40 {
+            out.push_str("HEX");
+        } else {
+            out.push_str(&run);
+        }
+        run.clear();
+        out.push(c);
+    }
+    out.pop();
+    out
+}
+
+/// The examples in README.md are real runs, but for the digests: with
+/// the files they name, made here, the binary prints what the README
+/// shows.
+#[test]
+fn readme_examples_are_real_runs() {
+    let pki = Pki::new();
+    for (from, to) in [
+        ("ec-chain.pem", "fullchain.pem"),
+        ("rsa-chain.pem", "next-fullchain.pem"),
+        ("ec.key", "privkey.pem"),
+    ] {
+        std::fs::copy(pki.dir.join(from), pki.dir.join(to)).unwrap();
+    }
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = &readme[readme.find("### `gen-tlsa`").expect("a gen-tlsa section")..];
+    let block = section
+        .split("```console\n")
+        .nth(1)
+        .and_then(|b| b.split("```").next())
+        .expect("a console block");
+    let runs: Vec<&str> = block.split("$ mtasts ").skip(1).collect();
+    assert!(runs.len() >= 5, "{block}");
+    for run in runs {
+        let (command, shown) = run.split_once('\n').unwrap();
+        let out = mtasts()
+            .args(command.split_whitespace())
+            .current_dir(&pki.dir)
+            .output()
+            .unwrap();
+        let printed = [out.stdout, out.stderr].concat();
+        assert_eq!(
+            masked(&String::from_utf8(printed).unwrap()),
+            masked(shown),
+            "{command}"
+        );
+    }
+}

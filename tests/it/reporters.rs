@@ -431,3 +431,43 @@ fn dane_failures_do_not_block_and_sts_failures_do() {
     assert_eq!(dom["blocking"].as_array().unwrap().len(), 1);
     assert_eq!(dom["dane_failures"].as_array().unwrap().len(), 3);
 }
+
+/// The DANE example of `report` in README.md is a real run: a fortnight
+/// of the fixtures of Google (without its fetch errors), Microsoft and
+/// the DANE sender.
+#[test]
+fn readme_dane_example_is_a_real_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 0..14 {
+        for name in ["google", "microsoft", "dane-sender"] {
+            let mut r = moved(name, day);
+            if name == "google" {
+                r["policies"][0]["failure-details"] = json!([]);
+                r["policies"][0]["summary"]["total-failure-session-count"] = json!(0);
+            }
+            write(
+                d,
+                &format!("reports/{name}-{day:02}.json"),
+                r.to_string().as_bytes(),
+            );
+        }
+    }
+    let out = mtasts()
+        .args(["report", "reports/", "--color", "never"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let shown = String::from_utf8(out.stdout).unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let command = "$ mtasts report reports/\n";
+    let start = readme.find(command).expect("the README shows the command") + command.len();
+    let end = start + readme[start..].find("```").unwrap();
+    assert_eq!(
+        readme[start..end],
+        shown,
+        "README.md's DANE example is stale"
+    );
+}
