@@ -348,7 +348,7 @@ impl fmt::Display for Tlsa {
 /// Parses `cert_der` as one X.509 certificate, nothing after it.
 pub fn parse_certificate(cert_der: &[u8]) -> Result<X509Certificate<'_>, TlsaError> {
     match X509Certificate::from_der(cert_der) {
-        Ok((rest, cert)) if rest.is_empty() => Ok(cert),
+        Ok(([], cert)) => Ok(cert),
         Ok((rest, _)) => Err(TlsaError::NotACertificate(format!(
             "{} bytes after the certificate",
             rest.len()
@@ -358,7 +358,7 @@ pub fn parse_certificate(cert_der: &[u8]) -> Result<X509Certificate<'_>, TlsaErr
 }
 
 fn from_hex(hex: &str) -> Result<Vec<u8>, TlsaError> {
-    if hex.len() % 2 != 0 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !hex.len().is_multiple_of(2) || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(TlsaError::NotHex);
     }
     hex.as_bytes()
