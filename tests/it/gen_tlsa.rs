@@ -225,6 +225,26 @@ fn dane_ee_spki_sha256_agrees_with_openssl_for_rsa_and_ec() {
     );
 }
 
+/// A file with the key beside the certificate (as some servers take
+/// them) gives the certificate's record; the key is passed over.
+#[test]
+fn a_key_beside_the_certificate_is_passed_over() {
+    let pki = Pki::new();
+    let combined = [
+        std::fs::read(pki.dir.join("ec.key")).unwrap(),
+        std::fs::read(pki.dir.join("ec-chain.pem")).unwrap(),
+    ]
+    .concat();
+    let combined = pki.write("combined.pem", &combined);
+    assert_eq!(
+        stdout_of(&["gen-tlsa", "--cert", &combined, "--host", HOST]),
+        format!(
+            "_25._tcp.mx1.contoso.com. IN TLSA 3 1 1 {}\n",
+            pki.spki_digest("ec.pem", "sha256")
+        )
+    );
+}
+
 #[test]
 fn the_full_certificate_selector_agrees_with_openssl() {
     let pki = Pki::new();
@@ -440,11 +460,28 @@ fn usage_errors() {
         &["x509", "-in", "ec.pem", "-outform", "DER", "-out", "ec.der"],
     );
     let missing = pki.path("missing.pem");
+    openssl(
+        &pki.dir,
+        &[
+            "pkcs8",
+            "-topk8",
+            "-in",
+            "ec.key",
+            "-passout",
+            "pass:secret",
+            "-out",
+            "enc.key",
+        ],
+    );
+    let encrypted = pki.path("enc.key");
+    let huge = pki.write("huge.pem", &vec![b'A'; 2 * 1024 * 1024]);
     let cases: Vec<(Vec<&str>, Vec<&str>)> = vec![
         (
             vec!["--cert", &key],
             vec!["holds a private key", "not privkey.pem"],
         ),
+        (vec!["--cert", &encrypted], vec!["holds a private key"]),
+        (vec!["--cert", &huge], vec!["larger than 1 MiB"]),
         (vec!["--cert", &empty], vec!["is empty", "fullchain.pem"]),
         (vec!["--cert", &blank], vec!["is empty"]),
         (
