@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('gen-record', 'gen-record', [CompletionResultType]::ParameterValue, 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id')
             [CompletionResult]::new('gen-tlsrpt', 'gen-tlsrpt', [CompletionResultType]::ParameterValue, 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)')
+            [CompletionResult]::new('gen-tlsa', 'gen-tlsa', [CompletionResultType]::ParameterValue, 'Print the _25._tcp TLSA record (DANE, RFC 7672) of an MX host''s certificate')
             [CompletionResult]::new('gen-policy', 'gen-policy', [CompletionResultType]::ParameterValue, 'Render a policy file (.well-known/mta-sts.txt)')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Validate a local policy file or a TXT record value')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would')
@@ -57,6 +58,23 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'The mail domain the record is for (shows the owner name _smtp._tls.DOMAIN)')
             [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
             [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'TTL for --format zone')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'mtasts;gen-tlsa' {
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'The certificate the MX host serves, in PEM: its full chain for --usage 2')
+            [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'The MX host the certificate is for (the record''s owner is _25._tcp.HOST)')
+            [CompletionResult]::new('--usage', '--usage', [CompletionResultType]::ParameterName, '3: DANE-EE, the server''s own certificate or key; 2: DANE-TA, its issuer')
+            [CompletionResult]::new('--selector', '--selector', [CompletionResultType]::ParameterName, '1: the public key (SPKI), unchanged by a renewal with the same key; 0: the whole certificate')
+            [CompletionResult]::new('--matching', '--matching', [CompletionResultType]::ParameterName, '1: SHA-256; 2: SHA-512; 0: the selected bytes in full')
+            [CompletionResult]::new('--next-cert', '--next-cert', [CompletionResultType]::ParameterName, 'The certificate to switch to: print both records and the steps of the key change')
+            [CompletionResult]::new('--zone', '--zone', [CompletionResultType]::ParameterName, 'The DNS zone holding the host''s name, for --format powershell [default: the host''s parent domain]')
+            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'format')
+            [CompletionResult]::new('--ttl', '--ttl', [CompletionResultType]::ParameterName, 'TTL for --format zone and json, and the wait of a key change')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
@@ -208,6 +226,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
         'mtasts;help' {
             [CompletionResult]::new('gen-record', 'gen-record', [CompletionResultType]::ParameterValue, 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id')
             [CompletionResult]::new('gen-tlsrpt', 'gen-tlsrpt', [CompletionResultType]::ParameterValue, 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)')
+            [CompletionResult]::new('gen-tlsa', 'gen-tlsa', [CompletionResultType]::ParameterValue, 'Print the _25._tcp TLSA record (DANE, RFC 7672) of an MX host''s certificate')
             [CompletionResult]::new('gen-policy', 'gen-policy', [CompletionResultType]::ParameterValue, 'Render a policy file (.well-known/mta-sts.txt)')
             [CompletionResult]::new('lint', 'lint', [CompletionResultType]::ParameterValue, 'Validate a local policy file or a TXT record value')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would')
@@ -224,6 +243,9 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             break
         }
         'mtasts;help;gen-tlsrpt' {
+            break
+        }
+        'mtasts;help;gen-tlsa' {
             break
         }
         'mtasts;help;gen-policy' {

@@ -31,6 +31,9 @@ _mtasts() {
             mtasts,gen-record)
                 cmd="mtasts__subcmd__gen__subcmd__record"
                 ;;
+            mtasts,gen-tlsa)
+                cmd="mtasts__subcmd__gen__subcmd__tlsa"
+                ;;
             mtasts,gen-tlsrpt)
                 cmd="mtasts__subcmd__gen__subcmd__tlsrpt"
                 ;;
@@ -67,6 +70,9 @@ _mtasts() {
             mtasts__subcmd__help,gen-record)
                 cmd="mtasts__subcmd__help__subcmd__gen__subcmd__record"
                 ;;
+            mtasts__subcmd__help,gen-tlsa)
+                cmd="mtasts__subcmd__help__subcmd__gen__subcmd__tlsa"
+                ;;
             mtasts__subcmd__help,gen-tlsrpt)
                 cmd="mtasts__subcmd__help__subcmd__gen__subcmd__tlsrpt"
                 ;;
@@ -95,7 +101,7 @@ _mtasts() {
 
     case "${cmd}" in
         mtasts)
-            opts="-h -V --color --help --version gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help"
+            opts="-h -V --color --help --version gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -342,6 +348,60 @@ _mtasts() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        mtasts__subcmd__gen__subcmd__tlsa)
+            opts="-h -V --cert --host --usage --selector --matching --next-cert --zone --format --ttl --color --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --usage)
+                    COMPREPLY=($(compgen -W "3 2" -- "${cur}"))
+                    return 0
+                    ;;
+                --selector)
+                    COMPREPLY=($(compgen -W "1 0" -- "${cur}"))
+                    return 0
+                    ;;
+                --matching)
+                    COMPREPLY=($(compgen -W "1 2 0" -- "${cur}"))
+                    return 0
+                    ;;
+                --next-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zone)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --format)
+                    COMPREPLY=($(compgen -W "txt zone powershell json" -- "${cur}"))
+                    return 0
+                    ;;
+                --ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         mtasts__subcmd__gen__subcmd__tlsrpt)
             opts="-h -V --rua --domain --format --ttl --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -377,7 +437,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__help)
-            opts="gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help"
+            opts="gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +507,20 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__help__subcmd__gen__subcmd__record)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        mtasts__subcmd__help__subcmd__gen__subcmd__tlsa)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -25,6 +25,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --version 'Print version'
             cand gen-record 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id'
             cand gen-tlsrpt 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)'
+            cand gen-tlsa 'Print the _25._tcp TLSA record (DANE, RFC 7672) of an MX host''s certificate'
             cand gen-policy 'Render a policy file (.well-known/mta-sts.txt)'
             cand lint 'Validate a local policy file or a TXT record value'
             cand check 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
@@ -52,6 +53,22 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --domain 'The mail domain the record is for (shows the owner name _smtp._tls.DOMAIN)'
             cand --format 'format'
             cand --ttl 'TTL for --format zone'
+            cand --color 'Controls when to use color'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'mtasts;gen-tlsa'= {
+            cand --cert 'The certificate the MX host serves, in PEM: its full chain for --usage 2'
+            cand --host 'The MX host the certificate is for (the record''s owner is _25._tcp.HOST)'
+            cand --usage '3: DANE-EE, the server''s own certificate or key; 2: DANE-TA, its issuer'
+            cand --selector '1: the public key (SPKI), unchanged by a renewal with the same key; 0: the whole certificate'
+            cand --matching '1: SHA-256; 2: SHA-512; 0: the selected bytes in full'
+            cand --next-cert 'The certificate to switch to: print both records and the steps of the key change'
+            cand --zone 'The DNS zone holding the host''s name, for --format powershell [default: the host''s parent domain]'
+            cand --format 'format'
+            cand --ttl 'TTL for --format zone and json, and the wait of a key change'
             cand --color 'Controls when to use color'
             cand -h 'Print help (see more with ''--help'')'
             cand --help 'Print help (see more with ''--help'')'
@@ -193,6 +210,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
         &'mtasts;help'= {
             cand gen-record 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id'
             cand gen-tlsrpt 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)'
+            cand gen-tlsa 'Print the _25._tcp TLSA record (DANE, RFC 7672) of an MX host''s certificate'
             cand gen-policy 'Render a policy file (.well-known/mta-sts.txt)'
             cand lint 'Validate a local policy file or a TXT record value'
             cand check 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
@@ -207,6 +225,8 @@ set edit:completion:arg-completer[mtasts] = {|@words|
         &'mtasts;help;gen-record'= {
         }
         &'mtasts;help;gen-tlsrpt'= {
+        }
+        &'mtasts;help;gen-tlsa'= {
         }
         &'mtasts;help;gen-policy'= {
         }

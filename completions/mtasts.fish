@@ -31,6 +31,7 @@ complete -c mtasts -n "__fish_mtasts_needs_command" -s h -l help -d 'Print help'
 complete -c mtasts -n "__fish_mtasts_needs_command" -s V -l version -d 'Print version'
 complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "gen-record" -d 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id'
 complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "gen-tlsrpt" -d 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)'
+complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "gen-tlsa" -d 'Print the _25._tcp TLSA record (DANE, RFC 7672) of an MX host\'s certificate'
 complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "gen-policy" -d 'Render a policy file (.well-known/mta-sts.txt)'
 complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "lint" -d 'Validate a local policy file or a TXT record value'
 complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "check" -d 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
@@ -43,7 +44,7 @@ complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "completions" -d 'Prin
 complete -c mtasts -n "__fish_mtasts_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-record" -l domain -d 'The mail domain the record is for (shows the owner name _mta-sts.DOMAIN)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-record" -l id -d 'The id to publish: 1-32 letters or digits [default: the UTC time, e.g. 20261128195300Z]' -r
-complete -c mtasts -n "__fish_mtasts_using_subcommand gen-record" -l format -r -f -a "txt\t'The TXT value alone (plus the owner name on its own line with --domain)'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-record" -l format -r -f -a "txt\t'Plain text: the record\'s value (with its owner name, when known)'
 zone\t'A BIND zone-file line'
 powershell\t'The Windows DNS Server PowerShell command'
 json\t'A JSON object with name, type and value'"
@@ -55,7 +56,7 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand gen-record" -s h -l help -
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-record" -s V -l version -d 'Print version'
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsrpt" -l rua -d 'Where reports go: mailto:ADDRESS or https://URL (repeatable)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsrpt" -l domain -d 'The mail domain the record is for (shows the owner name _smtp._tls.DOMAIN)' -r
-complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsrpt" -l format -r -f -a "txt\t'The TXT value alone (plus the owner name on its own line with --domain)'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsrpt" -l format -r -f -a "txt\t'Plain text: the record\'s value (with its owner name, when known)'
 zone\t'A BIND zone-file line'
 powershell\t'The Windows DNS Server PowerShell command'
 json\t'A JSON object with name, type and value'"
@@ -65,6 +66,27 @@ always\t''
 never\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsrpt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsrpt" -s V -l version -d 'Print version'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -l cert -d 'The certificate the MX host serves, in PEM: its full chain for --usage 2' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -l host -d 'The MX host the certificate is for (the record\'s owner is _25._tcp.HOST)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -l usage -d '3: DANE-EE, the server\'s own certificate or key; 2: DANE-TA, its issuer' -r -f -a "3\t''
+2\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -l selector -d '1: the public key (SPKI), unchanged by a renewal with the same key; 0: the whole certificate' -r -f -a "1\t''
+0\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -l matching -d '1: SHA-256; 2: SHA-512; 0: the selected bytes in full' -r -f -a "1\t''
+2\t''
+0\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -l next-cert -d 'The certificate to switch to: print both records and the steps of the key change' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -l zone -d 'The DNS zone holding the host\'s name, for --format powershell [default: the host\'s parent domain]' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -l format -r -f -a "txt\t'Plain text: the record\'s value (with its owner name, when known)'
+zone\t'A BIND zone-file line'
+powershell\t'The Windows DNS Server PowerShell command'
+json\t'A JSON object with name, type and value'"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -l ttl -d 'TTL for --format zone and json, and the wait of a key change' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -l color -d 'Controls when to use color' -r -f -a "auto\t''
+always\t''
+never\t''"
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c mtasts -n "__fish_mtasts_using_subcommand gen-tlsa" -s V -l version -d 'Print version'
 complete -c mtasts -n "__fish_mtasts_using_subcommand gen-policy" -l mode -d 'Policy mode' -r -f -a "enforce\t''
 testing\t''
 none\t''"
@@ -218,15 +240,16 @@ always\t''
 never\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c mtasts -n "__fish_mtasts_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "gen-record" -d 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "gen-tlsrpt" -d 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "gen-policy" -d 'Render a policy file (.well-known/mta-sts.txt)'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "lint" -d 'Validate a local policy file or a TXT record value'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "check" -d 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "init" -d 'Write everything a domain must publish: policy, DNS records, hosting, checklist'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "gen-hosting" -d 'Render the policy as a deployable artifact for a web host or serverless platform'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "promote" -d 'Switch an init directory from testing to enforce, with a longer max_age and a new id'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "retire" -d 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "report" -d 'Summarise TLS-RPT reports and say whether it is safe to enforce'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-policy lint check init gen-hosting promote retire report completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "gen-record" -d 'Print the _mta-sts TXT record (v=STSv1; id=…) with a fresh id'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "gen-tlsrpt" -d 'Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…)'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "gen-tlsa" -d 'Print the _25._tcp TLSA record (DANE, RFC 7672) of an MX host\'s certificate'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "gen-policy" -d 'Render a policy file (.well-known/mta-sts.txt)'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "lint" -d 'Validate a local policy file or a TXT record value'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "check" -d 'Verify a live deployment (DNS, HTTPS policy, SMTP STARTTLS) as a sending MTA would'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "init" -d 'Write everything a domain must publish: policy, DNS records, hosting, checklist'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "gen-hosting" -d 'Render the policy as a deployable artifact for a web host or serverless platform'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "promote" -d 'Switch an init directory from testing to enforce, with a longer max_age and a new id'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "retire" -d 'Withdraw MTA-STS safely: mode none, a short max_age, a new id (RFC 8461 §8.3)'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "report" -d 'Summarise TLS-RPT reports and say whether it is safe to enforce'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c mtasts -n "__fish_mtasts_using_subcommand help; and not __fish_seen_subcommand_from gen-record gen-tlsrpt gen-tlsa gen-policy lint check init gen-hosting promote retire report completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

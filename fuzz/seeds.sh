@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 fixtures=../tests/fixtures/tlsrpt
 rm -rf corpus
-for t in policy sts_record tlsrpt_record report_json report_file gzip mime mbox smtp_reply content_type; do
+for t in policy sts_record tlsrpt_record report_json report_file gzip mime mbox smtp_reply content_type tlsa_record; do
     mkdir -p "corpus/$t"
 done
 
@@ -117,3 +117,8 @@ printf '220 \x1b[31mred\xff\r\n' | put smtp_reply control-characters
 { printf 'text/html; charset=utf-8\n'; printf '<html>version: STSv1</html>'; } | put content_type html
 printf 'version: STSv1\nmode: enforce\n' | put content_type no-header
 { printf ' text/plain ;charset="a;b"\n'; cat corpus/policy/broken-lines; } | put content_type spaces-and-broken-policy
+
+# --- TLSA records: one per line, or the fields as DNS carries them ------
+printf '3 1 1 ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n2 0 2 %0128d\n3 1 0 3059301306072a8648ce3d0201' 0 | put tlsa_record presentation
+printf '3 1 1 BA7816BF8F01CFEA414140DE5DAE2223\n  B00361A396177A9CB410FF61F20015AD\n4 1 1 00\n3 2 1 00\n3 1 3 00\n3 1 1 abcd\n3 1 0 xyz0\n3 1\n+3 1 1 00\n300 1 1 00\n3 1 0 \xff' | put tlsa_record broken
+printf '\x03\x01\x01\xba\x78\x16\xbf\x8f\x01\xcf\xea\x41\x41\x40\xde\x5d\xae\x22\x23\xb0\x03\x61\xa3\x96\x17\x7a\x9c\xb4\x10\xff\x61\xf2\x00\x15\xad' | put tlsa_record wire

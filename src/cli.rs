@@ -14,7 +14,9 @@ use crate::check::rules::expiry::ExpiryWarn;
 use crate::config::check::Shard;
 use crate::generate::dns::RecordFormat;
 use crate::generate::hosting::Target;
-use crate::model::{Domain, MaxAge, Mode, MxPattern, Provider, RuaUri, StsId};
+use crate::model::{
+    Domain, Matching, MaxAge, Mode, MxPattern, Provider, RuaUri, Selector, StsId, Usage,
+};
 use crate::probe::ConnectTo;
 
 /// Generate, verify and monitor MTA-STS (RFC 8461) and TLS-RPT (RFC 8460).
@@ -39,6 +41,9 @@ pub enum Command {
     /// Print the _smtp._tls TXT record (v=TLSRPTv1; rua=…).
     #[command(name = "gen-tlsrpt")]
     GenTlsRpt(GenTlsRptArgs),
+    /// Print the _25._tcp TLSA record (DANE, RFC 7672) of an MX host's certificate.
+    #[command(name = "gen-tlsa")]
+    GenTlsa(GenTlsaArgs),
     /// Render a policy file (.well-known/mta-sts.txt).
     GenPolicy(GenPolicyArgs),
     /// Validate a local policy file or a TXT record value.
@@ -85,6 +90,36 @@ pub struct GenTlsRptArgs {
     #[arg(long, value_enum, default_value_t = RecordFormat::Txt)]
     pub format: RecordFormat,
     /// TTL for --format zone.
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    pub ttl: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct GenTlsaArgs {
+    /// The certificate the MX host serves, in PEM: its full chain for --usage 2.
+    #[arg(long, value_name = "FILE")]
+    pub cert: PathBuf,
+    /// The MX host the certificate is for (the record's owner is _25._tcp.HOST).
+    #[arg(long, value_name = "HOST")]
+    pub host: Domain,
+    /// 3: DANE-EE, the server's own certificate or key; 2: DANE-TA, its issuer.
+    #[arg(long, default_value = "3", value_parser = tlsa_usage_parser())]
+    pub usage: Usage,
+    /// 1: the public key (SPKI), unchanged by a renewal with the same key; 0: the whole certificate.
+    #[arg(long, default_value = "1", value_parser = tlsa_selector_parser())]
+    pub selector: Selector,
+    /// 1: SHA-256; 2: SHA-512; 0: the selected bytes in full.
+    #[arg(long, default_value = "1", value_parser = tlsa_matching_parser())]
+    pub matching: Matching,
+    /// The certificate to switch to: print both records and the steps of the key change.
+    #[arg(long, value_name = "FILE")]
+    pub next_cert: Option<PathBuf>,
+    /// The DNS zone holding the host's name, for --format powershell [default: the host's parent domain].
+    #[arg(long, value_name = "ZONE")]
+    pub zone: Option<Domain>,
+    #[arg(long, value_enum, default_value_t = RecordFormat::Txt)]
+    pub format: RecordFormat,
+    /// TTL for --format zone and json, and the wait of a key change.
     #[arg(long, value_name = "SECS", default_value_t = 3600)]
     pub ttl: u32,
 }
@@ -360,6 +395,35 @@ impl clap::ValueEnum for Provider {
 
 fn mode_parser() -> impl TypedValueParser<Value = Mode> {
     PossibleValuesParser::new(["enforce", "testing", "none"]).try_map(|s| Mode::parse(&s))
+}
+
+/// `--usage`: the two usages SMTP senders use (RFC 7672 §3.1).
+fn tlsa_usage_parser() -> impl TypedValueParser<Value = Usage> {
+    PossibleValuesParser::new(["3", "2"]).map(|s| {
+        if s == "2" {
+            Usage::DaneTa
+        } else {
+            Usage::DaneEe
+        }
+    })
+}
+
+fn tlsa_selector_parser() -> impl TypedValueParser<Value = Selector> {
+    PossibleValuesParser::new(["1", "0"]).map(|s| {
+        if s == "0" {
+            Selector::FullCertificate
+        } else {
+            Selector::SubjectPublicKeyInfo
+        }
+    })
+}
+
+fn tlsa_matching_parser() -> impl TypedValueParser<Value = Matching> {
+    PossibleValuesParser::new(["1", "2", "0"]).map(|s| match s.as_str() {
+        "0" => Matching::Exact,
+        "2" => Matching::Sha512,
+        _ => Matching::Sha256,
+    })
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {

@@ -81,6 +81,8 @@ pub enum Error {
     ProjectExists { paths: Vec<String> },
     #[error("{0}")]
     InvalidArgument(String),
+    #[error("{0}")]
+    CertFile(#[from] crate::config::tlsa::CertFileError),
     #[error("writing output: {0}")]
     Output(std::io::Error),
     #[error("cannot start the async runtime: {0}")]
@@ -114,6 +116,7 @@ impl Error {
             Error::NotAProject { .. } => "not-a-project",
             Error::ProjectExists { .. } => "project-exists",
             Error::InvalidArgument(_) => "invalid-argument",
+            Error::CertFile(_) => "cert-file",
             Error::Output(_) => "output",
             Error::AsyncRuntime(_) => "async-runtime",
         }
@@ -191,6 +194,10 @@ mod tests {
                 paths: vec!["a".into()],
             },
             Error::InvalidArgument("x".into()),
+            Error::CertFile(crate::config::tlsa::CertFileError::Empty {
+                flag: "--cert",
+                path: "a".into(),
+            }),
             Error::Output(io()),
             Error::AsyncRuntime(io()),
         ];

@@ -58,6 +58,7 @@ pub fn run(cli: cli::Cli, clock: Clock) -> Result<Outcome> {
     match cli.command {
         Command::GenRecord(args) => commands::gen_record::run(&args, &clock),
         Command::GenTlsRpt(args) => commands::gen_tlsrpt::run(&args),
+        Command::GenTlsa(args) => commands::gen_tlsa::run(&args),
         Command::GenPolicy(args) => commands::gen_policy::run(&args),
         Command::Lint(args) => commands::lint::run(&args),
         Command::Check(args) => commands::check::run(&args, &clock),

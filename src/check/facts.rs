@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
-use crate::model::tlsa::Tlsa;
+use crate::model::dane_tlsa::Tlsa;
 use crate::probe::dns::{Addresses, Lookup, Mx};
 use crate::probe::dnssec::Validated;
 use crate::probe::{https, smtp};

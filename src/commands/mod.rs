@@ -8,6 +8,7 @@ pub mod completions;
 pub mod gen_hosting;
 pub mod gen_policy;
 pub mod gen_record;
+pub mod gen_tlsa;
 pub mod gen_tlsrpt;
 pub mod init;
 pub mod lifecycle;

@@ -14,3 +14,4 @@ pub mod lint;
 pub mod policy;
 pub mod record;
 pub mod report;
+pub mod tlsa;

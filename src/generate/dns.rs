@@ -7,7 +7,7 @@ use crate::model::Domain;
 /// the renderer share one definition.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RecordFormat {
-    /// The TXT value alone (plus the owner name on its own line with --domain).
+    /// Plain text: the record's value (with its owner name, when known).
     Txt,
     /// A BIND zone-file line.
     Zone,

@@ -96,6 +96,7 @@ struct DomainDoc<'a> {
     reason_codes: Vec<&'static str>,
     blocking: &'a [Blocking],
     earlier_failures: &'a [Blocking],
+    dane_failures: &'a [Blocking],
 }
 
 impl<'a> DomainDoc<'a> {
@@ -125,6 +126,7 @@ impl<'a> DomainDoc<'a> {
             reason_codes: d.reasons.iter().map(|r| r.code()).collect(),
             blocking: &d.blocking,
             earlier_failures: &d.earlier_failures,
+            dane_failures: &d.dane_failures,
         }
     }
 }
@@ -325,6 +327,13 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>, per_day: PerDay) -> Stri
                 "  failures under an earlier policy (not counted for the verdict):"
             );
             blocking_lines(&mut out, &d.earlier_failures);
+        }
+        if !d.dane_failures.is_empty() {
+            let _ = writeln!(
+                out,
+                "  DANE failures (not counted for the MTA-STS verdict):"
+            );
+            blocking_lines(&mut out, &d.dane_failures);
         }
         if d.ready {
             let _ = writeln!(

@@ -39,7 +39,7 @@ use serde::Serialize;
 use tokio::sync::OnceCell;
 
 use super::dns::{Dns, DnsFailure};
-use crate::model::tlsa::Tlsa;
+use crate::model::dane_tlsa::Tlsa;
 
 /// Why `--trust-anchor FILE` cannot be used.
 #[derive(Debug, thiserror::Error)]

@@ -33,9 +33,12 @@ pub(super) struct DomainAgg {
     pub(super) unstated: Days,
     /// `sts` results under policies past [`MAX_POLICIES`]: never evidence.
     pub(super) overflow: Days,
-    /// Results of other policy types (`no-policy-found`, `tlsa`): their
+    /// Results of `no-policy-found` and unknown policy types: their
     /// certificate and STARTTLS failures are faults of the hosts too.
     pub(super) other_types: Days,
+    /// Results under `policy-type: tlsa`, from DANE senders: their
+    /// failures count for MTA-STS only when they also hit its senders.
+    pub(super) tlsa: Days,
     /// The policies each reporter (key) applied, by day: when it switched
     /// from one to another, and what it applies now.
     pub(super) timeline: BTreeMap<String, BTreeMap<NaiveDate, BTreeMap<u64, u64>>>,
@@ -174,6 +177,7 @@ impl Fold for DomainAgg {
         merge_days(&mut a.unstated, o.unstated);
         merge_days(&mut a.overflow, o.overflow);
         merge_days(&mut a.other_types, o.other_types);
+        merge_days(&mut a.tlsa, o.tlsa);
         for (r, days) in o.timeline {
             let mine = a.timeline.entry(r).or_default();
             for (day, policies) in days {
@@ -411,6 +415,7 @@ impl Aggregates {
             let policy = p.policy_string.as_deref().filter(|_| sts);
             let apart = policy.filter(|ps| ps.len() <= MAX_KEPT_POLICY && agg.keep_policy(ps));
             let days = match (sts, policy, apart) {
+                (false, _, _) if p.policy_type == "tlsa" => &mut agg.tlsa,
                 (false, _, _) => &mut agg.other_types,
                 (true, Some(_), Some(ps)) => agg.sts.entry(ps.to_string()).or_default(),
                 (true, Some(_), None) => &mut agg.overflow,

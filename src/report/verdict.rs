@@ -135,6 +135,9 @@ pub struct DomainSummary {
     /// Each reporter's days, in the order of `reporters` (`--json` has
     /// each policy's first and last day instead).
     pub reporter_days: Vec<ReporterDays>,
+    /// Failures of DANE (RFC 7672) that MTA-STS senders do not meet:
+    /// shown with their fixes, not counted.
+    pub dane_failures: Vec<Blocking>,
 }
 
 pub(crate) fn plural(n: usize) -> &'static str {
@@ -235,8 +238,10 @@ enum Kind {
     Current,
     /// Another sts policy (or one past the cap).
     Earlier,
-    /// Another policy type.
+    /// `no-policy-found` or an unknown policy type.
     OtherType,
+    /// `tlsa`: DANE senders.
+    Tlsa,
 }
 
 /// Failures that depend on the policy the reporter applied, not on the
@@ -256,6 +261,35 @@ fn host_failure(result: &str) -> bool {
             | "certificate-expired"
             | "certificate-not-trusted"
     )
+}
+
+/// Result types of DANE's own (RFC 8460 §4.3.2.2): about TLSA records
+/// and DNSSEC, which MTA-STS senders never look at.
+fn dane_result(result: &str) -> bool {
+    matches!(result, "tlsa-invalid" | "dnssec-invalid" | "dane-required")
+}
+
+/// Failures of a host that MTA-STS senders meet too when DANE senders
+/// report them: no STARTTLS, an expired certificate or one that does not
+/// name the host, and a validation failure whose cause is not said.
+/// `certificate-not-trusted` is not one: under DANE it means that the
+/// chain matched no TLSA record, while MTA-STS senders trust public CAs.
+fn seen_by_sts_senders(result: &str) -> bool {
+    matches!(
+        result,
+        "starttls-not-supported"
+            | "certificate-expired"
+            | "certificate-host-mismatch"
+            | "validation-failure"
+    )
+}
+
+/// Whether a failure DANE senders reported counts against MTA-STS: one
+/// its senders meet too, on a host the current policy lists. When that
+/// cannot be told (no host named, no current policy), it counts: a
+/// verdict of ready must not rest on a guess.
+fn tlsa_failure_hits_sts(result: &str, host: &str, current_mx: Option<&[MxPattern]>) -> bool {
+    seen_by_sts_senders(result) && (host.is_empty() || current_mx.is_none_or(|mx| lists(mx, host)))
 }
 
 /// `earlier`: failures that no longer block (before the current policy,
@@ -483,6 +517,9 @@ struct Sorted {
     blocking: BTreeMap<(String, String), u64>,
     /// … that no longer block: before the current policy, or fixed by it.
     earlier: BTreeMap<(String, String), u64>,
+    /// (result type, MX host) → failed sessions of DANE that MTA-STS
+    /// senders do not meet.
+    dane: BTreeMap<(String, String), u64>,
     /// Failed sessions counted without details, that block or not.
     blocking_unspecified: u64,
     earlier_unspecified: u64,
@@ -549,8 +586,10 @@ fn sort_results(
         current_mx,
         &a.other_types,
     );
+    sort_days(&mut sorted, Kind::Tlsa, None, current, current_mx, &a.tlsa);
     trim(&mut sorted.blocking, &failure_others(), MAX_KEYS);
     trim(&mut sorted.earlier, &failure_others(), MAX_KEYS);
+    trim(&mut sorted.dane, &failure_others(), MAX_KEYS);
     sorted
 }
 
@@ -577,9 +616,17 @@ fn sort_days(
         for (k, n) in &stats.failures {
             detailed = detailed.saturating_add(*n);
             let (result, host) = (k.0.as_str(), k.1.as_str());
+            // DANE's own failures, and those of DANE senders that MTA-STS
+            // senders do not meet, are shown apart, whenever reported.
+            if dane_result(result)
+                || (kind == Kind::Tlsa && !tlsa_failure_hits_sts(result, host, current_mx))
+            {
+                add(sorted.dane.entry(k.clone()).or_default(), *n);
+                continue;
+            }
             let blocks = in_effect
                 && match kind {
-                    Kind::Current => true,
+                    Kind::Current | Kind::Tlsa => true,
                     Kind::OtherType => host_failure(result),
                     Kind::Earlier if result == "validation-failure" => {
                         // Blocks unless the current policy fixed it: the
@@ -593,7 +640,7 @@ fn sort_days(
                 };
             let into = if blocks {
                 &mut sorted.blocking
-            } else if kind == Kind::OtherType {
+            } else if matches!(kind, Kind::OtherType | Kind::Tlsa) {
                 // Not about any sts policy: shown in the totals only.
                 continue;
             } else {
@@ -601,8 +648,9 @@ fn sort_days(
             };
             add(into.entry(k.clone()).or_default(), *n);
         }
-        // Failures counted without details could be anything.
-        if kind != Kind::OtherType {
+        // Failures counted without details could be anything (under an
+        // sts policy).
+        if matches!(kind, Kind::Current | Kind::Earlier) {
             let undetailed = stats.failed.saturating_sub(detailed);
             if in_effect {
                 add(&mut sorted.blocking_unspecified, undetailed);
@@ -636,6 +684,34 @@ fn failure_lists(
         earlier.push(unspecified(sorted.earlier_unspecified));
     }
     (blocking, earlier)
+}
+
+/// The failures of DANE that do not count, with what they mean and how
+/// to fix them, largest first.
+fn dane_list(sorted: &Sorted, domain: &str, current_mx: Option<&[MxPattern]>) -> Vec<Blocking> {
+    let mut list: Vec<Blocking> = sorted
+        .dane
+        .iter()
+        .filter(|(_, n)| **n > 0)
+        .map(|((result, mx), n)| {
+            let host = (!mx.is_empty()).then(|| mx.clone());
+            let (meaning, fix) = explain_dane(result, host.as_deref(), domain, current_mx);
+            Blocking {
+                result_type: result.clone(),
+                receiving_mx_hostname: host,
+                sessions: *n,
+                meaning,
+                fix,
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        b.sessions
+            .cmp(&a.sessions)
+            .then_with(|| a.result_type.cmp(&b.result_type))
+            .then_with(|| a.receiving_mx_hostname.cmp(&b.receiving_mx_hostname))
+    });
+    list
 }
 
 /// Failed sessions that block, if any.
@@ -895,6 +971,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         .and_then(|c| mx_of.get(c.policy))
         .map(Vec::as_slice);
     let (blocking, earlier_failures) = failure_lists(&sorted, domain, current_mx);
+    let dane_failures = dane_list(&sorted, domain, current_mx);
     let reasons = reasons(domain, a, t, current.as_ref(), &sorted, &blocking);
     let ready = reasons.is_empty();
     let fmt = |d: &Option<DateTime<Utc>>| d.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string());
@@ -948,6 +1025,7 @@ fn summarize_domain(domain: &str, a: &DomainAgg, t: &Thresholds) -> DomainSummar
         reasons,
         blocking,
         earlier_failures,
+        dane_failures,
     }
 }
 
@@ -1017,16 +1095,76 @@ fn explain(
             format!("the certificate of mta-sts.{domain} was not valid"),
             format!("renew the certificate of mta-sts.{domain} (a name match and the full chain)"),
         ),
-        "tlsa-invalid" | "dnssec-invalid" | "dane-required" => (
-            format!("DANE validation of {h} failed ({result})"),
-            format!("fix the TLSA records of {h} or their DNSSEC signatures"),
-        ),
+        "tlsa-invalid" | "dnssec-invalid" | "dane-required" => {
+            return explain_dane(result, host, domain, policy);
+        }
         other => (
             format!("reporters saw '{other}', a result type RFC 8460 does not define"),
             format!("run mtasts check {domain}"),
         ),
     };
     (meaning, fix)
+}
+
+/// What a failure of DANE (RFC 7672) means, and how to fix it: the
+/// failures DANE senders (policy type `tlsa`) reported that MTA-STS
+/// senders do not meet, and DANE's own result types under any policy.
+/// `policy`: the mx patterns of the current MTA-STS policy.
+fn explain_dane(
+    result: &str,
+    host: Option<&str>,
+    domain: &str,
+    policy: Option<&[MxPattern]>,
+) -> (String, String) {
+    let h = host.unwrap_or("an MX host (the reports do not say which)");
+    let mx = host.unwrap_or("MX");
+    let gen_tlsa = format!(
+        "run mtasts gen-tlsa --cert CERT.pem --host {mx} on the certificate {mx} serves and publish the record at _25._tcp.{mx} (for a key change, --next-cert gives the pair to publish side by side)"
+    );
+    let (meaning, fix) = match result {
+        "tlsa-invalid" => (
+            format!(
+                "DANE senders found no usable TLSA record of {h} matching the certificate it presented"
+            ),
+            gen_tlsa,
+        ),
+        "dnssec-invalid" => (
+            format!(
+                "DNSSEC validation failed for the DANE lookups of {h} (its TLSA or address records, or the MX records of {domain}): DANE senders defer the mail"
+            ),
+            format!(
+                "re-sign the zone holding _25._tcp.{mx} (expired signatures, or a DS record at the parent that matches no DNSKEY), and check with: dig +dnssec _25._tcp.{mx} TLSA"
+            ),
+        ),
+        "dane-required" => (
+            format!(
+                "the sender requires DANE for {domain} and found no DNSSEC-validated TLSA record for {h}"
+            ),
+            format!(
+                "publish TLSA records for {mx} in a DNSSEC-signed zone ({gen_tlsa}), or ask the sending organisation why it requires DANE for {domain}"
+            ),
+        ),
+        "certificate-not-trusted" => (
+            format!(
+                "the certificate chain of {h} matched none of its TLSA records, all that DANE senders trust"
+            ),
+            gen_tlsa,
+        ),
+        "validation-failure" => (
+            format!("DANE validation of {h} failed"),
+            format!(
+                "check that a TLSA record of {mx} matches the certificate it serves: {gen_tlsa}"
+            ),
+        ),
+        other => explain(other, host, domain, None),
+    };
+    let listed = host.is_some_and(|h| policy.is_some_and(|p| lists(p, h)));
+    let why = if dane_result(result) || listed || !seen_by_sts_senders(result) {
+        "a failure of DANE only: MTA-STS senders do not look at TLSA records or DNSSEC".to_string()
+    } else {
+        format!("{h} is not in the current MTA-STS policy, so MTA-STS senders do not use it")
+    };
+    (format!("{meaning} ({why})"), fix)
 }
 
 #[cfg(test)]
@@ -1479,6 +1617,253 @@ mod tests {
         assert_eq!(codes.len(), 65);
         assert_eq!(codes[OTHERS], 200 - 64);
         assert_eq!(codes.values().sum::<u64>(), 200);
+    }
+
+    /// A report of DANE senders: the fixture of the sender that enforces
+    /// DANE (`tests/fixtures/tlsrpt/`), on November `day`.
+    fn dane_sender(day: u32) -> String {
+        include_str!("../../tests/fixtures/tlsrpt/dane-sender.json")
+            .replace("2026-11-01", &format!("2026-11-{day:02}"))
+    }
+
+    const CONTOSO_POLICY: [&str; 5] = [
+        "version: STSv1",
+        "mode: testing",
+        "mx: mx1.contoso.com",
+        "mx: mx2.contoso.com",
+        "max_age: 604800",
+    ];
+
+    /// `org`'s report of November `day` for contoso.com: one policy of
+    /// `policy_type` (`sts`: [`CONTOSO_POLICY`]), `ok` sessions and
+    /// `failures`.
+    fn contoso(
+        org: &str,
+        day: u32,
+        policy_type: &str,
+        ok: u64,
+        failures: &[Failure<'_>],
+    ) -> String {
+        let policy_string: Vec<&str> = if policy_type == "sts" {
+            CONTOSO_POLICY.to_vec()
+        } else {
+            vec!["3 1 1 9b5c4e8e1b2d37c0f0b1c96e7c1f5a8d02b4e6f7a9c3d5e1f2a4b6c8d0e2f416"]
+        };
+        serde_json::json!({
+            "organization-name": org,
+            "date-range": {
+                "start-datetime": format!("2026-11-{day:02}T00:00:00Z"),
+                "end-datetime": format!("2026-11-{day:02}T23:59:59Z"),
+            },
+            "report-id": format!("{org}-{day}-{policy_type}"),
+            "policies": [{
+                "policy": {"policy-type": policy_type, "policy-string": policy_string, "policy-domain": "contoso.com"},
+                "summary": {
+                    "total-successful-session-count": ok,
+                    "total-failure-session-count": failures.iter().map(|f| f.2).sum::<u64>(),
+                },
+                "failure-details": failures.iter().map(|(t, mx, n)| {
+                    let mut f = serde_json::json!({"result-type": t, "failed-session-count": n});
+                    if !mx.is_empty() {
+                        f["receiving-mx-hostname"] = (*mx).into();
+                    }
+                    f
+                }).collect::<Vec<_>>(),
+            }],
+        })
+        .to_string()
+    }
+
+    /// Clean sts reports of Google and Microsoft for contoso.com on
+    /// November 1 to 14.
+    fn contoso_fortnight() -> Vec<String> {
+        (1..=14)
+            .flat_map(|day| {
+                ["Google", "Microsoft"]
+                    .into_iter()
+                    .map(move |org| contoso(org, day, "sts", 100, &[]))
+            })
+            .collect()
+    }
+
+    fn listed(list: &[Blocking]) -> Vec<(&str, Option<&str>, u64)> {
+        list.iter()
+            .map(|b| {
+                (
+                    b.result_type.as_str(),
+                    b.receiving_mx_hostname.as_deref(),
+                    b.sessions,
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn dane_failures_are_explained_and_do_not_block() {
+        let mut reports = contoso_fortnight();
+        reports.extend((1..=14).map(dane_sender));
+        let d = judge(&reports, 2, 14);
+        assert!(d.ready, "{:?}", d.reasons);
+        assert!(d.blocking.is_empty(), "{:?}", d.blocking);
+        assert_eq!(
+            (d.sts_reporters, d.sts_days),
+            (2, 14),
+            "DANE senders are no evidence"
+        );
+        assert_eq!(d.sessions["tlsa"].failed, 14 * 9);
+        assert_eq!(
+            listed(&d.dane_failures),
+            [
+                ("tlsa-invalid", Some("mx1.contoso.com"), 84),
+                ("dnssec-invalid", Some("mx2.contoso.com"), 28),
+                ("certificate-not-trusted", Some("mx2.contoso.com"), 14),
+            ]
+        );
+        let [tlsa, dnssec, untrusted] = &d.dane_failures[..] else {
+            unreachable!()
+        };
+        assert!(
+            tlsa.fix
+                .starts_with("run mtasts gen-tlsa --cert CERT.pem --host mx1.contoso.com"),
+            "{}",
+            tlsa.fix
+        );
+        assert!(
+            tlsa.meaning
+                .contains("MTA-STS senders do not look at TLSA records")
+        );
+        assert!(dnssec.meaning.contains("DNSSEC validation failed"));
+        assert!(
+            dnssec
+                .fix
+                .starts_with("re-sign the zone holding _25._tcp.mx2.contoso.com")
+        );
+        assert!(
+            untrusted
+                .meaning
+                .contains("matched none of its TLSA records")
+        );
+        assert!(untrusted.fix.contains("mtasts gen-tlsa"));
+    }
+
+    #[test]
+    fn dane_result_types_never_block_whatever_the_policy_type() {
+        let mut reports = contoso_fortnight();
+        reports.push(contoso(
+            "Google",
+            14,
+            "sts",
+            90,
+            &[
+                ("dane-required", "mx1.contoso.com", 4),
+                ("tlsa-invalid", "", 1),
+            ],
+        ));
+        let d = judge(&reports, 2, 14);
+        assert!(d.ready, "{:?}", d.reasons);
+        assert_eq!(
+            listed(&d.dane_failures),
+            [
+                ("dane-required", Some("mx1.contoso.com"), 4),
+                ("tlsa-invalid", None, 1),
+            ]
+        );
+        assert!(
+            d.dane_failures[0]
+                .meaning
+                .contains("requires DANE for contoso.com")
+        );
+        assert!(
+            d.dane_failures[1].fix.contains("--host MX"),
+            "{}",
+            d.dane_failures[1].fix
+        );
+        // An sts failure beside them blocks as ever.
+        reports.push(contoso(
+            "Microsoft",
+            14,
+            "sts",
+            90,
+            &[("certificate-expired", "mx2.contoso.com", 2)],
+        ));
+        let d = judge(&reports, 2, 14);
+        assert_eq!(codes(&d), ["sessions-failed"]);
+        assert_eq!(
+            listed(&d.blocking),
+            [("certificate-expired", Some("mx2.contoso.com"), 2)]
+        );
+        assert_eq!(d.dane_failures.len(), 2);
+    }
+
+    /// A failure of a host that DANE senders reported counts against
+    /// MTA-STS when its senders meet it too, on a host of the policy.
+    #[test]
+    fn tlsa_host_failures_block_when_mta_sts_senders_meet_them() {
+        for (result, host, blocks) in [
+            ("certificate-expired", "mx1.contoso.com", true),
+            ("starttls-not-supported", "mx2.contoso.com", true),
+            ("validation-failure", "mx1.contoso.com", true),
+            ("certificate-host-mismatch", "mx2.contoso.com", true),
+            ("certificate-expired", "", true),
+            ("certificate-expired", "mx9.elsewhere.test", false),
+            ("starttls-not-supported", "mx9.elsewhere.test", false),
+            ("certificate-not-trusted", "mx1.contoso.com", false),
+            ("made-up-result", "mx1.contoso.com", false),
+        ] {
+            let mut reports = contoso_fortnight();
+            reports.push(contoso(
+                "dane-sender.example",
+                10,
+                "tlsa",
+                50,
+                &[(result, host, 3)],
+            ));
+            let d = judge(&reports, 2, 14);
+            let host = (!host.is_empty()).then_some(host);
+            let expected = [(result, host, 3)];
+            if blocks {
+                assert_eq!(codes(&d), ["sessions-failed"], "{result} {host:?}");
+                assert_eq!(listed(&d.blocking), expected);
+                assert!(d.dane_failures.is_empty());
+            } else {
+                assert!(d.ready, "{result} {host:?}: {:?}", d.reasons);
+                assert_eq!(listed(&d.dane_failures), expected);
+            }
+        }
+        let mut reports = contoso_fortnight();
+        reports.push(contoso(
+            "dane-sender.example",
+            10,
+            "tlsa",
+            50,
+            &[("certificate-expired", "mx9.elsewhere.test", 3)],
+        ));
+        let d = judge(&reports, 2, 14);
+        assert!(
+            d.dane_failures[0]
+                .meaning
+                .ends_with("(mx9.elsewhere.test is not in the current MTA-STS policy, so MTA-STS senders do not use it)"),
+            "{}",
+            d.dane_failures[0].meaning
+        );
+        assert_eq!(
+            d.dane_failures[0].fix,
+            "renew the certificate of mx9.elsewhere.test"
+        );
+    }
+
+    /// Failures DANE senders counted without details say nothing about
+    /// MTA-STS.
+    #[test]
+    fn undetailed_tlsa_failures_do_not_block() {
+        let mut reports = contoso_fortnight();
+        let mut r: serde_json::Value =
+            serde_json::from_str(&contoso("dane-sender.example", 10, "tlsa", 50, &[])).unwrap();
+        r["policies"][0]["summary"]["total-failure-session-count"] = 7.into();
+        reports.push(r.to_string());
+        let d = judge(&reports, 2, 14);
+        assert!(d.ready, "{:?}", d.reasons);
+        assert_eq!(d.sessions["tlsa"].failed, 7);
     }
 
     #[test]

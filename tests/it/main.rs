@@ -5,6 +5,7 @@ mod check;
 mod cli;
 mod completions;
 mod dane;
+mod gen_tlsa;
 mod lifecycle;
 mod props;
 mod report;

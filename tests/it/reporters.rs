@@ -11,7 +11,8 @@ use serde_json::{Value, json};
 use crate::report::{eml, gz, run_json, write};
 use crate::support::mtasts;
 
-/// The fixture `name` (`google`, `microsoft`, `yahoo-weekly`, `mailru`).
+/// The fixture `name` (`google`, `microsoft`, `yahoo-weekly`, `mailru`,
+/// `dane-sender`).
 pub fn fixture(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/tlsrpt")
@@ -346,4 +347,133 @@ fn copies_without_an_id_count_once() {
     ] {
         assert!(text.lines().any(|l| l == line), "{line}\n{text}");
     }
+}
+
+/// A fortnight of reports from MTA-STS senders and a sender that enforces
+/// DANE (the fixture `dane-sender`): the DANE failures are listed with
+/// their fixes and do not block; an sts failure does.
+#[test]
+fn dane_failures_do_not_block_and_sts_failures_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 0..14 {
+        // Google's fixture without its policy fetch errors, and Microsoft's.
+        let mut google = moved("google", day);
+        google["policies"][0]["failure-details"] = json!([]);
+        google["policies"][0]["summary"]["total-failure-session-count"] = json!(0);
+        write(
+            d,
+            &format!("google-{day}.json"),
+            google.to_string().as_bytes(),
+        );
+        write(
+            d,
+            &format!("microsoft-{day}.json"),
+            moved("microsoft", day).to_string().as_bytes(),
+        );
+        write(
+            d,
+            &format!("dane-{day}.json.gz"),
+            &gz(moved("dane-sender", day).to_string().as_bytes()),
+        );
+    }
+    let p = d.to_str().unwrap();
+    let (code, v) = run_json(&[p]);
+    let dom = &v["domains"][0];
+    assert_eq!(code, Some(0), "{dom:#}");
+    assert_eq!(dom["verdict"], "ready to enforce");
+    assert_eq!(dom["blocking"], json!([]));
+    assert_eq!(dom["sessions"]["tlsa"]["failed"], 14 * 9);
+    let dane: Vec<(&str, &str, u64)> = dom["dane_failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["result_type"].as_str().unwrap(),
+                f["receiving_mx_hostname"].as_str().unwrap(),
+                f["sessions"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dane,
+        [
+            ("tlsa-invalid", "mx1.contoso.com", 84),
+            ("dnssec-invalid", "mx2.contoso.com", 28),
+            ("certificate-not-trusted", "mx2.contoso.com", 14),
+        ]
+    );
+    let (code, text) = human(&[p]);
+    assert_eq!(code, Some(0), "{text}");
+    for line in [
+        "  DANE failures (not counted for the MTA-STS verdict):",
+        "      fix: run mtasts gen-tlsa --cert CERT.pem --host mx1.contoso.com on the certificate mx1.contoso.com serves and publish the record at _25._tcp.mx1.contoso.com (for a key change, --next-cert gives the pair to publish side by side)",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line}\n{text}");
+    }
+    assert!(text.contains("READY TO ENFORCE"), "{text}");
+
+    // An expired certificate that MTA-STS senders met blocks.
+    let mut failed = moved("microsoft", 14);
+    failed["policies"][0]["summary"]["total-failure-session-count"] = json!(2);
+    failed["policies"][0]["failure-details"] = json!([{
+        "result-type": "certificate-expired",
+        "receiving-mx-hostname": "mx2.contoso.com",
+        "failed-session-count": 2,
+    }]);
+    write(d, "microsoft-14.json", failed.to_string().as_bytes());
+    let (code, v) = run_json(&[p]);
+    let dom = &v["domains"][0];
+    assert_eq!(code, Some(1), "{dom:#}");
+    assert_eq!(dom["reason_codes"], json!(["sessions-failed"]));
+    assert_eq!(dom["blocking"][0]["result_type"], "certificate-expired");
+    assert_eq!(dom["blocking"].as_array().unwrap().len(), 1);
+    assert_eq!(dom["dane_failures"].as_array().unwrap().len(), 3);
+}
+
+/// The DANE example of `report` in docs/report.md is a real run: a fortnight
+/// of the fixtures of Google (without its fetch errors), Microsoft and
+/// the DANE sender.
+#[test]
+fn readme_dane_example_is_a_real_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path();
+    for day in 0..14 {
+        for name in ["google", "microsoft", "dane-sender"] {
+            let mut r = moved(name, day);
+            if name == "google" {
+                r["policies"][0]["failure-details"] = json!([]);
+                r["policies"][0]["summary"]["total-failure-session-count"] = json!(0);
+            }
+            write(
+                d,
+                &format!("reports/{name}-{day:02}.json"),
+                r.to_string().as_bytes(),
+            );
+        }
+    }
+    let out = mtasts()
+        .args(["report", "reports/", "--color", "never"])
+        .current_dir(d)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let shown = String::from_utf8(out.stdout).unwrap();
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.md"))
+            .unwrap();
+    // A text block: the console blocks of docs/report.md are runs on the
+    // README's example (report_docs.rs), and this one is not.
+    let command = "```text\n$ mtasts report reports/\n";
+    let start = readme
+        .find(command)
+        .expect("docs/report.md shows the command")
+        + command.len();
+    let end = start + readme[start..].find("```").unwrap();
+    assert_eq!(
+        readme[start..end],
+        shown,
+        "docs/report.md's DANE example is stale"
+    );
 }

@@ -16,7 +16,7 @@ use crate::check::catalogue::CheckId::{DaneMxSecure, DaneTlsa};
 use crate::check::facts::{Dnssec, HostData, Timed};
 use crate::check::finding::Finding;
 use crate::check::rules::smtp::Probing;
-use crate::model::tlsa::{Match, Tlsa};
+use crate::model::dane_tlsa::{Match, Tlsa};
 use crate::model::{Domain, MxPattern};
 use crate::probe::dnssec::Security;
 use crate::probe::smtp::{Failure, Probe};
