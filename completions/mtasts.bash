@@ -673,7 +673,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__report)
-            opts="-h -V --domain --min-reporters --min-days --since --json --color --help --version"
+            opts="-h -V --domain --min-reporters --min-days --since --json --trust-unsigned --resolver --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -692,6 +692,14 @@ _mtasts() {
                     return 0
                     ;;
                 --since)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

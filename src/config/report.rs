@@ -1,7 +1,9 @@
 //! `report`'s configuration: which inputs to read, which reports count,
 //! when a domain is ready, and how to print the answer.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::cli::ReportArgs;
 use crate::error::Error;
@@ -18,6 +20,22 @@ pub struct ReportConfig {
     pub thresholds: Thresholds,
     /// One JSON document instead of the summary.
     pub json: bool,
+    /// How reports from mail are trusted.
+    pub mail: MailTrust,
+}
+
+/// Reports that came by mail count only with a valid DKIM signature of
+/// their reporting domain (RFC 8460 §3), unless the user vouches for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTrust {
+    /// Verify, looking keys up at `resolver` (the system's without), each
+    /// lookup bounded by `timeout`, as `check` does.
+    Verify {
+        resolver: Option<SocketAddr>,
+        timeout: Duration,
+    },
+    /// `--trust-unsigned`: count them unchecked; nothing is looked up.
+    TrustUnsigned,
 }
 
 impl ReportConfig {
@@ -45,6 +63,14 @@ impl ReportConfig {
                 min_days: usize::from(args.min_days),
             },
             json: args.json,
+            mail: if args.trust_unsigned {
+                MailTrust::TrustUnsigned
+            } else {
+                MailTrust::Verify {
+                    resolver: args.resolver,
+                    timeout: args.timeout,
+                }
+            },
         })
     }
 }

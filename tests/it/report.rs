@@ -10,6 +10,7 @@ use flate2::write::GzEncoder;
 use serde_json::{Value, json};
 
 use crate::support::{mtasts, usage_error};
+use crate::trust::{Signer, dns_with};
 
 const POLICY_LINES: [&str; 4] = [
     "version: STSv1",
@@ -54,7 +55,7 @@ pub fn gz(bytes: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
-fn base64(data: &[u8]) -> String {
+pub fn base64(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for (i, chunk) in data.chunks(3).enumerate() {
@@ -147,7 +148,7 @@ fn every_container_form_is_read() {
     write(d, "Maildir/cur/1764288000.M1P1.host:2,S", &eml(&r("G", 7)));
     write(d, "Maildir/new/1764288001.M2P1.host", &eml(&r("H", 8)));
     std::fs::create_dir_all(d.join("Maildir/tmp")).unwrap();
-    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    let (code, v) = run_json(&["--trust-unsigned", d.to_str().unwrap()]);
     assert_eq!(v["reports"], 8, "{v:#}");
     assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
     let dom = &v["domains"][0];
@@ -155,6 +156,21 @@ fn every_container_form_is_read() {
     assert_eq!(dom["sessions"]["sts"]["successful"], 80);
     assert_eq!(dom["days"], 8);
     assert_eq!(code, Some(1), "8 days are fewer than 14");
+    assert_eq!(v["trust"]["unchecked"], 5);
+    assert_eq!(v["trust"]["from_files"], 3);
+
+    // Without --trust-unsigned, the unsigned mails are ignored (RFC 8460
+    // §3; tests/it/trust.rs has signed ones), the files still count.
+    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(v["reports"], 3, "{v:#}");
+    assert_eq!(v["trust"]["ignored"], 5);
+    let codes: Vec<&Value> = v["trust"]["ignored_reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["code"])
+        .collect();
+    assert_eq!(codes, [&json!("no-signature"); 5]);
 }
 
 #[test]
@@ -740,7 +756,7 @@ fn deviations_are_read_in_every_container_form() {
     write(d, "d.mbox", &mbox);
     write(d, "Maildir/new/1764288001.M2P1.host", &eml(&odd("E", 5)));
     std::fs::create_dir_all(d.join("Maildir/cur")).unwrap();
-    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", d.to_str().unwrap()]);
     assert_eq!(v["reports"], 5, "{v:#}");
     assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
     let oddities = v["oddities"].as_array().unwrap();
@@ -783,7 +799,7 @@ fn a_json_report_part_is_read() {
          {r}\r\n--b1--\r\n"
     );
     write(tmp.path(), "r.eml", mail.as_bytes());
-    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", tmp.path().to_str().unwrap()]);
     assert_eq!(v["reports"], 1, "{v:#}");
 }
 
@@ -800,10 +816,13 @@ fn compressed_mboxes_and_leading_blank_lines() {
         mbox.extend_from_slice(b"\r\n");
     }
     write(d, "inbox.mbox.gz", &gz(&mbox));
-    let (_, v) = run_json(&[d.join("inbox.mbox.gz").to_str().unwrap()]);
+    let (_, v) = run_json(&[
+        "--trust-unsigned",
+        d.join("inbox.mbox.gz").to_str().unwrap(),
+    ]);
     assert_eq!(v["reports"], 3, "{v:#}");
     write(d, "inbox.mbox", &mbox);
-    let (_, v) = run_json(&[d.join("inbox.mbox").to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", d.join("inbox.mbox").to_str().unwrap()]);
     assert_eq!(v["reports"], 3, "{v:#}");
     assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
 }
@@ -829,7 +848,7 @@ fn maildir_bookkeeping_is_passed_over() {
     write(&m, ".Reports/maildirfolder", b"");
     std::fs::create_dir_all(m.join(".Reports/new")).unwrap();
     std::fs::create_dir_all(m.join(".Reports/tmp")).unwrap();
-    let (_, v) = run_json(&[m.to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", m.to_str().unwrap()]);
     assert_eq!(v["reports"], 3, "{v:#}");
     assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
 }
@@ -857,7 +876,7 @@ fn oversized_files_and_messages_are_refused() {
     mbox.extend_from_slice(b"From tlsrpt@reporter.test Sat Nov 28 00:00:00 2026\r\n");
     mbox.extend_from_slice(&eml(&report("B", 1, "example.test", 10, &[])));
     write(d, "big.mbox", &mbox);
-    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", d.to_str().unwrap()]);
     assert_eq!(v["reports"], 2, "{v:#}");
     let errors = v["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 2, "{errors:?}");
@@ -935,7 +954,9 @@ fn advice_without_a_host_and_an_unmatched_domain() {
 }
 
 /// The example in README.md is a real run: these inputs, through the real
-/// binary, print exactly what the README shows.
+/// binary, print exactly what the README shows. The mails are DKIM-signed
+/// by their reporters' domains, whose keys the test world's DNS server
+/// publishes (public DNS does in real life).
 /// `MTASTS_UPDATE_README=1 cargo test readme` rewrites the README's copy.
 #[test]
 fn readme_example_is_a_real_run() {
@@ -959,6 +980,11 @@ fn readme_example_is_a_real_run() {
                fail: Option<(&str, u64)>| {
         let mut r = report(org, day, domain, ok, &[]);
         r["report-id"] = json!(format!("{day:02}-{}@{domain}", org.to_lowercase()));
+        r["contact-info"] = json!(match org {
+            "Google" => "smtp-tls-reporting@google.com",
+            "Microsoft" => "tlsrpt-noreply@microsoft.com",
+            _ => "tlsrpt@yahooinc.com",
+        });
         r["policies"][0]["policy"]["policy-string"] = json!(lines);
         r["policies"][0]["policy"]["mx-host"] = json!([format!("*.{domain}")]);
         if let Some((result, n)) = fail {
@@ -979,6 +1005,11 @@ fn readme_example_is_a_real_run() {
         }
         r
     };
+    let (microsoft_key, yahoo_key) = (
+        Signer::new("microsoft.com", "selector1"),
+        Signer::new("yahooinc.com", "s2048"),
+    );
+    let dns = dns_with(&[&microsoft_key, &yahoo_key], &[]);
     let (old, new) = (
         policy("fabrikam.com", &["mx1"]),
         policy("fabrikam.com", &["mx1", "mx2"]),
@@ -1019,7 +1050,7 @@ fn readme_example_is_a_real_run() {
             write(
                 &maildir,
                 &format!("cur/17640{day:02}{i}.M1P1.mx:2,S"),
-                &eml(r),
+                &microsoft_key.sign(&eml(r), false),
             );
         }
         // Yahoo kept the old fabrikam.com policy: its id never changed.
@@ -1027,13 +1058,14 @@ fn readme_example_is_a_real_run() {
         write(
             &maildir,
             &format!("new/17641{day:02}.M2P1.mx"),
-            &eml(&yahoo),
+            &yahoo_key.sign(&eml(&yahoo), false),
         );
     }
     let out = mtasts()
         .arg("report")
         .args([&maildir, &reports])
-        .args(["--color", "never"])
+        .args(["--color", "never", "--resolver"])
+        .arg(dns.addr.to_string())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
@@ -1583,7 +1615,7 @@ fn a_message_of_many_gzip_parts_is_bounded() {
     }
     mail.push_str("--b--\r\n");
     write(tmp.path(), "parts.eml", mail.as_bytes());
-    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", tmp.path().to_str().unwrap()]);
     assert_eq!(v["reports"], 1, "{v:#}");
     let errors = v["errors"].as_array().unwrap();
     assert!(!errors.is_empty() && errors.len() <= 10, "{errors:?}");
