@@ -29,9 +29,10 @@
 //! the one reading of the time outside [`crate::Clock`]: it has no way to
 //! be given the run's.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::net::SocketAddr;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use hickory_resolver::proto::op::ResponseCode;
@@ -239,11 +240,52 @@ fn within(domain: &str, signer: &str) -> bool {
                 .is_some_and(|rest| rest.ends_with('.')))
 }
 
+/// Key lookups that failed in this run (no key, or a DNS error), by key
+/// name (`selector._domainkey.domain`): a mailbox of a thousand reports
+/// signed with a key that cannot be looked up (no network, a server that
+/// does not answer) costs one lookup, not a thousand timeouts. Answers
+/// that were found are cached by the resolver, for their TTL.
+#[derive(Debug, Default)]
+pub struct FailedKeys(Mutex<HashMap<String, Check>>);
+
+/// Most failed keys remembered: hostile mail can name any number.
+const MAX_FAILED_KEYS: usize = 10_000;
+
+impl FailedKeys {
+    fn get(&self, key: &str) -> Option<Check> {
+        let known = match self.0.lock() {
+            Ok(known) => known,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        known.get(key).cloned()
+    }
+
+    fn remember(&self, key: String, check: &Check) {
+        let mut known = match self.0.lock() {
+            Ok(known) => known,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if known.len() < MAX_FAILED_KEYS {
+            known.insert(key, check.clone());
+        }
+    }
+}
+
+/// Where a signature's key is published.
+fn key_name(sig: &mail_auth::dkim::Signature) -> String {
+    format!(
+        "{}._domainkey.{}",
+        escape(&sig.s).to_ascii_lowercase(),
+        domain_of(&sig.d)
+    )
+}
+
 /// The DKIM signatures of one raw message, each verified, the keys looked
-/// up through `dns`. A message without signatures (or that is no message)
+/// up through `dns` (a key in `failed` is not asked for again; one that
+/// fails is added). A message without signatures (or that is no message)
 /// gives none. Bounded: at most [`MAX_SIGNATURES`] are verified, each key
 /// lookup by the resolver's timeout and all of them together as well.
-pub async fn signatures(raw: &[u8], dns: &Dns) -> Vec<Signature> {
+pub async fn signatures(raw: &[u8], dns: &Dns, failed: &FailedKeys) -> Vec<Signature> {
     if signature_fields(raw) > MAX_SIGNATURES {
         return vec![Signature {
             domain: None,
@@ -255,23 +297,48 @@ pub async fn signatures(raw: &[u8], dns: &Dns) -> Vec<Signature> {
     // Not strict: mail-auth's strict reading refuses an `l=` signature
     // before knowing its domain; read, it is verified and then told apart
     // as [`Check::BodyLength`].
-    let Some(message) = AuthenticatedMessage::parse_with_opts(raw, None, false) else {
+    let Some(mut message) = AuthenticatedMessage::parse_with_opts(raw, None, false) else {
         return Vec::new();
     };
+    let mut got = Vec::new();
+    message
+        .dkim_headers
+        .retain(|h| match failed.get(&key_name(&h.header)) {
+            Some(check) => {
+                got.push(Signature {
+                    domain: Some(domain_of(&h.header.d)),
+                    check,
+                });
+                false
+            }
+            None => true,
+        });
     let authenticator = MessageAuthenticator(dns.resolver().clone());
     // One key lookup per signature, one at a time.
     let bound = dns.timeout() * (MAX_SIGNATURES as u32) + Duration::from_secs(1);
     match tokio::time::timeout(bound, authenticator.verify_dkim(&message)).await {
-        Ok(outputs) => outputs.iter().filter_map(checked).collect(),
-        Err(_) => message
-            .dkim_headers
-            .iter()
-            .map(|h| Signature {
-                domain: Some(domain_of(&h.header.d)),
-                check: Check::Dns("the key lookups timed out".into()),
-            })
-            .collect(),
+        Ok(outputs) => {
+            for output in &outputs {
+                let Some(s) = checked(output) else { continue };
+                if let (Some(sig), Check::NoKey(_) | Check::Dns(_)) = (output.signature(), &s.check)
+                {
+                    failed.remember(key_name(sig), &s.check);
+                }
+                got.push(s);
+            }
+        }
+        Err(_) => {
+            let check = Check::Dns("the key lookups timed out".into());
+            for h in &message.dkim_headers {
+                failed.remember(key_name(&h.header), &check);
+                got.push(Signature {
+                    domain: Some(domain_of(&h.header.d)),
+                    check: check.clone(),
+                });
+            }
+        }
     }
+    got
 }
 
 /// The header fields of a message named `DKIM-Signature`, counted before
@@ -300,16 +367,7 @@ fn checked(output: &DkimOutput<'_>) -> Option<Signature> {
         DkimResult::Pass => Check::Pass,
         DkimResult::PermError(mail_auth::Error::Dns(DnsError::RecordNotFound(
             ResponseCode::NXDomain | ResponseCode::NoError,
-        ))) => Check::NoKey(
-            sig.map(|s| {
-                format!(
-                    "{}._domainkey.{}",
-                    escape(&s.s).to_ascii_lowercase(),
-                    domain_of(&s.d)
-                )
-            })
-            .unwrap_or_default(),
-        ),
+        ))) => Check::NoKey(sig.map(key_name).unwrap_or_default()),
         DkimResult::PermError(e @ mail_auth::Error::Dns(_)) | DkimResult::TempError(e) => {
             Check::Dns(escape(&e.to_string()))
         }
@@ -347,6 +405,7 @@ pub struct Verifier {
     resolver: Option<SocketAddr>,
     timeout: Duration,
     ready: OnceLock<Result<Ready, String>>,
+    failed: FailedKeys,
 }
 
 struct Ready {
@@ -362,6 +421,7 @@ impl Verifier {
             resolver,
             timeout,
             ready: OnceLock::new(),
+            failed: FailedKeys::default(),
         }
     }
 
@@ -385,7 +445,9 @@ impl Verifier {
             return Vec::new();
         }
         match self.ready.get_or_init(|| self.set_up()) {
-            Ok(ready) => ready.runtime.block_on(signatures(raw, &ready.dns)),
+            Ok(ready) => ready
+                .runtime
+                .block_on(signatures(raw, &ready.dns, &self.failed)),
             Err(why) => AuthenticatedMessage::parse_with_opts(raw, None, false)
                 .map(|m| {
                     m.dkim_headers

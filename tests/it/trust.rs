@@ -59,8 +59,13 @@ impl Signer {
     }
 }
 
-/// A DNS server with the keys of `signers`, each in its domain's zone.
+/// A DNS server with the keys of `signers`, each in its domain's zone,
+/// answering SERVFAIL for the names in `faults`.
 pub fn dns_with(signers: &[&Signer], faults: &[&str]) -> DnsServer {
+    dns_faulty(signers, faults, Fault::ServFail)
+}
+
+fn dns_faulty(signers: &[&Signer], faults: &[&str], fault: Fault) -> DnsServer {
     let mut zones: Vec<(String, String)> = Vec::new();
     for s in signers {
         let origin = format!("{}.", s.domain);
@@ -74,7 +79,7 @@ pub fn dns_with(signers: &[&Signer], faults: &[&str]) -> DnsServer {
         dns = dns.zone(origin, text);
     }
     for name in faults {
-        dns = dns.fault(name, None, Fault::ServFail);
+        dns = dns.fault(name, None, fault);
     }
     dns.start_now()
 }
@@ -288,6 +293,42 @@ fn forged_reports_cannot_make_a_domain_ready() {
     assert_eq!(code, Some(0));
     assert_eq!(v["domains"][0]["ready"], true);
     assert_eq!(v["trust"]["unchecked"], 28);
+}
+
+/// A key that cannot be looked up (a server that never answers) is asked
+/// for about once per run, not once per mail: a mailbox of reports with no
+/// network does not take a timeout per report.
+#[test]
+fn a_key_that_cannot_be_looked_up_is_asked_for_once_per_run() {
+    let silent = Signer::new("silent.test", "s1");
+    let dns = dns_faulty(&[&silent], &["s1._domainkey.silent.test"], Fault::Drop);
+    let tmp = tempfile::tempdir().unwrap();
+    for day in 1..=24 {
+        let mail = eml(&by("Silent", "silent.test", day, 10));
+        write(
+            tmp.path(),
+            &format!("{day}.eml"),
+            &silent.sign(&mail, false),
+        );
+    }
+    let started = std::time::Instant::now();
+    let out = mtasts()
+        .args(["report", "--json", "--timeout", "1", "--resolver"])
+        .arg(dns.addr.to_string())
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["trust"]["ignored"], 24);
+    assert!(
+        ignored(&v).iter().all(|(_, code)| code == "dns-error"),
+        "{v:#}"
+    );
+    // Only the workers that asked at the same time, before the first
+    // timeout was known, asked (at most 8 read files at once).
+    let asked = dns.queries_for("s1._domainkey.silent.test", 16);
+    assert!((1..=8).contains(&asked), "{asked} lookups");
+    assert!(started.elapsed() < std::time::Duration::from_secs(20));
 }
 
 /// A report file carries no signature: it is counted, and the summary
