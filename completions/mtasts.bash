@@ -751,7 +751,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__report)
-            opts="-h -V --domain --min-reporters --min-days --since --json --html --force --color --help --version"
+            opts="-h -V --domain --min-reporters --min-days --since --json --html --force --trust-unsigned --resolver --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -774,6 +774,14 @@ _mtasts() {
                     return 0
                     ;;
                 --html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -228,11 +228,14 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l min-reporters -
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l min-days -d 'Days with sessions under the current policy' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l since -d 'Only reports from this day on (YYYY-MM-DD): judge from the day a problem was fixed' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l html -d 'Also write the report as one self-contained HTML page to FILE (atomically)' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l resolver -d 'Look DKIM keys up at this server only, ADDR or ADDR:PORT ([v6]:PORT)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l timeout -d 'Bound of each DNS query, in seconds' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l color -d 'Controls when to use color' -r -f -a "auto\t''
 always\t''
 never\t''"
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l json -d 'Print one JSON document instead of the summary'
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l force -d 'Replace an existing --html file whose content differs'
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l trust-unsigned -d 'Count reports from mail without checking their DKIM signature (for mail a system you trust verified on arrival)'
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -s h -l help -d 'Print help'
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -s V -l version -d 'Print version'
 complete -c mtasts -n "__fish_mtasts_using_subcommand completions" -l color -d 'Controls when to use color' -r -f -a "auto\t''

@@ -368,6 +368,16 @@ pub struct ReportArgs {
     /// Replace an existing --html file whose content differs.
     #[arg(long, requires = "html")]
     pub force: bool,
+    /// Count reports from mail without checking their DKIM signature
+    /// (for mail a system you trust verified on arrival).
+    #[arg(long)]
+    pub trust_unsigned: bool,
+    /// Look DKIM keys up at this server only, ADDR or ADDR:PORT ([v6]:PORT).
+    #[arg(long, value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
+    pub resolver: Option<SocketAddr>,
+    /// Bound of each DNS query, in seconds.
+    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Args)]

@@ -1,19 +1,26 @@
 //! `report`: configuration → reading → verdict → printer → outcome.
 
 use crate::cli::ReportArgs;
-use crate::config::report::ReportConfig;
+use crate::config::report::{MailTrust, ReportConfig};
 use crate::fsutil::{Written, write_atomic};
 use crate::printer::report::{self as print, PerDay, Totals};
+use crate::report::dkim::Verifier;
 use crate::report::{self, Progress};
 use crate::{Outcome, Result};
 
 pub fn run(args: &ReportArgs, clock: &crate::Clock) -> Result<Outcome> {
     let config = ReportConfig::from_args(args, clock)?;
+    let verifier = match config.mail {
+        MailTrust::Verify { resolver, timeout } => Some(Verifier::new(resolver, timeout)),
+        MailTrust::TrustUnsigned => None,
+    };
     let collected = report::collect(
         &config.paths,
         &config.filter,
+        verifier.as_ref(),
         Progress::for_stderr().as_ref(),
     );
+    drop(verifier);
     let domains = report::summarize(&collected.agg, &config.thresholds);
     let totals = Totals::new(&collected, &config.filter);
     // The page first: when it cannot be written, the run ends in exit 2

@@ -1,7 +1,9 @@
 //! `report`'s configuration: which inputs to read, which reports count,
 //! when a domain is ready, and how to print the answer.
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::cli::ReportArgs;
 use crate::config::policy::WriteTo;
@@ -21,6 +23,22 @@ pub struct ReportConfig {
     pub json: bool,
     /// `--html`: the page to write beside the summary, and `--force`.
     pub html: Option<WriteTo>,
+    /// How reports from mail are trusted.
+    pub mail: MailTrust,
+}
+
+/// Reports that came by mail count only with a valid DKIM signature of
+/// their reporting domain (RFC 8460 §3), unless the user vouches for them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MailTrust {
+    /// Verify, looking keys up at `resolver` (the system's without), each
+    /// lookup bounded by `timeout`, as `check` does.
+    Verify {
+        resolver: Option<SocketAddr>,
+        timeout: Duration,
+    },
+    /// `--trust-unsigned`: count them unchecked; nothing is looked up.
+    TrustUnsigned,
 }
 
 impl ReportConfig {
@@ -52,6 +70,14 @@ impl ReportConfig {
                 path,
                 force: args.force,
             }),
+            mail: if args.trust_unsigned {
+                MailTrust::TrustUnsigned
+            } else {
+                MailTrust::Verify {
+                    resolver: args.resolver,
+                    timeout: args.timeout,
+                }
+            },
         })
     }
 }

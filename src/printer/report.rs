@@ -13,7 +13,7 @@ use crate::report::aggregate::OTHERS;
 use crate::report::verdict::{
     Blocking, Day, DomainSummary, PolicySeen, Sessions, StaleReporter, plural,
 };
-use crate::report::{Collected, Filter, NoteGroup, Oddity, SourceError};
+use crate::report::{Collected, Filter, Ignored, NoteGroup, Oddity, SourceError, Trust};
 
 /// What the run read, beside the verdicts.
 pub struct Totals<'a> {
@@ -32,6 +32,8 @@ pub struct Totals<'a> {
     pub notes_left_out: u64,
     /// The `--domain` the reports were restricted to.
     pub only: Option<&'a str>,
+    /// Which reports' DKIM signatures were checked, and those ignored.
+    pub trust: &'a Trust,
 }
 
 impl<'a> Totals<'a> {
@@ -49,6 +51,7 @@ impl<'a> Totals<'a> {
             note_groups: &collected.note_groups,
             notes_left_out: collected.notes_left_out,
             only: filter.domain.as_deref(),
+            trust: &collected.trust,
         }
     }
 }
@@ -66,6 +69,30 @@ struct Doc<'a> {
     oddities: Vec<OddityDoc<'a>>,
     note_groups: Vec<NoteGroupDoc<'a>>,
     notes_left_out: u64,
+    trust: TrustDoc<'a>,
+}
+
+/// How the reports fared against their DKIM signatures (RFC 8460 §3).
+#[derive(Serialize)]
+struct TrustDoc<'a> {
+    /// From mail, signed by their reporting domain: counted.
+    verified: u64,
+    /// From mail, counted unchecked (`--trust-unsigned`).
+    unchecked: u64,
+    /// From files, with no signature to check: counted.
+    from_files: u64,
+    /// From mail, not counted: how many, and each (up to a bound).
+    ignored: u64,
+    ignored_reports: Vec<IgnoredDoc<'a>>,
+}
+
+#[derive(Serialize)]
+struct IgnoredDoc<'a> {
+    source: &'a str,
+    reporter: &'a str,
+    report_id: &'a Option<String>,
+    reason: String,
+    code: &'static str,
 }
 
 /// One domain's verdict; `reason_codes` holds the stable code of each of
@@ -199,6 +226,24 @@ pub fn json(domains: &[DomainSummary], t: &Totals<'_>) -> String {
             })
             .collect(),
         notes_left_out: t.notes_left_out,
+        trust: TrustDoc {
+            verified: t.trust.verified,
+            unchecked: t.trust.unchecked,
+            from_files: t.trust.from_files,
+            ignored: t.trust.ignored_total,
+            ignored_reports: t
+                .trust
+                .ignored
+                .iter()
+                .map(|i| IgnoredDoc {
+                    source: &i.source,
+                    reporter: &i.reporter,
+                    report_id: &i.report_id,
+                    reason: i.why.to_string(),
+                    code: i.why.code(),
+                })
+                .collect(),
+        },
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
@@ -229,7 +274,7 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>, per_day: PerDay) -> Stri
     }
     let _ = writeln!(
         out,
-        "{} report{} from {} file{}{only} ({} duplicate{} ignored, {} unreadable)\n",
+        "{} report{} from {} file{}{only} ({} duplicate{} ignored, {} unreadable)",
         t.reports,
         plural(t.reports),
         t.files,
@@ -238,6 +283,8 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>, per_day: PerDay) -> Stri
         plural(t.duplicates),
         t.errors.len()
     );
+    trust_line(&mut out, t.trust);
+    out.push('\n');
     for d in domains {
         let v = if d.ready { green } else { red };
         let _ = writeln!(
@@ -363,6 +410,7 @@ pub fn human(domains: &[DomainSummary], t: &Totals<'_>, per_day: PerDay) -> Stri
     for e in t.errors {
         let _ = writeln!(out, "unreadable: {}: {}", e.path, e.problem);
     }
+    ignored_lines(&mut out, t.trust);
     let shown = 20;
     for g in t.note_groups.iter().take(shown) {
         let _ = writeln!(out, "note: {}: {}", g.reporter, g.text());
@@ -481,6 +529,74 @@ fn per_day_bars(out: &mut String, d: &DomainSummary) {
             failed_days.len(),
             plural(failed_days.len()),
             label(worst)
+        );
+    }
+}
+
+/// Which reports were trusted how (RFC 8460 §3: reports by mail count
+/// only with their reporting domain's DKIM signature).
+fn trust_line(out: &mut String, t: &Trust) {
+    let count = |n: u64| format!("{n} report{}", plural(n as usize));
+    let mut parts = Vec::new();
+    if t.verified > 0 {
+        parts.push(format!(
+            "{} from mail signed by their reporting domain",
+            count(t.verified)
+        ));
+    }
+    if t.unchecked > 0 {
+        parts.push(format!(
+            "{} from mail counted unchecked (--trust-unsigned)",
+            count(t.unchecked)
+        ));
+    }
+    if t.from_files > 0 {
+        parts.push(format!(
+            "{} from .json files counted, though files carry no signature to verify",
+            count(t.from_files)
+        ));
+    }
+    if t.ignored_total > 0 {
+        parts.push(format!(
+            "{} from mail ignored: no valid DKIM signature of their reporting domain (below)",
+            count(t.ignored_total)
+        ));
+    }
+    if !parts.is_empty() {
+        let _ = writeln!(out, "DKIM: {}", parts.join("; "));
+    }
+}
+
+/// The reports from mail left out, by reporter and reason: one line for
+/// each, naming the first report; `--json` lists every report.
+fn ignored_lines(out: &mut String, t: &Trust) {
+    let mut groups: BTreeMap<(&str, &str), (u64, &Ignored)> = BTreeMap::new();
+    for i in &t.ignored {
+        groups
+            .entry((&i.reporter, i.why.code()))
+            .or_insert((0, i))
+            .0 += 1;
+    }
+    for (n, i) in groups.values().take(2 * SHOWN) {
+        let id = i
+            .report_id
+            .as_deref()
+            .map(|id| format!(" ({id})"))
+            .unwrap_or_default();
+        let what = if *n == 1 {
+            format!("{}: {}{id}", i.source, i.reporter)
+        } else {
+            format!("{n} reports by {}, the first {}{id}", i.reporter, i.source)
+        };
+        let _ = writeln!(out, "ignored: {what}: {}", i.why);
+    }
+    let listed = groups.len().min(2 * SHOWN);
+    let shown: u64 = groups.values().take(listed).map(|(n, _)| n).sum();
+    if t.ignored_total > shown {
+        let _ = writeln!(
+            out,
+            "ignored: … and {} more reports (--json lists them)",
+            t.ignored_total - shown
         );
     }
 }

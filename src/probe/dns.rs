@@ -139,6 +139,18 @@ impl Dns {
         Ok(keys)
     }
 
+    /// The resolver itself, for a library that asks questions of its own
+    /// (the DKIM keys of `report::dkim`): the same server, options and
+    /// cache as every lookup here.
+    pub fn resolver(&self) -> &TokioResolver {
+        &self.resolver
+    }
+
+    /// The bound of one lookup (`--timeout`).
+    pub fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
     async fn query(
         &self,
         name: &str,

@@ -19,6 +19,7 @@ use super::containers::mbox::{MAX_MESSAGE, Messages, is_mbox};
 use super::containers::mime::{self, MAX_PARTS, NoReport};
 use super::containers::{Content, sniff};
 use super::dedup::Seen;
+use super::dkim::{self, Verifier};
 use super::notes::{Note, NoteGroup, NoteGroups, Oddity};
 use super::parse;
 use super::progress::Progress;
@@ -55,6 +56,36 @@ pub struct Collected {
     pub note_groups: Vec<NoteGroup>,
     /// Reports' notes past the groups kept.
     pub notes_left_out: u64,
+    /// How the reports fared against their DKIM signatures.
+    pub trust: Trust,
+}
+
+/// How the reports read fared against RFC 8460 §3 (see [`dkim`]), each
+/// copy of a report counted.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Trust {
+    /// Reports from mail whose reporting domain's signature verified.
+    pub verified: u64,
+    /// Reports from mail counted without a look at their signatures
+    /// (`--trust-unsigned`).
+    pub unchecked: u64,
+    /// Reports read from files, not mail: nothing to verify; counted.
+    pub from_files: u64,
+    /// Reports from mail that do not count, and why; sorted, at most
+    /// [`MAX_LISTED`] of them.
+    pub ignored: Vec<Ignored>,
+    /// Reports ignored, including any past the list.
+    pub ignored_total: u64,
+}
+
+/// A report from mail left out of the verdict.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Ignored {
+    /// Where it was read (escaped).
+    pub source: String,
+    pub reporter: String,
+    pub report_id: Option<String>,
+    pub why: dkim::Untrusted,
 }
 
 /// Files handed to a worker at a time: enough to make the hand-over
@@ -62,8 +93,15 @@ pub struct Collected {
 pub const BATCH: usize = 64;
 
 /// Reads every report in `paths` (files, or directories walked
-/// recursively) that `filter` lets through, on all cores.
-pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) -> Collected {
+/// recursively) that `filter` lets through, on all cores. Reports from
+/// mail count only when `verifier` finds their reporting domain's DKIM
+/// signature; without a verifier (`--trust-unsigned`), they all count.
+pub fn collect(
+    paths: &[PathBuf],
+    filter: &Filter,
+    verifier: Option<&Verifier>,
+    progress: Option<&Progress>,
+) -> Collected {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
@@ -79,7 +117,7 @@ pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) 
                 let rx = Arc::clone(&rx);
                 let (ids, hasher) = (&ids, &hasher);
                 scope.spawn(move || {
-                    let mut w = Worker::new(filter, ids, hasher, progress);
+                    let mut w = Worker::new(filter, ids, hasher, verifier, progress);
                     loop {
                         // The lock is held only while taking a batch.
                         let batch = match rx.lock() {
@@ -116,11 +154,12 @@ pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) 
 /// Reads one file's contents, already in memory, as [`collect`] reads a
 /// file (the same containers, budgets, parsing and deduplication), on this
 /// thread: the fuzz targets drive the whole reading of a file through it,
-/// without a file system.
+/// without a file system (nor a network: reports from mail count
+/// unverified, as with `--trust-unsigned`).
 pub(crate) fn collect_bytes(label: &str, bytes: &[u8], filter: &Filter) -> Collected {
     let ids = Mutex::new(Seen::default());
     let hasher = RandomState::new();
-    let mut w = Worker::new(filter, &ids, &hasher, None);
+    let mut w = Worker::new(filter, &ids, &hasher, None, None);
     // As `read_file` hands a file over: an mbox message by message.
     if is_mbox(bytes) {
         w.add_mbox(&label, bytes, 0);
@@ -142,6 +181,8 @@ fn gather(
     let mut errors = Bounded::default();
     let mut oddities = Bounded::default();
     let mut groups = NoteGroups::default();
+    let mut ignored = Bounded::default();
+    let mut trust = Trust::default();
     for e in walk_errors {
         errors.push(e);
     }
@@ -156,7 +197,13 @@ fn gather(
         errors.merge(w.errors);
         oddities.merge(w.oddities);
         groups.merge(w.groups);
+        ignored.merge(w.ignored);
+        trust.verified += w.trust.verified;
+        trust.unchecked += w.trust.unchecked;
+        trust.from_files += w.trust.from_files;
+        trust.ignored_total += w.trust.ignored_total;
     }
+    (trust.ignored, _) = ignored.into_sorted();
     let notes = match ids.lock() {
         Ok(seen) => seen.notes(),
         Err(poisoned) => poisoned.into_inner().notes(),
@@ -192,6 +239,7 @@ fn gather(
         oddities,
         note_groups,
         notes_left_out,
+        trust,
     }
 }
 
@@ -264,6 +312,20 @@ struct Worker<'a> {
     progress: Option<&'a Progress>,
     /// What is left of [`MAX_OUTPUT`] for the file being read.
     left: usize,
+    /// Checks the signatures of mail; `None`: `--trust-unsigned`.
+    verifier: Option<&'a Verifier>,
+    /// Where the report being read came from.
+    origin: Origin,
+    trust: Trust,
+    ignored: Bounded<Ignored>,
+}
+
+/// Where a report was read: a file, or (however deep in containers) a
+/// mail message, with its verified signatures.
+enum Origin {
+    File,
+    /// `None`: not verified (`--trust-unsigned`).
+    Mail(Option<Vec<dkim::Signature>>),
 }
 
 /// A buffer to reuse for the next file, unless an outsized input grew it:
@@ -281,6 +343,8 @@ struct Parts {
     errors: Bounded<SourceError>,
     oddities: Bounded<(String, Oddity)>,
     groups: NoteGroups,
+    trust: Trust,
+    ignored: Bounded<Ignored>,
 }
 
 impl<'a> Worker<'a> {
@@ -288,6 +352,7 @@ impl<'a> Worker<'a> {
         filter: &'a Filter,
         ids: &'a Mutex<Seen>,
         hasher: &'a RandomState,
+        verifier: Option<&'a Verifier>,
         progress: Option<&'a Progress>,
     ) -> Worker<'a> {
         Worker {
@@ -303,6 +368,10 @@ impl<'a> Worker<'a> {
             policy_keys: parse::PolicyKeys::default(),
             progress,
             left: MAX_OUTPUT,
+            verifier,
+            origin: Origin::File,
+            trust: Trust::default(),
+            ignored: Bounded::default(),
         }
     }
 
@@ -312,6 +381,8 @@ impl<'a> Worker<'a> {
             errors: self.errors,
             oddities: self.oddities,
             groups: self.groups,
+            trust: self.trust,
+            ignored: self.ignored,
         }
     }
 
@@ -397,6 +468,11 @@ impl<'a> Worker<'a> {
     fn add_json(&mut self, label: &dyn Display, bytes: &[u8]) {
         match parse::parse_with(bytes, self.filter.now, &mut self.policy_keys) {
             Ok((report, odd)) => {
+                // Judged before deduplication: a forged copy must not
+                // stand in for the real report.
+                if !self.trusted(label, &report) {
+                    return;
+                }
                 // Keyed once, for deduplication and for the summary.
                 let reporter = reporter_key(&report.organization);
                 if self.first_time(&report, &reporter) {
@@ -416,7 +492,41 @@ impl<'a> Worker<'a> {
         }
     }
 
-    /// A mail message: every part that is a report.
+    /// Whether a report counts (RFC 8460 §3, see [`dkim`]): one from a
+    /// file always, one from mail when its reporting domain signed it;
+    /// counted in the tally either way.
+    fn trusted(&mut self, label: &dyn Display, report: &parse::Report<'_>) -> bool {
+        let signatures = match &self.origin {
+            Origin::File => {
+                self.trust.from_files += 1;
+                return true;
+            }
+            Origin::Mail(None) => {
+                self.trust.unchecked += 1;
+                return true;
+            }
+            Origin::Mail(Some(signatures)) => signatures,
+        };
+        match dkim::judge(signatures, report.reporting_domain.as_deref()) {
+            Ok(()) => {
+                self.trust.verified += 1;
+                true
+            }
+            Err(why) => {
+                self.trust.ignored_total += 1;
+                self.ignored.push(Ignored {
+                    source: shown(label),
+                    reporter: report.organization.to_string(),
+                    report_id: report.report_id.as_deref().map(str::to_string),
+                    why,
+                });
+                false
+            }
+        }
+    }
+
+    /// A mail message: every part that is a report, each judged against
+    /// the message's DKIM signatures.
     fn add_message(&mut self, label: &dyn Display, bytes: &[u8], depth: u8) {
         let parts = match mime::report_parts(bytes) {
             Ok(parts) => parts,
@@ -433,6 +543,9 @@ impl<'a> Worker<'a> {
                 return self.error(label, problem);
             }
         };
+        // Verified only once the message is known to hold a report.
+        let signatures = self.verifier.map(|v| v.signatures(bytes));
+        let outer = std::mem::replace(&mut self.origin, Origin::Mail(signatures));
         for (i, part) in parts.iter().enumerate() {
             let shown = if part.name.is_empty() {
                 format!("{label} (part {})", i + 1)
@@ -441,6 +554,7 @@ impl<'a> Worker<'a> {
             };
             self.add_bytes(&shown, &part.contents, depth + 1);
         }
+        self.origin = outer;
     }
 
     /// An mbox, one message at a time.
@@ -472,5 +586,88 @@ impl<'a> Worker<'a> {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::report::dkim::{Check, Signature, Untrusted};
+
+    const REPORT: &str = r#"{"organization-name": "Google", "report-id": "r1",
+      "contact-info": "smtp-tls-reporting@google.com",
+      "date-range": {"start-datetime": "2026-11-01T00:00:00Z", "end-datetime": "2026-11-01T23:59:59Z"},
+      "policies": [{"policy": {"policy-type": "sts", "policy-domain": "example.test"},
+                    "summary": {"total-successful-session-count": 10, "total-failure-session-count": 0}}]}"#;
+
+    /// What one report read from `origin` does to the tally.
+    fn read_from(origin: Origin) -> Parts {
+        let filter = Filter {
+            domain: None,
+            since: None,
+            now: Utc.with_ymd_and_hms(2026, 12, 1, 0, 0, 0).unwrap(),
+        };
+        let ids = Mutex::new(Seen::default());
+        let hasher = RandomState::new();
+        let mut w = Worker::new(&filter, &ids, &hasher, None, None);
+        w.origin = origin;
+        w.add_json(&"mail.eml: r1.json", REPORT.as_bytes());
+        w.into_parts()
+    }
+
+    fn signed(domain: &str, check: Check) -> Origin {
+        Origin::Mail(Some(vec![Signature {
+            domain: Some(domain.into()),
+            check,
+        }]))
+    }
+
+    #[test]
+    fn reports_from_mail_count_only_when_their_reporting_domain_signed_them() {
+        let p = read_from(signed("google.com", Check::Pass));
+        assert_eq!((p.agg.reports, p.trust.verified), (1, 1));
+        assert!(p.ignored.kept.is_empty());
+
+        for (origin, code) in [
+            (Origin::Mail(Some(Vec::new())), "no-signature"),
+            (signed("evil.test", Check::Pass), "wrong-domain"),
+            (signed("google.com", Check::BodyLength), "body-length"),
+            (
+                signed("google.com", Check::Bad("bh".into())),
+                "bad-signature",
+            ),
+            (
+                signed("google.com", Check::NoKey("k".into())),
+                "key-not-found",
+            ),
+            (signed("google.com", Check::Dns("t".into())), "dns-error"),
+        ] {
+            let p = read_from(origin);
+            assert_eq!(p.agg.reports, 0, "{code}: not counted");
+            assert_eq!(p.trust.ignored_total, 1);
+            let ignored: Vec<&Ignored> = p.ignored.kept.iter().collect();
+            assert_eq!(ignored.len(), 1);
+            assert_eq!(ignored[0].why.code(), code);
+            assert_eq!(
+                (ignored[0].source.as_str(), ignored[0].reporter.as_str()),
+                ("mail.eml: r1.json", "Google")
+            );
+            assert_eq!(ignored[0].report_id.as_deref(), Some("r1"));
+        }
+        assert!(matches!(
+            read_from(signed("x.test", Check::Pass)).ignored.kept.first().map(|i| &i.why),
+            Some(Untrusted::WrongDomain { reporting, .. }) if reporting == "google.com"
+        ));
+    }
+
+    #[test]
+    fn reports_from_files_and_vouched_for_mail_count() {
+        let p = read_from(Origin::File);
+        assert_eq!((p.agg.reports, p.trust.from_files), (1, 1));
+        let p = read_from(Origin::Mail(None));
+        assert_eq!((p.agg.reports, p.trust.unchecked), (1, 1));
+        assert_eq!(p.trust.ignored_total, 0);
     }
 }

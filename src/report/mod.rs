@@ -5,8 +5,9 @@
 //! per-domain aggregates at once, so memory stays flat however many reports
 //! there are. The way through: [`walk`] finds the files, [`containers`]
 //! opens gzip, mail and mbox, [`raw`] and [`parse`] read a report
-//! leniently, [`span`] says which days each counts for, [`dedup`] drops
-//! copies, [`aggregate`] folds the rest in
+//! leniently, [`dkim`] says whether one from mail can be trusted,
+//! [`span`] says which days each counts for, [`dedup`] drops copies,
+//! [`aggregate`] folds the rest in
 //! ([`collect`] runs all this on every core), and [`verdict`] judges each
 //! domain into data that `crate::printer::report` renders.
 
@@ -14,6 +15,7 @@ pub mod aggregate;
 pub mod collect;
 pub mod containers;
 mod dedup;
+pub mod dkim;
 pub mod notes;
 pub mod parse;
 pub mod progress;
@@ -24,7 +26,7 @@ pub mod verdict;
 mod walk;
 
 pub use aggregate::{Aggregates, Filter};
-pub use collect::{Collected, collect};
+pub use collect::{Collected, Ignored, Trust, collect};
 pub use notes::{Note, NoteGroup, NoteGroups, Oddity};
 pub use parse::Report;
 pub use progress::Progress;

@@ -27,6 +27,11 @@ use crate::model::{POLICY_MAX_BYTES, Policy};
 pub struct Report<'a> {
     pub organization: Cow<'a, str>,
     pub report_id: Option<Cow<'a, str>>,
+    /// The domain of `contact-info` (RFC 8460 §4.4), in the form
+    /// [`name`] gives: the reporting domain, whose DKIM signature a report
+    /// that came by mail must carry (see `super::dkim`). `None` when the
+    /// report names no address with a domain.
+    pub reporting_domain: Option<Cow<'a, str>>,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
     /// The days the report counts for (see [`span`]).
@@ -225,6 +230,22 @@ fn name(s: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
+/// The domain of a `contact-info` address (`local@domain`), as [`name`]
+/// keys it; `None` without an `@`, or when what follows is no domain name
+/// (empty, spaces, a bracketed address literal, or longer than a domain
+/// name can be).
+fn contact_domain(contact: Cow<'_, str>) -> Option<Cow<'_, str>> {
+    let (_, domain) = contact.rsplit_once('@')?;
+    let domain = domain.trim();
+    let valid = !domain.is_empty()
+        && domain.len() <= 253
+        && !domain.starts_with('.')
+        && domain
+            .chars()
+            .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
+    valid.then(|| Cow::Owned(name(Cow::Borrowed(domain)).into_owned()))
+}
+
 /// More sessions than any mail system handles in a reporting period: a
 /// count above it is a broken or hostile report.
 const MAX_SESSIONS: u64 = 1_000_000_000_000;
@@ -380,6 +401,7 @@ pub fn parse_with<'a>(
             odd.push(Note::NoOrganization);
             Cow::Borrowed(UNKNOWN_REPORTER)
         });
+    let reporting_domain = text(raw.contact).and_then(contact_domain);
     let range = is_object(raw.range).ok_or(ReportError::NoDateRange)?;
     let start = text(range.start).ok_or(ReportError::NoDatetime {
         what: "start-datetime",
@@ -547,6 +569,7 @@ pub fn parse_with<'a>(
         Report {
             organization,
             report_id,
+            reporting_domain,
             start,
             end,
             days,
@@ -631,6 +654,37 @@ mod tests {
         ]
       }]
     }"#;
+
+    /// The reporting domain, which a report from mail must be signed
+    /// by, is the domain of its contact-info address.
+    #[test]
+    fn the_reporting_domain_is_the_contact_infos() {
+        let (r, _) = parse(RFC_EXAMPLE.as_bytes(), now()).unwrap();
+        assert_eq!(r.reporting_domain.as_deref(), Some("company-x.example"));
+        let domain = |contact: &str| {
+            let text = RFC_EXAMPLE.replace("sts-reporting@company-x.example", contact);
+            let (r, _) = parse(text.as_bytes(), now()).unwrap();
+            r.reporting_domain.map(Cow::into_owned)
+        };
+        assert_eq!(
+            domain("TLSRPT@Corp.Mail.RU.").as_deref(),
+            Some("corp.mail.ru")
+        );
+        assert_eq!(
+            domain("a@b@bücher.example").as_deref(),
+            Some("xn--bcher-kva.example")
+        );
+        for none in [
+            "company-x.example",
+            "a@",
+            "a@[192.0.2.1]",
+            "a@ex ample",
+            "a@.x",
+            "a@x\\u001b[31m",
+        ] {
+            assert_eq!(domain(none), None, "{none}");
+        }
+    }
 
     #[test]
     fn reads_the_rfc_example() {

@@ -92,6 +92,7 @@ impl Budget {
 enum Key {
     OrganizationName,
     ReportId,
+    ContactInfo,
     DateRange,
     Policies,
     StartDatetime,
@@ -118,6 +119,7 @@ enum Key {
 pub struct RawReport<'a> {
     pub organization: Option<Scalar<'a>>,
     pub report_id: Option<Scalar<'a>>,
+    pub contact: Option<Scalar<'a>>,
     pub range: Option<Obj<RawRange<'a>>>,
     pub policies: Option<Arr<Obj<RawPolicy<'a>>>>,
 }
@@ -493,6 +495,7 @@ impl<'de> Members<'de> for RawReport<'de> {
         match key {
             Key::OrganizationName => self.organization = Some(map.next_value()?),
             Key::ReportId => self.report_id = Some(map.next_value()?),
+            Key::ContactInfo => self.contact = Some(map.next_value()?),
             Key::DateRange => self.range = Some(map.next_value_seed(ObjectOf::new(budget))?),
             Key::Policies => {
                 self.policies = Some(map.next_value_seed(ArrayOf {

@@ -18,3 +18,4 @@ mod support;
 /// The test world's own smoke tests, beside it.
 #[path = "support/smoke.rs"]
 mod support_smoke;
+mod trust;

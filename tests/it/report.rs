@@ -54,7 +54,7 @@ pub fn gz(bytes: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
-fn base64(data: &[u8]) -> String {
+pub fn base64(data: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for (i, chunk) in data.chunks(3).enumerate() {
@@ -147,7 +147,7 @@ fn every_container_form_is_read() {
     write(d, "Maildir/cur/1764288000.M1P1.host:2,S", &eml(&r("G", 7)));
     write(d, "Maildir/new/1764288001.M2P1.host", &eml(&r("H", 8)));
     std::fs::create_dir_all(d.join("Maildir/tmp")).unwrap();
-    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    let (code, v) = run_json(&["--trust-unsigned", d.to_str().unwrap()]);
     assert_eq!(v["reports"], 8, "{v:#}");
     assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
     let dom = &v["domains"][0];
@@ -155,6 +155,21 @@ fn every_container_form_is_read() {
     assert_eq!(dom["sessions"]["sts"]["successful"], 80);
     assert_eq!(dom["days"], 8);
     assert_eq!(code, Some(1), "8 days are fewer than 14");
+    assert_eq!(v["trust"]["unchecked"], 5);
+    assert_eq!(v["trust"]["from_files"], 3);
+
+    // Without --trust-unsigned, the unsigned mails are ignored (RFC 8460
+    // §3; tests/it/trust.rs has signed ones), the files still count.
+    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    assert_eq!(v["reports"], 3, "{v:#}");
+    assert_eq!(v["trust"]["ignored"], 5);
+    let codes: Vec<&Value> = v["trust"]["ignored_reports"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| &i["code"])
+        .collect();
+    assert_eq!(codes, [&json!("no-signature"); 5]);
 }
 
 #[test]
@@ -740,7 +755,7 @@ fn deviations_are_read_in_every_container_form() {
     write(d, "d.mbox", &mbox);
     write(d, "Maildir/new/1764288001.M2P1.host", &eml(&odd("E", 5)));
     std::fs::create_dir_all(d.join("Maildir/cur")).unwrap();
-    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", d.to_str().unwrap()]);
     assert_eq!(v["reports"], 5, "{v:#}");
     assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
     let oddities = v["oddities"].as_array().unwrap();
@@ -783,7 +798,7 @@ fn a_json_report_part_is_read() {
          {r}\r\n--b1--\r\n"
     );
     write(tmp.path(), "r.eml", mail.as_bytes());
-    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", tmp.path().to_str().unwrap()]);
     assert_eq!(v["reports"], 1, "{v:#}");
 }
 
@@ -800,10 +815,13 @@ fn compressed_mboxes_and_leading_blank_lines() {
         mbox.extend_from_slice(b"\r\n");
     }
     write(d, "inbox.mbox.gz", &gz(&mbox));
-    let (_, v) = run_json(&[d.join("inbox.mbox.gz").to_str().unwrap()]);
+    let (_, v) = run_json(&[
+        "--trust-unsigned",
+        d.join("inbox.mbox.gz").to_str().unwrap(),
+    ]);
     assert_eq!(v["reports"], 3, "{v:#}");
     write(d, "inbox.mbox", &mbox);
-    let (_, v) = run_json(&[d.join("inbox.mbox").to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", d.join("inbox.mbox").to_str().unwrap()]);
     assert_eq!(v["reports"], 3, "{v:#}");
     assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
 }
@@ -829,7 +847,7 @@ fn maildir_bookkeeping_is_passed_over() {
     write(&m, ".Reports/maildirfolder", b"");
     std::fs::create_dir_all(m.join(".Reports/new")).unwrap();
     std::fs::create_dir_all(m.join(".Reports/tmp")).unwrap();
-    let (_, v) = run_json(&[m.to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", m.to_str().unwrap()]);
     assert_eq!(v["reports"], 3, "{v:#}");
     assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
 }
@@ -857,7 +875,7 @@ fn oversized_files_and_messages_are_refused() {
     mbox.extend_from_slice(b"From tlsrpt@reporter.test Sat Nov 28 00:00:00 2026\r\n");
     mbox.extend_from_slice(&eml(&report("B", 1, "example.test", 10, &[])));
     write(d, "big.mbox", &mbox);
-    let (_, v) = run_json(&[d.to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", d.to_str().unwrap()]);
     assert_eq!(v["reports"], 2, "{v:#}");
     let errors = v["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 2, "{errors:?}");
@@ -1462,7 +1480,7 @@ fn a_message_of_many_gzip_parts_is_bounded() {
     }
     mail.push_str("--b--\r\n");
     write(tmp.path(), "parts.eml", mail.as_bytes());
-    let (_, v) = run_json(&[tmp.path().to_str().unwrap()]);
+    let (_, v) = run_json(&["--trust-unsigned", tmp.path().to_str().unwrap()]);
     assert_eq!(v["reports"], 1, "{v:#}");
     let errors = v["errors"].as_array().unwrap();
     assert!(!errors.is_empty() && errors.len() <= 10, "{errors:?}");

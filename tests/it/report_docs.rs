@@ -8,16 +8,21 @@ use std::path::{Path, PathBuf};
 use serde_json::{Value, json};
 
 use crate::report::{eml, gz, report, write};
+use crate::support::dns::DnsServer;
 use crate::support::mtasts;
+use crate::trust::{Signer, dns_with};
 
 /// The example's inputs: a Maildir (`~/Maildir/.TLS-Reports/` in the
 /// documents) and a directory of saved reports (`reports/`), for two
 /// domains over 16 days: contoso.com clean, fabrikam.com with a policy
-/// change, failures, and a reporter that kept the old policy.
+/// change, failures, and a reporter that kept the old policy. The mails
+/// are DKIM-signed by their reporters' domains, whose keys the test
+/// world's DNS server publishes (public DNS does in real life).
 pub struct Example {
     _tmp: tempfile::TempDir,
     pub maildir: PathBuf,
     pub reports: PathBuf,
+    pub dns: DnsServer,
 }
 
 impl Example {
@@ -28,24 +33,33 @@ impl Example {
         for sub in ["cur", "new", "tmp"] {
             std::fs::create_dir_all(maildir.join(sub)).unwrap();
         }
-        write_example(&maildir, &reports);
+        let (microsoft, yahoo) = (
+            Signer::new("microsoft.com", "selector1"),
+            Signer::new("yahooinc.com", "s2048"),
+        );
+        write_example(&maildir, &reports, &microsoft, &yahoo);
         Example {
             _tmp: tmp,
             maildir,
             reports,
+            dns: dns_with(&[&microsoft, &yahoo], &[]),
         }
     }
 
     /// The arguments of a documented command line (after `mtasts`), with
-    /// the documents' paths replaced by the example's.
+    /// the documents' paths replaced by the example's, and the DKIM keys
+    /// looked up at the test world's DNS server.
     pub fn args(&self, line: &str) -> Vec<String> {
-        line.split_whitespace()
+        let mut args: Vec<String> = line
+            .split_whitespace()
             .map(|a| match a {
                 "~/Maildir/.TLS-Reports/" => self.maildir.display().to_string(),
                 "reports/" => self.reports.display().to_string(),
                 other => other.to_string(),
             })
-            .collect()
+            .collect();
+        args.extend(["--resolver".to_string(), self.dns.addr.to_string()]);
+        args
     }
 }
 
@@ -66,6 +80,12 @@ fn one(
 ) -> Value {
     let mut r = report(org, day, domain, ok, &[]);
     r["report-id"] = json!(format!("{day:02}-{}@{domain}", org.to_lowercase()));
+    // The reporting domain, which signs the mail (RFC 8460 §3).
+    r["contact-info"] = json!(match org {
+        "Google" => "smtp-tls-reporting@google.com",
+        "Microsoft" => "tlsrpt-noreply@microsoft.com",
+        _ => "tlsrpt@yahooinc.com",
+    });
     r["policies"][0]["policy"]["policy-string"] = json!(lines);
     r["policies"][0]["policy"]["mx-host"] = json!([format!("*.{domain}")]);
     if let Some((result, n)) = fail {
@@ -87,7 +107,7 @@ fn one(
     r
 }
 
-fn write_example(maildir: &Path, reports: &Path) {
+fn write_example(maildir: &Path, reports: &Path, microsoft_key: &Signer, yahoo_key: &Signer) {
     let (old, new) = (
         policy("fabrikam.com", &["mx1"]),
         policy("fabrikam.com", &["mx1", "mx2"]),
@@ -128,12 +148,16 @@ fn write_example(maildir: &Path, reports: &Path) {
             write(
                 maildir,
                 &format!("cur/17640{day:02}{i}.M1P1.mx:2,S"),
-                &eml(r),
+                &microsoft_key.sign(&eml(r), false),
             );
         }
         // Yahoo kept the old fabrikam.com policy: its id never changed.
         let yahoo = one("Yahoo", day, "fabrikam.com", &old, 40, None);
-        write(maildir, &format!("new/17641{day:02}.M2P1.mx"), &eml(&yahoo));
+        write(
+            maildir,
+            &format!("new/17641{day:02}.M2P1.mx"),
+            &yahoo_key.sign(&eml(&yahoo), false),
+        );
     }
 }
 

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use crate::report::{eml, gz, run_json, write};
 use crate::support::mtasts;
+use crate::trust::{Signer, dns_with};
 
 /// The fixture `name` (`google`, `microsoft`, `yahoo-weekly`, `mailru`,
 /// `dane-sender`).
@@ -57,11 +58,22 @@ fn human(args: &[&str]) -> (Option<i32>, String) {
 
 /// A fortnight of the four reporters, each in its form and container:
 /// the totals, the days a weekly reporter covers, the reason codes and
-/// the notes grouped by reporter.
+/// the notes grouped by reporter. The mails are DKIM-signed as their
+/// reporters sign them: by the domain of their contact-info, or (Mail.Ru,
+/// `tlsrpt@corp.mail.ru`) by its parent.
 #[test]
 fn reports_in_the_forms_real_reporters_send() {
     let tmp = tempfile::tempdir().unwrap();
     let d = tmp.path();
+    let keys = [
+        Signer::new("google.com", "20230601"),
+        Signer::new("microsoft.com", "selector1"),
+        Signer::new("mail.ru", "mail4"),
+        Signer::new("yahooinc.com", "s2048"),
+    ];
+    let dns = dns_with(&keys.iter().collect::<Vec<_>>(), &[]);
+    let resolver = dns.addr.to_string();
+    let [google_key, microsoft_key, mailru_key, yahoo_key] = &keys;
     let mut mbox = Vec::new();
     for day in 0..14 {
         let google = moved("google", day);
@@ -73,34 +85,40 @@ fn reports_in_the_forms_real_reporters_send() {
         write(
             d,
             &format!("Maildir/cur/17620{day:02}.M1P1.mx:2,S"),
-            &eml(&moved("microsoft", day)),
+            &microsoft_key.sign(&eml(&moved("microsoft", day)), false),
         );
         mbox.extend_from_slice(b"From tlsrpt@corp.mail.ru Mon Nov  2 03:00:00 2026\r\n");
-        mbox.extend_from_slice(&eml(&moved("mailru", day)));
+        mbox.extend_from_slice(&mailru_key.sign(&eml(&moved("mailru", day)), false));
         mbox.extend_from_slice(b"\r\n");
     }
     write(d, "mailru.mbox", &mbox);
     write(
         d,
         "Maildir/new/1762100000.M2P1.mx",
-        &eml(&moved("yahoo-weekly", 0)),
+        &yahoo_key.sign(&eml(&moved("yahoo-weekly", 0)), false),
     );
     write(
         d,
         "Maildir/new/1762700000.M2P1.mx",
-        &eml(&moved("yahoo-weekly", 7)),
+        &yahoo_key.sign(&eml(&moved("yahoo-weekly", 7)), false),
     );
     std::fs::create_dir_all(d.join("Maildir/tmp")).unwrap();
     // One Google report twice: saved from its mail, and in the mail.
     write(
         d,
         "Maildir/new/1762300000.M3P1.mx",
-        &eml(&moved("google", 3)),
+        &google_key.sign(&eml(&moved("google", 3)), false),
     );
 
-    let (code, v) = run_json(&[d.to_str().unwrap()]);
+    let (code, v) = run_json(&[d.to_str().unwrap(), "--resolver", &resolver]);
     assert_eq!(code, Some(1), "{v:#}");
     assert!(v["errors"].as_array().unwrap().is_empty(), "{v:#}");
+    assert_eq!(
+        (&v["trust"]["verified"], &v["trust"]["from_files"]),
+        (&json!(14 + 14 + 2 + 1), &json!(14)),
+        "{:#}",
+        v["trust"]
+    );
     assert_eq!(
         (v["reports"].as_u64(), v["duplicates"].as_u64()),
         (Some(44), Some(1))
@@ -162,9 +180,10 @@ fn reports_in_the_forms_real_reporters_send() {
         "each listed"
     );
 
-    let (_, text) = human(&[d.to_str().unwrap()]);
+    let (_, text) = human(&[d.to_str().unwrap(), "--resolver", &resolver]);
     for line in [
         "44 reports from 32 files (1 duplicate ignored, 0 unreadable)",
+        "DKIM: 31 reports from mail signed by their reporting domain; 14 reports from .json files counted, though files carry no signature to verify",
         "  period     2026-11-01 – 2026-11-14 (14 days)",
         "  reporters  Google Inc., Mail.Ru, Microsoft Corporation, Yahoo",
         "  failures   sts-policy-fetch-error 98, certificate-not-trusted 56",
