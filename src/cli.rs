@@ -305,8 +305,8 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Reports: .json, .json.gz, .eml, mbox files, Maildir folders, or directories of these.
-    #[arg(value_name = "PATH", required = true)]
+    /// Reports: .json, .json.gz, .eml, mbox files, Maildir folders, directories of these, or an IMAP mailbox (imaps://USER@HOST[:PORT]/MAILBOX; imap:// with STARTTLS).
+    #[arg(value_name = "PATH|URL", required = true)]
     pub paths: Vec<PathBuf>,
     /// Only this policy domain.
     #[arg(long, value_name = "DOMAIN")]
@@ -330,6 +330,15 @@ pub struct ReportArgs {
     /// Replace an existing --html file whose content differs.
     #[arg(long, requires = "html")]
     pub force: bool,
+    /// The IMAP password is the first line of FILE (otherwise $MTASTS_IMAP_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub imap_password_file: Option<PathBuf>,
+    /// After the summary, move the IMAP messages read as reports to FOLDER (the mailbox is otherwise left as it was).
+    #[arg(long, value_name = "FOLDER")]
+    pub imap_move_to: Option<String>,
+    /// Trust the CA certificates in this PEM file too (for the IMAP server).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

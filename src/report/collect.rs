@@ -23,7 +23,7 @@ use super::notes::{Note, NoteGroup, NoteGroups, Oddity};
 use super::parse;
 use super::progress::Progress;
 use super::source::{Problem, SourceError};
-use super::walk::{FileContent, Walk, read_file};
+use super::walk::{FileContent, Input, Message, MessageKey, MessageSource, Walk, read_file};
 
 /// Largest decompressed report: real ones are kilobytes; a gzip bomb stops here.
 const MAX_REPORT: usize = 16 * 1024 * 1024;
@@ -55,6 +55,9 @@ pub struct Collected {
     pub note_groups: Vec<NoteGroup>,
     /// Reports' notes past the groups kept.
     pub notes_left_out: u64,
+    /// The messages of [`MessageSource`]s read as reports: each gave at
+    /// least one report and no error. Sorted.
+    pub messages_read: Vec<MessageKey>,
 }
 
 /// Files handed to a worker at a time: enough to make the hand-over
@@ -64,12 +67,23 @@ pub const BATCH: usize = 64;
 /// Reads every report in `paths` (files, or directories walked
 /// recursively) that `filter` lets through, on all cores.
 pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) -> Collected {
+    collect_from(paths, &mut [], filter, progress)
+}
+
+/// [`collect`], and the messages of `sources` after the paths, read the
+/// same way as files.
+pub fn collect_from(
+    paths: &[PathBuf],
+    sources: &mut [&mut dyn MessageSource],
+    filter: &Filter,
+    progress: Option<&Progress>,
+) -> Collected {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let ids = Mutex::new(Seen::default());
     let hasher = RandomState::new();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PathBuf>>(threads * 4);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Input>>(threads * 4);
     // Only the workers hold the receiver: were they all gone, the walk
     // would get an error from send instead of waiting forever.
     let rx = Arc::new(Mutex::new(rx));
@@ -87,8 +101,11 @@ pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) 
                             Err(poisoned) => poisoned.into_inner().recv(),
                         };
                         let Ok(batch) = batch else { break };
-                        for path in &batch {
-                            w.add_file(path);
+                        for input in &batch {
+                            match input {
+                                Input::File(path) => w.add_file(path),
+                                Input::Message(m) => w.add_source_message(m),
+                            }
                         }
                         if let Some(p) = progress {
                             p.read(batch.len());
@@ -102,6 +119,9 @@ pub fn collect(paths: &[PathBuf], filter: &Filter, progress: Option<&Progress>) 
         let mut walk = Walk::new(tx, progress);
         for root in paths {
             walk.add_path(root);
+        }
+        for source in sources.iter_mut() {
+            source.feed(&mut walk);
         }
         let walked = walk.finish();
         let workers: Vec<Option<Parts>> = handles.into_iter().map(|h| h.join().ok()).collect();
@@ -142,6 +162,7 @@ fn gather(
     let mut errors = Bounded::default();
     let mut oddities = Bounded::default();
     let mut groups = NoteGroups::default();
+    let mut messages_read = Vec::new();
     for e in walk_errors {
         errors.push(e);
     }
@@ -156,7 +177,9 @@ fn gather(
         errors.merge(w.errors);
         oddities.merge(w.oddities);
         groups.merge(w.groups);
+        messages_read.extend(w.messages_read);
     }
+    messages_read.sort_unstable();
     let notes = match ids.lock() {
         Ok(seen) => seen.notes(),
         Err(poisoned) => poisoned.into_inner().notes(),
@@ -192,6 +215,7 @@ fn gather(
         oddities,
         note_groups,
         notes_left_out,
+        messages_read,
     }
 }
 
@@ -264,6 +288,11 @@ struct Worker<'a> {
     progress: Option<&'a Progress>,
     /// What is left of [`MAX_OUTPUT`] for the file being read.
     left: usize,
+    /// Inputs found unusable, and reports read, so far: whether one
+    /// message was read as a report is told by their change.
+    failures: usize,
+    reports: usize,
+    messages_read: Vec<MessageKey>,
 }
 
 /// A buffer to reuse for the next file, unless an outsized input grew it:
@@ -281,6 +310,7 @@ struct Parts {
     errors: Bounded<SourceError>,
     oddities: Bounded<(String, Oddity)>,
     groups: NoteGroups,
+    messages_read: Vec<MessageKey>,
 }
 
 impl<'a> Worker<'a> {
@@ -303,6 +333,9 @@ impl<'a> Worker<'a> {
             policy_keys: parse::PolicyKeys::default(),
             progress,
             left: MAX_OUTPUT,
+            failures: 0,
+            reports: 0,
+            messages_read: Vec::new(),
         }
     }
 
@@ -312,10 +345,12 @@ impl<'a> Worker<'a> {
             errors: self.errors,
             oddities: self.oddities,
             groups: self.groups,
+            messages_read: self.messages_read,
         }
     }
 
     fn error(&mut self, label: &dyn Display, problem: Problem) {
+        self.failures += 1;
         self.errors.push(SourceError {
             path: shown(label),
             problem,
@@ -350,6 +385,18 @@ impl<'a> Worker<'a> {
             Err(problem) => self.error(&label, problem),
         }
         self.buf = keep(data);
+    }
+
+    /// A message of a [`MessageSource`]: read exactly as a file of a
+    /// Maildir is, from its raw bytes, and remembered when it was read as
+    /// a report.
+    fn add_source_message(&mut self, m: &Message) {
+        self.left = MAX_OUTPUT;
+        let (failures, reports) = (self.failures, self.reports);
+        self.add_bytes(&m.label, &m.bytes, 0);
+        if self.failures == failures && self.reports > reports {
+            self.messages_read.push(m.key);
+        }
     }
 
     fn add_bytes(&mut self, label: &dyn Display, bytes: &[u8], depth: u8) {
@@ -397,6 +444,7 @@ impl<'a> Worker<'a> {
     fn add_json(&mut self, label: &dyn Display, bytes: &[u8]) {
         match parse::parse_with(bytes, self.filter.now, &mut self.policy_keys) {
             Ok((report, odd)) => {
+                self.reports += 1;
                 // Keyed once, for deduplication and for the summary.
                 let reporter = reporter_key(&report.organization);
                 if self.first_time(&report, &reporter) {
