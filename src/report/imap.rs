@@ -432,7 +432,7 @@ impl Opened {
         let mut batches = Vec::new();
         for (uid, size) in sizes {
             if size > MAX_MESSAGE as u64 {
-                walk.skip(
+                walk.skip_message(
                     &self.label(uid),
                     Problem::MessageTooLarge {
                         limit_mib: MAX_MESSAGE >> 20,

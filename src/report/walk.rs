@@ -129,6 +129,17 @@ impl Walk<'_> {
         }
     }
 
+    /// A message of a [`MessageSource`] that is not read (too large):
+    /// counted as a file found, as its file in a Maildir would be, and
+    /// listed.
+    pub fn skip_message(&mut self, label: &str, problem: Problem) {
+        self.files += 1;
+        if let Some(p) = self.progress {
+            p.found(self.files);
+        }
+        self.skip(label, problem);
+    }
+
     /// An input of a [`MessageSource`] that cannot be read, listed with
     /// the errors of the walk.
     pub fn skip(&mut self, label: &str, problem: Problem) {
