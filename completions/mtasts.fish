@@ -205,6 +205,9 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l min-reporters -
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l min-days -d 'Days with sessions under the current policy' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l since -d 'Only reports from this day on (YYYY-MM-DD): judge from the day a problem was fixed' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l html -d 'Also write the report as one self-contained HTML page to FILE (atomically)' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l imap-password-file -d 'The IMAP password is the first line of FILE (otherwise $MTASTS_IMAP_PASSWORD)' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l imap-move-to -d 'After the summary, move the IMAP messages read as reports to FOLDER (the mailbox is otherwise left as it was)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l ca-file -d 'Trust the CA certificates in this PEM file too (for the IMAP server)' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l color -d 'Controls when to use color' -r -f -a "auto\t''
 always\t''
 never\t''"

@@ -107,11 +107,16 @@ impl Dovecot {
         // users, and the mail user is Dovecot's (mail is never accessed
         // as root); otherwise everything runs as the user running the test.
         let root = id(&["-u"]) == "0";
-        let (login_user, internal_user, mail_user) = if root {
-            ("dovenull".to_string(), "dovecot".to_string(), "dovecot")
+        let (login_user, internal_user, internal_group, mail_user) = if root {
+            (
+                "dovenull".to_string(),
+                "dovecot".to_string(),
+                "dovecot".to_string(),
+                "dovecot",
+            )
         } else {
             let me = id(&["-un"]);
-            (me.clone(), me, "")
+            (me.clone(), me, id(&["-gn"]), "")
         };
         let (uid, gid) = if root {
             (id(&["-u", mail_user]), id(&["-g", mail_user]))
@@ -159,6 +164,7 @@ impl Dovecot {
              log_path = {d}/dovecot.log\n\
              default_login_user = {login_user}\n\
              default_internal_user = {internal_user}\n\
+             default_internal_group = {internal_group}\n\
              first_valid_uid = 1\n\
              service imap-login {{\n{chroot}  inet_listener imap {{\n    port = {imap}\n  }}\n  inet_listener imaps {{\n    port = {imaps}\n    ssl = yes\n  }}\n}}\n\
              service anvil {{\n{chroot}}}\n",
