@@ -522,3 +522,65 @@ impl<'a> Worker<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Messages handed to the walk from memory.
+    struct Fixed(Vec<(u32, Vec<u8>)>);
+
+    impl MessageSource for Fixed {
+        fn feed(&mut self, walk: &mut Walk<'_>) {
+            for (uid, bytes) in self.0.drain(..) {
+                let key = MessageKey { source: 0, uid };
+                walk.add_message(format!("mem UID {uid}"), key, bytes);
+            }
+        }
+    }
+
+    fn report(org: &str) -> String {
+        format!(
+            r#"{{"organization-name": "{org}", "report-id": "{org}-1",
+            "date-range": {{"start-datetime": "2026-11-01T00:00:00Z", "end-datetime": "2026-11-01T23:59:59Z"}},
+            "policies": [{{"policy": {{"policy-type": "sts", "policy-domain": "example.test"}},
+            "summary": {{"total-successful-session-count": 5, "total-failure-session-count": 0}}}}]}}"#
+        )
+    }
+
+    fn mail(parts: &[&str]) -> Vec<u8> {
+        let mut m = String::from(
+            "From: r@reporter.test\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=tlsrpt; boundary=\"b\"\r\n\r\n",
+        );
+        for p in parts {
+            m.push_str(&format!(
+                "--b\r\nContent-Type: application/tlsrpt+json\r\n\r\n{p}\r\n"
+            ));
+        }
+        m.push_str("--b--\r\n");
+        m.into_bytes()
+    }
+
+    #[test]
+    fn a_message_is_read_as_a_report_only_when_all_of_it_is() {
+        let filter = Filter {
+            domain: None,
+            since: None,
+            now: chrono::DateTime::parse_from_rfc3339("2026-11-20T00:00:00Z")
+                .unwrap()
+                .into(),
+        };
+        let mut source = Fixed(vec![
+            (1, mail(&[&report("A")])),
+            (2, mail(&[&report("B"), "{\"broken\": "])),
+            (3, b"From: x@y.test\r\n\r\nhello\r\n".to_vec()),
+            (4, mail(&[&report("A")])),
+        ]);
+        let got = collect_from(&[], &mut [&mut source], &filter, None);
+        assert_eq!(got.files, 4);
+        assert_eq!(got.errors.len(), 2, "{:?}", got.errors);
+        assert_eq!(got.agg.duplicates, 1);
+        let uids: Vec<u32> = got.messages_read.iter().map(|k| k.uid).collect();
+        assert_eq!(uids, [1, 4], "a copy of a report is still a report read");
+    }
+}

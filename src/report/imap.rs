@@ -389,9 +389,15 @@ impl Opened {
             let got = step("UID FETCH (RFC822.SIZE)", async move {
                 let mut stream = session.uid_fetch(&set, "(UID RFC822.SIZE)").await?;
                 let mut got = Vec::new();
+                let mut seen = BTreeSet::new();
                 while let Some(fetch) = stream.next().await {
                     let fetch = fetch?;
-                    if let (Some(uid), Some(size)) = (fetch.uid, fetch.size) {
+                    // Only what was asked, once: a server's extra answers
+                    // are dropped rather than kept.
+                    if let (Some(uid), Some(size)) = (fetch.uid, fetch.size)
+                        && chunk.binary_search(&uid).is_ok()
+                        && seen.insert(uid)
+                    {
                         got.push((uid, u64::from(size)));
                     }
                 }
@@ -405,17 +411,22 @@ impl Opened {
         Ok(sizes)
     }
 
-    /// The bodies of `uids`, without setting `\Seen`.
-    async fn bodies(&mut self, uids: &[u32]) -> Result<Vec<(u32, Vec<u8>)>, String> {
+    /// The bodies of `uids` (sorted), without setting `\Seen`; `None` for
+    /// a body larger than [`MAX_MESSAGE`] after all, which is not kept.
+    async fn bodies(&mut self, uids: &[u32]) -> Result<Vec<(u32, Option<Vec<u8>>)>, String> {
         let set = uid_set(uids);
         let session = &mut self.session;
         step("UID FETCH (BODY.PEEK[])", async move {
             let mut stream = session.uid_fetch(&set, "(UID BODY.PEEK[])").await?;
             let mut got = Vec::new();
+            let mut seen = BTreeSet::new();
             while let Some(fetch) = stream.next().await {
                 let fetch = fetch?;
-                if let (Some(uid), Some(body)) = (fetch.uid, fetch.body()) {
-                    got.push((uid, body.to_vec()));
+                if let (Some(uid), Some(body)) = (fetch.uid, fetch.body())
+                    && uids.binary_search(&uid).is_ok()
+                    && seen.insert(uid)
+                {
+                    got.push((uid, (body.len() <= MAX_MESSAGE).then(|| body.to_vec())));
                 }
             }
             Ok::<_, async_imap::error::Error>(got)
@@ -432,13 +443,7 @@ impl Opened {
         let mut batches = Vec::new();
         for (uid, size) in sizes {
             if size > MAX_MESSAGE as u64 {
-                walk.skip_message(
-                    &self.label(uid),
-                    Problem::MessageTooLarge {
-                        limit_mib: MAX_MESSAGE >> 20,
-                        in_mbox: true,
-                    },
-                );
+                walk.skip_message(&self.label(uid), too_large());
                 continue;
             }
             if !batch.is_empty() && (batch.len() == BODY_BATCH || bytes + size > BODY_BYTES) {
@@ -454,7 +459,10 @@ impl Opened {
         for uids in batches {
             for (uid, body) in self.bodies(&uids).await? {
                 let label = self.label(uid);
-                walk.add_message(label, MessageKey { source, uid }, body);
+                match body {
+                    Some(body) => walk.add_message(label, MessageKey { source, uid }, body),
+                    None => walk.skip_message(&label, too_large()),
+                }
             }
         }
         Ok(())
@@ -536,6 +544,14 @@ impl Opened {
     /// is left.
     pub async fn logout(mut self) {
         let _ = tokio::time::timeout(TIMEOUT, self.session.logout()).await;
+    }
+}
+
+/// A message over the cap of a mail file: skipped unread.
+fn too_large() -> Problem {
+    Problem::MessageTooLarge {
+        limit_mib: MAX_MESSAGE >> 20,
+        in_mbox: true,
     }
 }
 

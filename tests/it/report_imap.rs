@@ -301,10 +301,14 @@ fn files(maildir: &Path) -> Vec<(PathBuf, String)> {
     out
 }
 
+/// A mail of the tests: what it is ("report", "broken", "chat", "huge"),
+/// and its bytes.
+type Mail = (&'static str, Vec<u8>);
+
 /// The mails of the tests: three reports, a report of broken JSON, a mail
 /// without a report, and one over the 32 MiB cap of a mail. Named by what
 /// they are.
-fn mails() -> Vec<(&'static str, Vec<u8>)> {
+fn mails() -> Vec<Mail> {
     let r = |org: &str, day| report(org, day, "example.test", 100 + u64::from(day), &[]);
     let broken = b"From: tlsrpt@broken.test\r\nTo: tlsrpt@example.test\r\nSubject: Report\r\n\
         MIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=\"tlsrpt\"; boundary=\"b\"\r\n\r\n\
@@ -329,7 +333,7 @@ fn mails() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 /// Dovecot with the mails appended to INBOX, and a Done folder.
-fn filled() -> Option<(Dovecot, Vec<(&'static str, Vec<u8>)>)> {
+fn filled() -> Option<(Dovecot, Vec<Mail>)> {
     let dovecot = Dovecot::start()?;
     let mails = mails();
     dovecot.run(async |s| {
