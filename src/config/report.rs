@@ -7,7 +7,7 @@ use crate::cli::ReportArgs;
 use crate::config::policy::WriteTo;
 use crate::error::Error;
 use crate::probe::tls::Trust;
-use crate::report::imap::{MailboxUrl, Password};
+use crate::report::imap::{MailboxUrl, Password, check_mailbox_name};
 use crate::report::{Filter, Thresholds};
 use crate::{Clock, Result};
 
@@ -77,12 +77,9 @@ impl ImapConfig {
                 "no IMAP password: set {PASSWORD_VAR}, or put it in a file and give --imap-password-file FILE"
             )));
         }
-        if let Some(folder) = &args.imap_move_to
-            && (folder.is_empty() || folder.chars().any(char::is_control))
-        {
-            return Err(Error::InvalidArgument(
-                "--imap-move-to needs a folder name without control characters, such as Reports/Done".into(),
-            ));
+        if let Some(folder) = &args.imap_move_to {
+            check_mailbox_name(folder)
+                .map_err(|e| Error::InvalidArgument(format!("--imap-move-to: {e}")))?;
         }
         Ok(Some(ImapConfig {
             mailboxes,

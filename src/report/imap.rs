@@ -129,11 +129,7 @@ impl MailboxUrl {
         } else {
             mailbox
         };
-        if mailbox.chars().any(char::is_control) {
-            return Err(format!(
-                "{shown}: the mailbox name holds control characters"
-            ));
-        }
+        check_mailbox_name(&mailbox).map_err(|e| format!("{shown}: {e}"))?;
         Ok(MailboxUrl {
             security,
             user,
@@ -263,6 +259,29 @@ async fn tls(url: &MailboxUrl, trust: &Trust, tcp: TcpStream) -> Result<Stream, 
     }
 }
 
+/// The messages to read: all, or with `--since` those that arrived
+/// (by their internal date) from that day on. A report is mailed after
+/// the days it covers, so none of a day from `--since` on arrived before.
+fn search_query(since: Option<chrono::NaiveDate>) -> String {
+    match since {
+        Some(day) => format!("SINCE {}", day.format("%-d-%b-%Y")),
+        None => "ALL".to_string(),
+    }
+}
+
+/// A mailbox name as IMAP takes it: ASCII (others are written in the
+/// modified UTF-7 of RFC 3501 §5.1.3, as the server lists them), without
+/// control characters.
+pub fn check_mailbox_name(name: &str) -> Result<(), String> {
+    if name.is_empty() || name.chars().any(|c| !c.is_ascii() || c.is_ascii_control()) {
+        return Err(format!(
+            "the mailbox name '{}' is not plain ASCII: write it as the server lists it (modified UTF-7, e.g. Re&AOk-us for Reçus)",
+            crate::text::escape(name)
+        ));
+    }
+    Ok(())
+}
+
 /// What opening a mailbox needs besides its URL.
 pub struct OpenWith<'a> {
     pub password: &'a Password,
@@ -354,11 +373,7 @@ async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, Str
         session.examine(&url.mailbox),
     )
     .await?;
-    let query = match with.since {
-        Some(day) => format!("SINCE {}", day.format("%-d-%b-%Y")),
-        None => "ALL".to_string(),
-    };
-    let found = step("UID SEARCH", session.uid_search(&query)).await?;
+    let found = step("UID SEARCH", session.uid_search(search_query(with.since))).await?;
     let uids: Vec<u32> = found
         .into_iter()
         .collect::<BTreeSet<u32>>()
@@ -627,6 +642,24 @@ mod tests {
         let long = "x\u{1b}".repeat(500);
         let shown = server_text(&long);
         assert!(!shown.contains('\u{1b}') && shown.len() <= 4 * MAX_SERVER_TEXT);
+    }
+
+    #[test]
+    fn since_searches_by_arrival_day() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+        assert_eq!(search_query(Some(day)), "SINCE 5-Nov-2026");
+        assert_eq!(search_query(None), "ALL");
+    }
+
+    #[test]
+    fn mailbox_names_are_ascii() {
+        assert!(check_mailbox_name("Re&AOk-us/TLS").is_ok());
+        assert!(
+            check_mailbox_name("Reçus")
+                .unwrap_err()
+                .contains("modified UTF-7")
+        );
+        assert!(check_mailbox_name("").is_err());
     }
 
     #[test]

@@ -418,6 +418,20 @@ fn a_mailbox_counts_as_the_same_mails_in_a_maildir_and_is_left_as_it_was() {
         "the oversized mail is listed: {skipped}"
     );
 
+    // --since searches by arrival: the mails arrived today (a day either
+    // side, whatever the server's time zone).
+    let today = chrono::Utc::now().date_naive();
+    let day = chrono::Days::new(1);
+    for (since, files) in [(today - day, 6), (today + day + day, 0)] {
+        let out = report_cmd(&dovecot)
+            .arg("--json")
+            .args(["--since", &since.to_string()])
+            .arg(dovecot.url("INBOX"))
+            .output()
+            .unwrap();
+        assert_eq!(counts(&out)["files"], files, "--since {since}");
+    }
+
     // imap:// with STARTTLS reads the same, beside a file in the same call.
     let json = write(
         tmp.path(),
