@@ -72,6 +72,11 @@ impl ImapConfig {
             }
             None => std::env::var(PASSWORD_VAR).unwrap_or_default(),
         };
+        if password.chars().any(char::is_control) {
+            return Err(Error::InvalidArgument(
+                "the IMAP password holds a control character (a line break?); IMAP LOGIN cannot send it".into(),
+            ));
+        }
         if password.is_empty() {
             return Err(Error::InvalidArgument(format!(
                 "no IMAP password: set {PASSWORD_VAR}, or put it in a file and give --imap-password-file FILE"

@@ -103,6 +103,9 @@ impl MailboxUrl {
                 .map_err(|_| format!("{shown}: the percent-encoding is not UTF-8"))
         };
         let user = decode(url.username())?;
+        if user.chars().any(char::is_control) {
+            return Err(format!("{shown}: the user name holds control characters"));
+        }
         if user.is_empty() {
             return Err(format!(
                 "{shown} names no user: write imaps://USER@HOST/MAILBOX (an @ in USER as %40)"
@@ -630,6 +633,7 @@ mod tests {
         );
         assert!(MailboxUrl::parse("imaps://u@h/INBOX?x=1").is_err());
         assert!(MailboxUrl::parse("imaps://u@h/a%0Ab").is_err());
+        assert!(MailboxUrl::parse("imaps://u%0D%0Ax@h/INBOX").is_err());
     }
 
     #[test]

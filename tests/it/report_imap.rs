@@ -592,6 +592,12 @@ fn imap_inputs_are_checked_before_any_connection() {
         .output()
         .unwrap();
     one_line(&out, "no IMAP password");
+    let out = mtasts()
+        .args(["report", "imaps://u@localhost/INBOX"])
+        .env("MTASTS_IMAP_PASSWORD", "pw\r\nA1 DELETE INBOX")
+        .output()
+        .unwrap();
+    one_line(&out, "password holds a control character");
     let tmp = tempfile::tempdir().unwrap();
     let out = mtasts()
         .args(["report", "--imap-move-to", "Done"])
