@@ -94,7 +94,8 @@ impl Drop for Dovecot {
 
 impl Dovecot {
     /// `None` (the test skips) when Dovecot is not installed, outside CI.
-    fn start() -> Option<Dovecot> {
+    /// `extra`: configuration lines added at the end.
+    fn start(extra: &str) -> Option<Dovecot> {
         let binary = dovecot_binary()?;
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
@@ -167,7 +168,8 @@ impl Dovecot {
              default_internal_group = {internal_group}\n\
              first_valid_uid = 1\n\
              service imap-login {{\n{chroot}  inet_listener imap {{\n    port = {imap}\n  }}\n  inet_listener imaps {{\n    port = {imaps}\n    ssl = yes\n  }}\n}}\n\
-             service anvil {{\n{chroot}}}\n",
+             service anvil {{\n{chroot}}}\n\
+             {extra}\n",
             d = d.display(),
             passwd = passwd.display(),
         );
@@ -334,7 +336,12 @@ fn mails() -> Vec<Mail> {
 
 /// Dovecot with the mails appended to INBOX, and a Done folder.
 fn filled() -> Option<(Dovecot, Vec<Mail>)> {
-    let dovecot = Dovecot::start()?;
+    filled_with("")
+}
+
+/// [`filled`], with more configuration.
+fn filled_with(extra: &str) -> Option<(Dovecot, Vec<Mail>)> {
+    let dovecot = Dovecot::start(extra)?;
     let mails = mails();
     dovecot.run(async |s| {
         s.create("Done").await.unwrap();
@@ -469,7 +476,21 @@ fn a_mailbox_counts_as_the_same_mails_in_a_maildir_and_is_left_as_it_was() {
 
 #[test]
 fn move_to_moves_exactly_the_mails_read_as_reports() {
-    let Some((dovecot, mails)) = filled() else {
+    moves_exactly_the_reports("", "UID MOVE");
+}
+
+#[test]
+fn without_move_the_reports_are_copied_then_expunged() {
+    // Dovecot without MOVE in its capabilities: UIDPLUS's UID EXPUNGE
+    // removes exactly the copied messages.
+    moves_exactly_the_reports(
+        "protocol imap {\n  imap_capability = IMAP4rev1 LITERAL+ SASL-IR ID ENABLE IDLE UIDPLUS\n}",
+        "UID COPY, STORE \\Deleted, UID EXPUNGE",
+    );
+}
+
+fn moves_exactly_the_reports(extra: &str, how: &str) {
+    let Some((dovecot, mails)) = filled_with(extra) else {
         return;
     };
     let out = report_cmd(&dovecot)
@@ -479,11 +500,16 @@ fn move_to_moves_exactly_the_mails_read_as_reports() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("moved 3 messages read as reports to Done (UID MOVE)"),
+        stderr.contains(&format!("moved 3 messages read as reports to Done ({how})")),
         "{stderr}"
     );
     let left = dovecot.run(async |s| snapshot(s, "INBOX").await);
     let done = dovecot.run(async |s| snapshot(s, "Done").await);
+    assert!(
+        left.iter().all(|m| !m.1.iter().any(|f| f == "Deleted")),
+        "no message left marked deleted: {:?}",
+        left.iter().map(|m| &m.1).collect::<Vec<_>>()
+    );
     let bodies = |kind: &str| -> Vec<String> {
         let mut b: Vec<String> = mails
             .iter()
