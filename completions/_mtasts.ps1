@@ -190,6 +190,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--imap-password-file', '--imap-password-file', [CompletionResultType]::ParameterName, 'The IMAP password is the first line of FILE (otherwise $MTASTS_IMAP_PASSWORD)')
             [CompletionResult]::new('--imap-move-to', '--imap-move-to', [CompletionResultType]::ParameterName, 'After the summary, move the IMAP messages read as reports to FOLDER (the mailbox is otherwise left as it was)')
             [CompletionResult]::new('--ca-file', '--ca-file', [CompletionResultType]::ParameterName, 'Trust the CA certificates in this PEM file too (for the IMAP server)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound of each IMAP network step, in seconds')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'Controls when to use color')
             [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Print one JSON document instead of the summary')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace an existing --html file whose content differs')

@@ -673,7 +673,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__report)
-            opts="-h -V --domain --min-reporters --min-days --since --json --html --force --imap-password-file --imap-move-to --ca-file --color --help --version"
+            opts="-h -V --domain --min-reporters --min-days --since --json --html --force --imap-password-file --imap-move-to --ca-file --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -708,6 +708,10 @@ _mtasts() {
                     return 0
                     ;;
                 --ca-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -177,6 +177,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --imap-password-file 'The IMAP password is the first line of FILE (otherwise $MTASTS_IMAP_PASSWORD)'
             cand --imap-move-to 'After the summary, move the IMAP messages read as reports to FOLDER (the mailbox is otherwise left as it was)'
             cand --ca-file 'Trust the CA certificates in this PEM file too (for the IMAP server)'
+            cand --timeout 'Bound of each IMAP network step, in seconds'
             cand --color 'Controls when to use color'
             cand --json 'Print one JSON document instead of the summary'
             cand --force 'Replace an existing --html file whose content differs'

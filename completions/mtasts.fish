@@ -208,6 +208,7 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l html -d 'Also w
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l imap-password-file -d 'The IMAP password is the first line of FILE (otherwise $MTASTS_IMAP_PASSWORD)' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l imap-move-to -d 'After the summary, move the IMAP messages read as reports to FOLDER (the mailbox is otherwise left as it was)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l ca-file -d 'Trust the CA certificates in this PEM file too (for the IMAP server)' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l timeout -d 'Bound of each IMAP network step, in seconds' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l color -d 'Controls when to use color' -r -f -a "auto\t''
 always\t''
 never\t''"

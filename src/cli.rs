@@ -339,6 +339,9 @@ pub struct ReportArgs {
     /// Trust the CA certificates in this PEM file too (for the IMAP server).
     #[arg(long, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
+    /// Bound of each IMAP network step, in seconds.
+    #[arg(long, value_name = "SECS", default_value = crate::report::imap::DEFAULT_TIMEOUT_SECS, value_parser = parse_timeout)]
+    pub timeout: Duration,
 }
 
 #[derive(Debug, Args)]

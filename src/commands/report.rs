@@ -29,6 +29,7 @@ pub fn run(args: &ReportArgs, clock: &crate::Clock) -> Result<Outcome> {
         trust: &imap.trust,
         move_to: imap.move_to.as_deref(),
         since: config.filter.since,
+        timeout: imap.timeout,
     };
     let mut opened = Vec::new();
     for url in &imap.mailboxes {

@@ -38,6 +38,8 @@ pub struct ImapConfig {
     pub trust: Trust,
     /// `--imap-move-to`.
     pub move_to: Option<String>,
+    /// `--timeout`: the bound of each network step.
+    pub timeout: std::time::Duration,
 }
 
 /// The environment variable that holds the IMAP password.
@@ -91,6 +93,7 @@ impl ImapConfig {
             password: Password(password),
             trust: Trust::new(args.ca_file.as_deref())?,
             move_to: args.imap_move_to.clone(),
+            timeout: args.timeout,
         }))
     }
 }

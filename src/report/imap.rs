@@ -14,7 +14,7 @@
 //! only for the messages read as reports.
 //!
 //! The protocol is `async-imap`'s (its parser is `imap-proto`); every step
-//! here has [`TIMEOUT`], and the crate bounds one response at 512 MiB. A
+//! here is bounded by `--timeout` ([`DEFAULT_TIMEOUT_SECS`] by default), and the crate bounds one response at 512 MiB. A
 //! message's body is fetched only when the server said it is under
 //! [`MAX_MESSAGE`], and the reading checks the size again.
 
@@ -34,9 +34,9 @@ use super::source::Problem;
 use super::walk::{MessageKey, MessageSource, Walk};
 use crate::probe::tls::Trust;
 
-/// Bound of each network step: connecting, the TLS handshake, and each
-/// command with its response.
-pub const TIMEOUT: Duration = Duration::from_secs(60);
+/// Default bound, in seconds, of each network step (`--timeout`):
+/// connecting, the TLS handshake, and each command with its response.
+pub const DEFAULT_TIMEOUT_SECS: &str = "60";
 /// UIDs asked about in one `UID FETCH … (RFC822.SIZE)`.
 const SIZE_BATCH: usize = 500;
 /// Messages, and bytes by the server's count, fetched in one `UID FETCH
@@ -186,6 +186,8 @@ pub struct Opened {
     uid_validity: Option<u32>,
     /// MOVE, or else UIDPLUS (one of them is there when `--imap-move-to` is).
     has_move: bool,
+    /// `--timeout`.
+    timeout: Duration,
     /// The reading stopped half-way: nothing of this mailbox is moved.
     broken: bool,
 }
@@ -204,16 +206,22 @@ fn server_text(e: &dyn fmt::Display) -> String {
     crate::text::escape(&t)
 }
 
-/// `fut`, bounded by [`TIMEOUT`]; `what` names the step in the error.
+/// `fut`, bounded by `t`; `what` names the step in the error.
 async fn step<T, E: fmt::Display>(
+    t: Duration,
     what: &str,
     fut: impl Future<Output = Result<T, E>>,
 ) -> Result<T, String> {
-    match tokio::time::timeout(TIMEOUT, fut).await {
-        Ok(Ok(t)) => Ok(t),
+    match tokio::time::timeout(t, fut).await {
+        Ok(Ok(done)) => Ok(done),
         Ok(Err(e)) => Err(format!("{what}: {}", server_text(&e))),
-        Err(_) => Err(format!("{what}: no answer within {} s", TIMEOUT.as_secs())),
+        Err(_) => Err(format!("{what}: {}", no_answer(t))),
     }
+}
+
+/// What a step that timed out says.
+fn no_answer(t: Duration) -> String {
+    format!("no answer within {} s (--timeout)", t.as_secs_f64())
 }
 
 /// `1:3,7,9:10`: a UID set in ranges.
@@ -242,12 +250,17 @@ fn uid_set(uids: &[u32]) -> String {
 
 /// The TLS handshake, with the certificate's problem named when it is
 /// the reason.
-async fn tls(url: &MailboxUrl, trust: &Trust, tcp: TcpStream) -> Result<Stream, String> {
+async fn tls(
+    url: &MailboxUrl,
+    trust: &Trust,
+    t: Duration,
+    tcp: TcpStream,
+) -> Result<Stream, String> {
     let (config, slot) = trust.client_config(true, &[]);
     let name = ServerName::try_from(url.host.clone())
         .map_err(|_| format!("{} is not a host name TLS can check", url.host))?;
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
-    match tokio::time::timeout(TIMEOUT, connector.connect(name, tcp)).await {
+    match tokio::time::timeout(t, connector.connect(name, tcp)).await {
         Ok(Ok(stream)) => Ok(stream),
         Ok(Err(e)) => Err(match slot.take() {
             Some((_, Err(problem))) => format!(
@@ -255,10 +268,7 @@ async fn tls(url: &MailboxUrl, trust: &Trust, tcp: TcpStream) -> Result<Stream, 
             ),
             _ => format!("TLS handshake failed: {}", server_text(&e)),
         }),
-        Err(_) => Err(format!(
-            "TLS handshake: no answer within {} s",
-            TIMEOUT.as_secs()
-        )),
+        Err(_) => Err(format!("TLS handshake: {}", no_answer(t))),
     }
 }
 
@@ -294,6 +304,8 @@ pub struct OpenWith<'a> {
     pub move_to: Option<&'a str>,
     /// `--since`: only messages that arrived from that day on.
     pub since: Option<chrono::NaiveDate>,
+    /// `--timeout`: the bound of each network step.
+    pub timeout: Duration,
 }
 
 /// Connects, logs in and examines the mailbox; the error is the one line
@@ -308,8 +320,10 @@ pub async fn open(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, crate
 }
 
 async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, String> {
+    let t = with.timeout;
     let address = format!("{}:{}", url.host, url.port);
     let tcp = step(
+        t,
         &format!("cannot connect to {address}"),
         TcpStream::connect((url.host.as_str(), url.port)),
     )
@@ -317,27 +331,27 @@ async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, Str
     let greeting = "the server's greeting";
     let client = match url.security {
         Security::Tls => {
-            let mut client = Client::new(tls(url, with.trust, tcp).await?);
-            step(greeting, client.read_response())
+            let mut client = Client::new(tls(url, with.trust, t, tcp).await?);
+            step(t, greeting, client.read_response())
                 .await?
                 .ok_or("the server closed the connection before its greeting")?;
             client
         }
         Security::StartTls => {
             let mut plain = Client::new(tcp);
-            step(greeting, plain.read_response())
+            step(t, greeting, plain.read_response())
                 .await?
                 .ok_or("the server closed the connection before its greeting")?;
             step(
+                t,
                 "STARTTLS refused (imap:// is read only over STARTTLS, so that no password goes in plaintext; use imaps:// if the server offers it)",
                 plain.run_command_and_check_ok("STARTTLS", None),
             )
             .await?;
-            Client::new(tls(url, with.trust, plain.into_inner()).await?)
+            Client::new(tls(url, with.trust, t, plain.into_inner()).await?)
         }
     };
-    let mut session = match tokio::time::timeout(TIMEOUT, client.login(&url.user, &with.password.0))
-        .await
+    let mut session = match tokio::time::timeout(t, client.login(&url.user, &with.password.0)).await
     {
         Ok(Ok(session)) => session,
         Ok(Err((e, _))) => {
@@ -347,9 +361,9 @@ async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, Str
                 server_text(&e)
             ));
         }
-        Err(_) => return Err(format!("login: no answer within {} s", TIMEOUT.as_secs())),
+        Err(_) => return Err(format!("login: {}", no_answer(t))),
     };
-    let caps = step("CAPABILITY", session.capabilities()).await?;
+    let caps = step(t, "CAPABILITY", session.capabilities()).await?;
     let has_move = caps.has_str("MOVE");
     let has_uidplus = caps.has_str("UIDPLUS");
     if let Some(folder) = with.move_to {
@@ -360,6 +374,7 @@ async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, Str
             );
         }
         step(
+            t,
             &format!(
                 "the --imap-move-to folder {} cannot be opened (create it first)",
                 crate::text::escape(folder)
@@ -369,6 +384,7 @@ async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, Str
         .await?;
     }
     let mailbox = step(
+        t,
         &format!(
             "cannot open the mailbox {}",
             crate::text::escape(&url.mailbox)
@@ -376,7 +392,12 @@ async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, Str
         session.examine(&url.mailbox),
     )
     .await?;
-    let found = step("UID SEARCH", session.uid_search(search_query(with.since))).await?;
+    let found = step(
+        t,
+        "UID SEARCH",
+        session.uid_search(search_query(with.since)),
+    )
+    .await?;
     let uids: Vec<u32> = found
         .into_iter()
         .collect::<BTreeSet<u32>>()
@@ -388,6 +409,7 @@ async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, Str
         uids,
         uid_validity: mailbox.uid_validity,
         has_move,
+        timeout: t,
         broken: false,
     })
 }
@@ -400,11 +422,12 @@ impl Opened {
 
     /// Every message's size, by UID.
     async fn sizes(&mut self) -> Result<Vec<(u32, u64)>, String> {
+        let t = self.timeout;
         let mut sizes = Vec::with_capacity(self.uids.len());
         for chunk in self.uids.chunks(SIZE_BATCH) {
             let set = uid_set(chunk);
             let session = &mut self.session;
-            let got = step("UID FETCH (RFC822.SIZE)", async move {
+            let got = step(t, "UID FETCH (RFC822.SIZE)", async move {
                 let mut stream = session.uid_fetch(&set, "(UID RFC822.SIZE)").await?;
                 let mut got = Vec::new();
                 let mut seen = BTreeSet::new();
@@ -432,9 +455,10 @@ impl Opened {
     /// The bodies of `uids` (sorted), without setting `\Seen`; `None` for
     /// a body larger than [`MAX_MESSAGE`] after all, which is not kept.
     async fn bodies(&mut self, uids: &[u32]) -> Result<Vec<(u32, Option<Vec<u8>>)>, String> {
+        let t = self.timeout;
         let set = uid_set(uids);
         let session = &mut self.session;
-        step("UID FETCH (BODY.PEEK[])", async move {
+        step(t, "UID FETCH (BODY.PEEK[])", async move {
             let mut stream = session.uid_fetch(&set, "(UID BODY.PEEK[])").await?;
             let mut got = Vec::new();
             let mut seen = BTreeSet::new();
@@ -491,6 +515,7 @@ impl Opened {
     /// (\Deleted)` and `UID EXPUNGE` of exactly those UIDs (UIDPLUS).
     /// Returns the line that says what was done.
     pub async fn move_to(&mut self, uids: &[u32], folder: &str) -> Result<String, crate::Error> {
+        let t = self.timeout;
         let url = crate::text::escape(&self.url.to_string());
         let err = |why: String| crate::Error::Imap {
             url: url.clone(),
@@ -505,6 +530,7 @@ impl Opened {
             return Ok(format!("{url}: no message read as a report; nothing moved"));
         }
         let mailbox = step(
+            t,
             "SELECT, to move the reports",
             self.session.select(&self.url.mailbox),
         )
@@ -517,17 +543,17 @@ impl Opened {
         }
         let set = uid_set(uids);
         let how = if self.has_move {
-            step("UID MOVE", self.session.uid_mv(&set, folder))
+            step(t, "UID MOVE", self.session.uid_mv(&set, folder))
                 .await
                 .map_err(&err)?;
             "UID MOVE"
         } else {
-            step("UID COPY", self.session.uid_copy(&set, folder))
+            step(t, "UID COPY", self.session.uid_copy(&set, folder))
                 .await
                 .map_err(&err)?;
             let session = &mut self.session;
             let set2 = set.clone();
-            step("UID STORE \\Deleted", async move {
+            step(t, "UID STORE \\Deleted", async move {
                 let mut s = session
                     .uid_store(&set2, "+FLAGS.SILENT (\\Deleted)")
                     .await?;
@@ -539,7 +565,7 @@ impl Opened {
             .await
             .map_err(&err)?;
             let session = &mut self.session;
-            step("UID EXPUNGE", async move {
+            step(t, "UID EXPUNGE", async move {
                 let mut s = std::pin::pin!(session.uid_expunge(&set).await?);
                 while let Some(r) = s.next().await {
                     r?;
@@ -558,10 +584,10 @@ impl Opened {
         ))
     }
 
-    /// Says goodbye, within [`TIMEOUT`]; a server that does not answer
+    /// Says goodbye, within `--timeout`; a server that does not answer
     /// is left.
     pub async fn logout(mut self) {
-        let _ = tokio::time::timeout(TIMEOUT, self.session.logout()).await;
+        let _ = tokio::time::timeout(self.timeout, self.session.logout()).await;
     }
 }
 

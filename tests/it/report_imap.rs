@@ -632,3 +632,65 @@ fn imap_inputs_are_checked_before_any_connection() {
         .unwrap();
     one_line(&out, "--imap-move-to needs an IMAP input");
 }
+
+/// A one-connection server on loopback: `serve` gets the connection; what
+/// the client sent is returned by the handle.
+fn fake_server(
+    serve: impl FnOnce(&mut std::net::TcpStream) + Send + 'static,
+) -> (u16, std::thread::JoinHandle<Vec<u8>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let handle = std::thread::spawn(move || {
+        use std::io::Read;
+        let (mut conn, _) = listener.accept().unwrap();
+        serve(&mut conn);
+        conn.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        let mut seen = Vec::new();
+        let _ = conn.read_to_end(&mut seen);
+        seen
+    });
+    (port, handle)
+}
+
+#[test]
+fn a_silent_server_is_cut_off_by_the_timeout() {
+    let (port, server) = fake_server(|_| std::thread::sleep(Duration::from_secs(3)));
+    let started = Instant::now();
+    let out = mtasts()
+        .args(["report", "--timeout", "0.5"])
+        .arg(format!("imaps://u@127.0.0.1:{port}/INBOX"))
+        .env("MTASTS_IMAP_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    one_line(&out, "no answer within 0.5 s (--timeout)");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    server.join().unwrap();
+}
+
+#[test]
+fn imap_without_starttls_sends_no_password() {
+    let (port, server) = fake_server(|conn| {
+        use std::io::{BufRead, Write};
+        conn.write_all(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+            .unwrap();
+        let mut line = String::new();
+        std::io::BufReader::new(&*conn)
+            .read_line(&mut line)
+            .unwrap();
+        let tag = line.split(' ').next().unwrap().to_string();
+        conn.write_all(format!("{tag} BAD STARTTLS not offered\r\n").as_bytes())
+            .unwrap();
+    });
+    let out = mtasts()
+        .arg("report")
+        .arg(format!("imap://u@127.0.0.1:{port}/INBOX"))
+        .env("MTASTS_IMAP_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    one_line(&out, "STARTTLS refused");
+    let seen = server.join().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&seen).contains(PASSWORD),
+        "the password went out in plaintext"
+    );
+}
