@@ -14,9 +14,10 @@
 //! only for the messages read as reports.
 //!
 //! The protocol is `async-imap`'s (its parser is `imap-proto`); every step
-//! here is bounded by `--timeout` ([`DEFAULT_TIMEOUT_SECS`] by default), and the crate bounds one response at 512 MiB. A
-//! message's body is fetched only when the server said it is under
-//! [`MAX_MESSAGE`], and the reading checks the size again.
+//! here is bounded by `--timeout` ([`DEFAULT_TIMEOUT_SECS`] by default),
+//! and the crate bounds one response at 512 MiB. A message's body is
+//! fetched only when the server said it is under [`MAX_MESSAGE`], and is
+//! kept only when it is; answers for UIDs not asked for are dropped.
 
 use std::collections::BTreeSet;
 use std::fmt;
@@ -37,8 +38,9 @@ use crate::probe::tls::Trust;
 /// Default bound, in seconds, of each network step (`--timeout`):
 /// connecting, the TLS handshake, and each command with its response.
 pub const DEFAULT_TIMEOUT_SECS: &str = "60";
-/// UIDs asked about in one `UID FETCH … (RFC822.SIZE)`.
-const SIZE_BATCH: usize = 500;
+/// UIDs named in one command (`UID FETCH … (RFC822.SIZE)`, a move): few
+/// enough that the command line stays within what servers take.
+const UID_BATCH: usize = 500;
 /// Messages, and bytes by the server's count, fetched in one `UID FETCH
 /// … BODY.PEEK[]`: report mails are kilobytes, and a batch is held in
 /// memory until the walk has handed it out.
@@ -424,7 +426,7 @@ impl Opened {
     async fn sizes(&mut self) -> Result<Vec<(u32, u64)>, String> {
         let t = self.timeout;
         let mut sizes = Vec::with_capacity(self.uids.len());
-        for chunk in self.uids.chunks(SIZE_BATCH) {
+        for chunk in self.uids.chunks(UID_BATCH) {
             let set = uid_set(chunk);
             let session = &mut self.session;
             let got = step(t, "UID FETCH (RFC822.SIZE)", async move {
@@ -541,47 +543,49 @@ impl Opened {
                 "the mailbox's UIDVALIDITY changed while it was read; nothing was moved".into(),
             ));
         }
-        let set = uid_set(uids);
-        let how = if self.has_move {
-            step(t, "UID MOVE", self.session.uid_mv(&set, folder))
+        // In batches, so that no command line grows past what servers take.
+        let mut how = "";
+        for chunk in uids.chunks(UID_BATCH) {
+            how = self
+                .move_batch(&uid_set(chunk), folder)
                 .await
                 .map_err(&err)?;
-            "UID MOVE"
-        } else {
-            step(t, "UID COPY", self.session.uid_copy(&set, folder))
-                .await
-                .map_err(&err)?;
-            let session = &mut self.session;
-            let set2 = set.clone();
-            step(t, "UID STORE \\Deleted", async move {
-                let mut s = session
-                    .uid_store(&set2, "+FLAGS.SILENT (\\Deleted)")
-                    .await?;
-                while let Some(r) = s.next().await {
-                    r?;
-                }
-                Ok::<_, async_imap::error::Error>(())
-            })
-            .await
-            .map_err(&err)?;
-            let session = &mut self.session;
-            step(t, "UID EXPUNGE", async move {
-                let mut s = std::pin::pin!(session.uid_expunge(&set).await?);
-                while let Some(r) = s.next().await {
-                    r?;
-                }
-                Ok::<_, async_imap::error::Error>(())
-            })
-            .await
-            .map_err(&err)?;
-            "UID COPY, STORE \\Deleted, UID EXPUNGE"
-        };
+        }
         Ok(format!(
             "{url}: moved {} message{} read as reports to {} ({how})",
             uids.len(),
             if uids.len() == 1 { "" } else { "s" },
             crate::text::escape(folder)
         ))
+    }
+
+    /// Moves the messages of `set` to `folder`, and says how.
+    async fn move_batch(&mut self, set: &str, folder: &str) -> Result<&'static str, String> {
+        let t = self.timeout;
+        if self.has_move {
+            step(t, "UID MOVE", self.session.uid_mv(set, folder)).await?;
+            return Ok("UID MOVE");
+        }
+        step(t, "UID COPY", self.session.uid_copy(set, folder)).await?;
+        let session = &mut self.session;
+        step(t, "UID STORE \\Deleted", async move {
+            let mut s = session.uid_store(set, "+FLAGS.SILENT (\\Deleted)").await?;
+            while let Some(r) = s.next().await {
+                r?;
+            }
+            Ok::<_, async_imap::error::Error>(())
+        })
+        .await?;
+        let session = &mut self.session;
+        step(t, "UID EXPUNGE", async move {
+            let mut s = std::pin::pin!(session.uid_expunge(set).await?);
+            while let Some(r) = s.next().await {
+                r?;
+            }
+            Ok::<_, async_imap::error::Error>(())
+        })
+        .await?;
+        Ok("UID COPY, STORE \\Deleted, UID EXPUNGE")
     }
 
     /// Says goodbye, within `--timeout`; a server that does not answer
