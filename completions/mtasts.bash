@@ -751,7 +751,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__report)
-            opts="-h -V --domain --min-reporters --min-days --since --json --html --force --trust-unsigned --resolver --timeout --color --help --version"
+            opts="-h -V --domain --min-reporters --min-days --since --json --html --force --trust-unsigned --resolver --imap-password-file --imap-move-to --ca-file --timeout --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -778,6 +778,18 @@ _mtasts() {
                     return 0
                     ;;
                 --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --imap-password-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --imap-move-to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ca-file)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -229,7 +229,10 @@ complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l min-days -d 'Da
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l since -d 'Only reports from this day on (YYYY-MM-DD): judge from the day a problem was fixed' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l html -d 'Also write the report as one self-contained HTML page to FILE (atomically)' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l resolver -d 'Look DKIM keys up at this server only, ADDR or ADDR:PORT ([v6]:PORT)' -r
-complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l timeout -d 'Bound of each DNS query, in seconds' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l imap-password-file -d 'The IMAP password is the first line of FILE (otherwise $MTASTS_IMAP_PASSWORD)' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l imap-move-to -d 'After the summary, move the IMAP messages read as reports to FOLDER (the mailbox is otherwise left as it was)' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l ca-file -d 'Trust the CA certificates in this PEM file too (for the IMAP server)' -r -F
+complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l timeout -d 'Bound of each network step, in seconds: a DNS query for a DKIM key, an IMAP command' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand report" -l color -d 'Controls when to use color' -r -f -a "auto\t''
 always\t''
 never\t''"

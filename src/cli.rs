@@ -343,8 +343,8 @@ pub struct CheckArgs {
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// Reports: .json, .json.gz, .eml, mbox files, Maildir folders, or directories of these.
-    #[arg(value_name = "PATH", required = true)]
+    /// Reports: .json, .json.gz, .eml, mbox files, Maildir folders, directories of these, or an IMAP mailbox (imaps://USER@HOST[:PORT]/MAILBOX; imap:// with STARTTLS).
+    #[arg(value_name = "PATH|URL", required = true)]
     pub paths: Vec<PathBuf>,
     /// Only this policy domain.
     #[arg(long, value_name = "DOMAIN")]
@@ -375,8 +375,18 @@ pub struct ReportArgs {
     /// Look DKIM keys up at this server only, ADDR or ADDR:PORT ([v6]:PORT).
     #[arg(long, value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
     pub resolver: Option<SocketAddr>,
-    /// Bound of each DNS query, in seconds.
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    /// The IMAP password is the first line of FILE (otherwise $MTASTS_IMAP_PASSWORD).
+    #[arg(long, value_name = "FILE")]
+    pub imap_password_file: Option<PathBuf>,
+    /// After the summary, move the IMAP messages read as reports to FOLDER (the mailbox is otherwise left as it was).
+    #[arg(long, value_name = "FOLDER")]
+    pub imap_move_to: Option<String>,
+    /// Trust the CA certificates in this PEM file too (for the IMAP server).
+    #[arg(long, value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Bound of each network step, in seconds: a DNS query for a DKIM key,
+    /// an IMAP command.
+    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_timeout)]
     pub timeout: Duration,
 }
 

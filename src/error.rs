@@ -87,6 +87,10 @@ pub enum Error {
     Output(std::io::Error),
     #[error("cannot start the async runtime: {0}")]
     AsyncRuntime(std::io::Error),
+    /// An IMAP input that cannot be read (unreachable, untrusted, login
+    /// refused, no such mailbox), or a move that failed; `why` says which.
+    #[error("{url}: {why}")]
+    Imap { url: String, why: String },
 }
 
 impl Error {
@@ -119,6 +123,7 @@ impl Error {
             Error::CertFile(_) => "cert-file",
             Error::Output(_) => "output",
             Error::AsyncRuntime(_) => "async-runtime",
+            Error::Imap { .. } => "imap",
         }
     }
 

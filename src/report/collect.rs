@@ -24,7 +24,7 @@ use super::notes::{Note, NoteGroup, NoteGroups, Oddity};
 use super::parse;
 use super::progress::Progress;
 use super::source::{Problem, SourceError};
-use super::walk::{FileContent, Walk, read_file};
+use super::walk::{FileContent, Input, Message, MessageKey, MessageSource, Walk, read_file};
 
 /// Largest decompressed report: real ones are kilobytes; a gzip bomb stops here.
 const MAX_REPORT: usize = 16 * 1024 * 1024;
@@ -56,6 +56,9 @@ pub struct Collected {
     pub note_groups: Vec<NoteGroup>,
     /// Reports' notes past the groups kept.
     pub notes_left_out: u64,
+    /// The messages of [`MessageSource`]s read as reports: each gave at
+    /// least one report and no error. Sorted.
+    pub messages_read: Vec<MessageKey>,
     /// How the reports fared against their DKIM signatures.
     pub trust: Trust,
 }
@@ -102,12 +105,24 @@ pub fn collect(
     verifier: Option<&Verifier>,
     progress: Option<&Progress>,
 ) -> Collected {
+    collect_from(paths, &mut [], filter, verifier, progress)
+}
+
+/// [`collect`], and the messages of `sources` after the paths, read the
+/// same way as files (their DKIM signatures verified as theirs).
+pub fn collect_from(
+    paths: &[PathBuf],
+    sources: &mut [&mut dyn MessageSource],
+    filter: &Filter,
+    verifier: Option<&Verifier>,
+    progress: Option<&Progress>,
+) -> Collected {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 8);
     let ids = Mutex::new(Seen::default());
     let hasher = RandomState::new();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<PathBuf>>(threads * 4);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Input>>(threads * 4);
     // Only the workers hold the receiver: were they all gone, the walk
     // would get an error from send instead of waiting forever.
     let rx = Arc::new(Mutex::new(rx));
@@ -125,8 +140,11 @@ pub fn collect(
                             Err(poisoned) => poisoned.into_inner().recv(),
                         };
                         let Ok(batch) = batch else { break };
-                        for path in &batch {
-                            w.add_file(path);
+                        for input in &batch {
+                            match input {
+                                Input::File(path) => w.add_file(path),
+                                Input::Message(m) => w.add_source_message(m),
+                            }
                         }
                         if let Some(p) = progress {
                             p.read(batch.len());
@@ -140,6 +158,9 @@ pub fn collect(
         let mut walk = Walk::new(tx, progress);
         for root in paths {
             walk.add_path(root);
+        }
+        for source in sources.iter_mut() {
+            source.feed(&mut walk);
         }
         let walked = walk.finish();
         let workers: Vec<Option<Parts>> = handles.into_iter().map(|h| h.join().ok()).collect();
@@ -183,6 +204,7 @@ fn gather(
     let mut groups = NoteGroups::default();
     let mut ignored = Bounded::default();
     let mut trust = Trust::default();
+    let mut messages_read = Vec::new();
     for e in walk_errors {
         errors.push(e);
     }
@@ -202,8 +224,10 @@ fn gather(
         trust.unchecked += w.trust.unchecked;
         trust.from_files += w.trust.from_files;
         trust.ignored_total += w.trust.ignored_total;
+        messages_read.extend(w.messages_read);
     }
     (trust.ignored, _) = ignored.into_sorted();
+    messages_read.sort_unstable();
     let notes = match ids.lock() {
         Ok(seen) => seen.notes(),
         Err(poisoned) => poisoned.into_inner().notes(),
@@ -240,6 +264,7 @@ fn gather(
         note_groups,
         notes_left_out,
         trust,
+        messages_read,
     }
 }
 
@@ -312,6 +337,11 @@ struct Worker<'a> {
     progress: Option<&'a Progress>,
     /// What is left of [`MAX_OUTPUT`] for the file being read.
     left: usize,
+    /// Inputs found unusable, and reports read, so far: whether one
+    /// message was read as a report is told by their change.
+    failures: usize,
+    reports: usize,
+    messages_read: Vec<MessageKey>,
     /// Checks the signatures of mail; `None`: `--trust-unsigned`.
     verifier: Option<&'a Verifier>,
     /// Where the report being read came from.
@@ -345,6 +375,7 @@ struct Parts {
     groups: NoteGroups,
     trust: Trust,
     ignored: Bounded<Ignored>,
+    messages_read: Vec<MessageKey>,
 }
 
 impl<'a> Worker<'a> {
@@ -372,6 +403,9 @@ impl<'a> Worker<'a> {
             origin: Origin::File,
             trust: Trust::default(),
             ignored: Bounded::default(),
+            failures: 0,
+            reports: 0,
+            messages_read: Vec::new(),
         }
     }
 
@@ -383,10 +417,12 @@ impl<'a> Worker<'a> {
             groups: self.groups,
             trust: self.trust,
             ignored: self.ignored,
+            messages_read: self.messages_read,
         }
     }
 
     fn error(&mut self, label: &dyn Display, problem: Problem) {
+        self.failures += 1;
         self.errors.push(SourceError {
             path: shown(label),
             problem,
@@ -421,6 +457,18 @@ impl<'a> Worker<'a> {
             Err(problem) => self.error(&label, problem),
         }
         self.buf = keep(data);
+    }
+
+    /// A message of a [`MessageSource`]: read exactly as a file of a
+    /// Maildir is, from its raw bytes, and remembered when it was read as
+    /// a report.
+    fn add_source_message(&mut self, m: &Message) {
+        self.left = MAX_OUTPUT;
+        let (failures, reports) = (self.failures, self.reports);
+        self.add_bytes(&m.label, &m.bytes, 0);
+        if self.failures == failures && self.reports > reports {
+            self.messages_read.push(m.key);
+        }
     }
 
     fn add_bytes(&mut self, label: &dyn Display, bytes: &[u8], depth: u8) {
@@ -473,6 +521,7 @@ impl<'a> Worker<'a> {
                 if !self.trusted(label, &report) {
                     return;
                 }
+                self.reports += 1;
                 // Keyed once, for deduplication and for the summary.
                 let reporter = reporter_key(&report.organization);
                 if self.first_time(&report, &reporter) {
@@ -669,5 +718,62 @@ mod tests {
         let p = read_from(Origin::Mail(None));
         assert_eq!((p.agg.reports, p.trust.unchecked), (1, 1));
         assert_eq!(p.trust.ignored_total, 0);
+    }
+
+    /// Messages handed to the walk from memory.
+    struct Fixed(Vec<(u32, Vec<u8>)>);
+
+    impl MessageSource for Fixed {
+        fn feed(&mut self, walk: &mut Walk<'_>) {
+            for (uid, bytes) in self.0.drain(..) {
+                let key = MessageKey { source: 0, uid };
+                walk.add_message(format!("mem UID {uid}"), key, bytes);
+            }
+        }
+    }
+
+    fn report(org: &str) -> String {
+        format!(
+            r#"{{"organization-name": "{org}", "report-id": "{org}-1",
+            "date-range": {{"start-datetime": "2026-11-01T00:00:00Z", "end-datetime": "2026-11-01T23:59:59Z"}},
+            "policies": [{{"policy": {{"policy-type": "sts", "policy-domain": "example.test"}},
+            "summary": {{"total-successful-session-count": 5, "total-failure-session-count": 0}}}}]}}"#
+        )
+    }
+
+    fn mail(parts: &[&str]) -> Vec<u8> {
+        let mut m = String::from(
+            "From: r@reporter.test\r\nMIME-Version: 1.0\r\nContent-Type: multipart/report; report-type=tlsrpt; boundary=\"b\"\r\n\r\n",
+        );
+        for p in parts {
+            m.push_str(&format!(
+                "--b\r\nContent-Type: application/tlsrpt+json\r\n\r\n{p}\r\n"
+            ));
+        }
+        m.push_str("--b--\r\n");
+        m.into_bytes()
+    }
+
+    #[test]
+    fn a_message_is_read_as_a_report_only_when_all_of_it_is() {
+        let filter = Filter {
+            domain: None,
+            since: None,
+            now: chrono::DateTime::parse_from_rfc3339("2026-11-20T00:00:00Z")
+                .unwrap()
+                .into(),
+        };
+        let mut source = Fixed(vec![
+            (1, mail(&[&report("A")])),
+            (2, mail(&[&report("B"), "{\"broken\": "])),
+            (3, b"From: x@y.test\r\n\r\nhello\r\n".to_vec()),
+            (4, mail(&[&report("A")])),
+        ]);
+        let got = collect_from(&[], &mut [&mut source], &filter, None, None);
+        assert_eq!(got.files, 4);
+        assert_eq!(got.errors.len(), 2, "{:?}", got.errors);
+        assert_eq!(got.agg.duplicates, 1);
+        let uids: Vec<u32> = got.messages_read.iter().map(|k| k.uid).collect();
+        assert_eq!(uids, [1, 4], "a copy of a report is still a report read");
     }
 }

@@ -7,7 +7,8 @@
 //! opens gzip, mail and mbox, [`raw`] and [`parse`] read a report
 //! leniently, [`dkim`] says whether one from mail can be trusted,
 //! [`span`] says which days each counts for, [`dedup`] drops copies,
-//! [`aggregate`] folds the rest in
+//! [`aggregate`] folds the rest in; [`imap`] fetches the messages of IMAP
+//! mailboxes, which are then read as files are
 //! ([`collect`] runs all this on every core), and [`verdict`] judges each
 //! domain into data that `crate::printer::report` renders.
 
@@ -16,6 +17,7 @@ pub mod collect;
 pub mod containers;
 mod dedup;
 pub mod dkim;
+pub mod imap;
 pub mod notes;
 pub mod parse;
 pub mod progress;
@@ -26,9 +28,10 @@ pub mod verdict;
 mod walk;
 
 pub use aggregate::{Aggregates, Filter};
-pub use collect::{Collected, Ignored, Trust, collect};
+pub use collect::{Collected, Ignored, Trust, collect, collect_from};
 pub use notes::{Note, NoteGroup, NoteGroups, Oddity};
 pub use parse::Report;
 pub use progress::Progress;
 pub use source::{Problem, SourceError};
 pub use verdict::{DomainSummary, Reason, Thresholds, all_ready, summarize};
+pub use walk::{MessageKey, MessageSource, Walk};

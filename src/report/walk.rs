@@ -37,10 +37,45 @@ fn is_bookkeeping(path: &Path) -> bool {
         || matches!(name, "maildirfolder" | "subscriptions")
 }
 
+/// What the walk hands a worker: a file to read, or a message already
+/// read from elsewhere (an IMAP mailbox), which is read like a file.
+pub enum Input {
+    File(PathBuf),
+    Message(Message),
+}
+
+/// A mail message from a [`MessageSource`]: its raw bytes, as a file of a
+/// Maildir holds them.
+pub struct Message {
+    /// Where it came from, as errors and notes name it.
+    pub label: String,
+    pub key: MessageKey,
+    pub bytes: Vec<u8>,
+}
+
+/// Which message of which source: the source's place among those of the
+/// run, and the message's id there (an IMAP UID).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MessageKey {
+    pub source: usize,
+    pub uid: u32,
+}
+
+/// Messages that come from somewhere other than the file system: fed to
+/// the walk on its thread, after the paths.
+pub trait MessageSource {
+    fn feed(&mut self, walk: &mut Walk<'_>);
+}
+
+/// Message bytes after which a batch is handed out before it is full, so
+/// that the messages waiting for a worker stay few megabytes.
+const BATCH_BYTES: usize = 4 * 1024 * 1024;
+
 /// Finding the files under the paths given, in batches for the workers.
 pub struct Walk<'p> {
-    tx: std::sync::mpsc::SyncSender<Vec<PathBuf>>,
-    batch: Vec<PathBuf>,
+    tx: std::sync::mpsc::SyncSender<Vec<Input>>,
+    batch: Vec<Input>,
+    batch_bytes: usize,
     files: usize,
     errors: Vec<SourceError>,
     progress: Option<&'p Progress>,
@@ -49,12 +84,13 @@ pub struct Walk<'p> {
 impl<'p> Walk<'p> {
     /// A walk that hands files to `tx`, [`BATCH`] at a time.
     pub fn new(
-        tx: std::sync::mpsc::SyncSender<Vec<PathBuf>>,
+        tx: std::sync::mpsc::SyncSender<Vec<Input>>,
         progress: Option<&'p Progress>,
     ) -> Walk<'p> {
         Walk {
             tx,
             batch: Vec::with_capacity(BATCH),
+            batch_bytes: 0,
             files: 0,
             errors: Vec::new(),
             progress,
@@ -79,8 +115,38 @@ impl Walk<'_> {
         match std::fs::metadata(path) {
             Err(e) => self.error(path, Problem::Io(e.to_string())),
             Ok(m) if m.is_dir() => self.add_dir(path.to_path_buf()),
-            Ok(_) => self.push(path.to_path_buf()),
+            Ok(_) => self.push(Input::File(path.to_path_buf())),
         }
+    }
+
+    /// A message from a [`MessageSource`]: counted as a file, and read
+    /// like one.
+    pub fn add_message(&mut self, label: String, key: MessageKey, bytes: Vec<u8>) {
+        self.batch_bytes += bytes.len();
+        self.push(Input::Message(Message { label, key, bytes }));
+        if self.batch_bytes >= BATCH_BYTES {
+            self.send();
+        }
+    }
+
+    /// A message of a [`MessageSource`] that is not read (too large):
+    /// counted as a file found, as its file in a Maildir would be, and
+    /// listed.
+    pub fn skip_message(&mut self, label: &str, problem: Problem) {
+        self.files += 1;
+        if let Some(p) = self.progress {
+            p.found(self.files);
+        }
+        self.skip(label, problem);
+    }
+
+    /// An input of a [`MessageSource`] that cannot be read, listed with
+    /// the errors of the walk.
+    pub fn skip(&mut self, label: &str, problem: Problem) {
+        self.errors.push(SourceError {
+            path: crate::text::escape(label),
+            problem,
+        });
     }
 
     /// Files are handed out in the order the directory lists them (workers
@@ -117,7 +183,7 @@ impl Walk<'_> {
             subdirectories.retain(|d| !named(d, "tmp"));
         }
         for f in files {
-            self.push(f);
+            self.push(Input::File(f));
         }
         for dir in subdirectories {
             self.add_dir(dir);
@@ -148,12 +214,12 @@ impl Walk<'_> {
         false
     }
 
-    fn push(&mut self, path: PathBuf) {
+    fn push(&mut self, input: Input) {
         self.files += 1;
         if let Some(p) = self.progress {
             p.found(self.files);
         }
-        self.batch.push(path);
+        self.batch.push(input);
         if self.batch.len() == BATCH {
             self.send();
         }
@@ -161,6 +227,7 @@ impl Walk<'_> {
 
     fn send(&mut self) {
         let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        self.batch_bytes = 0;
         // Fails only when every worker is gone; what they did is kept.
         let _ = self.tx.send(batch);
     }

@@ -11,6 +11,7 @@ mod props;
 mod report;
 mod report_docs;
 mod report_html;
+mod report_imap;
 mod reporters;
 mod runtimes;
 mod sharing;
