@@ -148,6 +148,7 @@ Register-ArgumentCompleter -Native -CommandName 'mtasts' -ScriptBlock {
             [CompletionResult]::new('--host', '--host', [CompletionResultType]::ParameterName, 'Hosting artifacts to generate (repeatable)')
             [CompletionResult]::new('--mx', '--mx', [CompletionResultType]::ParameterName, 'Use these mx patterns instead of deriving them from the live MX records (repeatable)')
             [CompletionResult]::new('--resolver', '--resolver', [CompletionResultType]::ParameterName, 'Send every DNS query to this server only, ADDR or ADDR:PORT')
+            [CompletionResult]::new('--trust-anchor', '--trust-anchor', [CompletionResultType]::ParameterName, 'Validate DNSSEC (whether the MX records are signed, for the DANE steps) from the DS or DNSKEY records in FILE, instead of the root''s keys')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Bound of each DNS query, in seconds')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key (PEM) path written into nginx/Caddy/Apache configurations')

@@ -633,7 +633,7 @@ _mtasts() {
             return 0
             ;;
         mtasts__subcmd__init)
-            opts="-h -V --out --mode --max-age --rua --host --mx --allow-uncovered --resolver --timeout --classic --cert --key --webroot --listen --color --help --version"
+            opts="-h -V --out --mode --max-age --rua --host --mx --allow-uncovered --resolver --trust-anchor --timeout --classic --cert --key --webroot --listen --color --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -664,6 +664,10 @@ _mtasts() {
                     return 0
                     ;;
                 --resolver)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --trust-anchor)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

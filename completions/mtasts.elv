@@ -138,6 +138,7 @@ set edit:completion:arg-completer[mtasts] = {|@words|
             cand --host 'Hosting artifacts to generate (repeatable)'
             cand --mx 'Use these mx patterns instead of deriving them from the live MX records (repeatable)'
             cand --resolver 'Send every DNS query to this server only, ADDR or ADDR:PORT'
+            cand --trust-anchor 'Validate DNSSEC (whether the MX records are signed, for the DANE steps) from the DS or DNSKEY records in FILE, instead of the root''s keys'
             cand --timeout 'Bound of each DNS query, in seconds'
             cand --cert 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations'
             cand --key 'Private key (PEM) path written into nginx/Caddy/Apache configurations'

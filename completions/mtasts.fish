@@ -166,6 +166,7 @@ azure-function\t'An HTTP-triggered Azure Function (Node.js)'
 static\t'The bare tree: .well-known/mta-sts.txt'"
 complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l mx -d 'Use these mx patterns instead of deriving them from the live MX records (repeatable)' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l resolver -d 'Send every DNS query to this server only, ADDR or ADDR:PORT' -r
+complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l trust-anchor -d 'Validate DNSSEC (whether the MX records are signed, for the DANE steps) from the DS or DNSKEY records in FILE, instead of the root\'s keys' -r -F
 complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l timeout -d 'Bound of each DNS query, in seconds' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l cert -d 'Certificate chain (PEM) path written into nginx/Caddy/Apache configurations' -r
 complete -c mtasts -n "__fish_mtasts_using_subcommand init" -l key -d 'Private key (PEM) path written into nginx/Caddy/Apache configurations' -r

@@ -231,6 +231,9 @@ pub struct InitArgs {
     /// Send every DNS query to this server only, ADDR or ADDR:PORT.
     #[arg(long, value_name = "ADDR[:PORT]", value_parser = parse_resolver)]
     pub resolver: Option<SocketAddr>,
+    /// Validate DNSSEC (whether the MX records are signed, for the DANE steps) from the DS or DNSKEY records in FILE, instead of the root's keys.
+    #[arg(long, value_name = "FILE")]
+    pub trust_anchor: Option<PathBuf>,
     /// Bound of each DNS query, in seconds.
     #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub timeout: Duration,

@@ -39,6 +39,20 @@ pub struct Project {
     /// When the deployment last changed (`init`, `promote`, `retire`): the
     /// dates the checklist names count from it.
     pub updated: DateTime<Utc>,
+    pub dane: Dane,
+}
+
+/// Whether the checklist has the DANE steps (RFC 7672): senders that can
+/// validate DNSSEC use DANE instead of MTA-STS wherever the MX RRset and
+/// the MX host's TLSA records are secure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dane {
+    /// The MX RRset is unsigned, bogus, or could not be validated when
+    /// `init` ran: DANE does not apply (yet).
+    NotApplicable,
+    /// The MX RRset validated as DNSSEC-secure: each of these hosts can
+    /// publish TLSA records.
+    MxSecure { hosts: Vec<String> },
 }
 
 /// `max_age` of a promoted policy unless `promote --max-age` says
@@ -110,7 +124,7 @@ impl InitPlan {
     /// The mx patterns are `--mx` or derived from `live`; a policy that
     /// would leave a live MX host uncovered is refused unless the
     /// configuration allows it.
-    pub fn new(config: &InitConfig, live: LiveMx, clock: &Clock) -> Result<InitPlan> {
+    pub fn new(config: &InitConfig, live: LiveMx, dane: Dane, clock: &Clock) -> Result<InitPlan> {
         let patterns = match (&config.mx, &live) {
             (MxSource::Given(given), _) => given.clone(),
             (MxSource::Live, Ok(hosts)) => derive_mx(hosts),
@@ -139,6 +153,7 @@ impl InitPlan {
                 hosting: config.hosting.clone(),
                 created: clock.now(),
                 updated: clock.now(),
+                dane,
             },
             live,
         })
@@ -219,6 +234,9 @@ struct Saved {
     listen: Option<String>,
     #[serde(default)]
     classic: bool,
+    /// [`Dane::MxSecure`]'s hosts; absent: [`Dane::NotApplicable`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    dane_mx_hosts: Option<Vec<String>>,
 }
 
 /// Reads and validates a policy file: publishing or hosting an invalid
@@ -408,7 +426,8 @@ impl Project {
              ## 3. Verify\n\n\
              ```\nmtasts check {d}\n```\n\n\
              Every check must pass; `{mode_check}` warns while in testing.\n\n\
-             ## 4. Rollout\n\n{rollout}",
+             ## 4. Rollout\n\n{rollout}{dane}",
+            dane = self.dane_steps(),
             mode = self.policy.mode,
             mode_check = crate::check::CheckId::PolicyMode,
             age = self.policy.max_age,
@@ -429,6 +448,37 @@ impl Project {
         )
     }
 
+    /// The DANE steps of the checklist, when the MX RRset is secure: a
+    /// TLSA record per MX host, and the key change that keeps it matching
+    /// (RFC 7671 §8.1: the new record is published before the new key is
+    /// used).
+    fn dane_steps(&self) -> String {
+        let Dane::MxSecure { hosts } = &self.dane else {
+            return String::new();
+        };
+        let d = &self.domain;
+        let each: String = hosts
+            .iter()
+            .map(|h| {
+                format!(
+                    "- [ ] `{h}`: on the certificate it serves, `mtasts gen-tlsa --cert CERT.pem --host {h}`; publish the record at `_25._tcp.{h}` in its signed zone.\n"
+                )
+            })
+            .collect();
+        format!(
+            "\n## 5. DANE: your MX records are DNSSEC-signed\n\n\
+             Senders that validate DNSSEC (Postfix, Exim, Microsoft 365 inbound, …) use DANE (RFC 7672) instead of MTA-STS for an MX host whose TLSA records are DNSSEC-secure. For each MX host you run:\n\n\
+             {each}\n\
+             An MX host run by a provider gets its TLSA records from the provider, in the provider's zone: leave it out. Then `mtasts check {d}`: `dane.mx_secure` and `dane.tlsa` pass.\n\n\
+             ### Changing an MX host's key\n\n\
+             A TLSA record that no longer matches the certificate makes every DANE sender defer mail to that host. A renewal that keeps the key keeps a `3 1 1` record valid; a new key needs, in this order:\n\n\
+             1. `mtasts gen-tlsa --cert CURRENT.pem --next-cert NEXT.pem --host HOST` prints both records: publish the new one beside the old.\n\
+             2. Wait at least two TTLs of the TLSA records, so that no cache holds only the old one.\n\
+             3. Switch the server to the new key and certificate.\n\
+             4. Remove the old record; `mtasts check {d}` confirms.\n"
+        )
+    }
+
     fn state_json(&self) -> String {
         let saved = Saved {
             domain: self.domain.to_string(),
@@ -442,6 +492,10 @@ impl Project {
             webroot: self.hosting.webroot.clone(),
             listen: self.hosting.listen.clone(),
             classic: self.hosting.classic,
+            dane_mx_hosts: match &self.dane {
+                Dane::NotApplicable => None,
+                Dane::MxSecure { hosts } => Some(hosts.clone()),
+            },
         };
         serde_json::to_string_pretty(&saved).unwrap_or_default() + "\n"
     }
@@ -482,6 +536,10 @@ impl Project {
                 .map(|d| d.with_timezone(&Utc))
                 .unwrap_or_else(|_| clock.now()),
             updated: clock.now(),
+            dane: match saved.dane_mx_hosts {
+                Some(hosts) if !hosts.is_empty() => Dane::MxSecure { hosts },
+                _ => Dane::NotApplicable,
+            },
         })
     }
 
@@ -612,6 +670,7 @@ mod tests {
             hosting: Options::default(),
             resolver: None,
             timeout: StdDuration::from_secs(10),
+            anchors: crate::probe::dnssec::Anchors::root(),
         }
     }
 
@@ -680,7 +739,13 @@ mod tests {
     #[test]
     fn init_plan_from_live_hosts() {
         let live = hosts(&["contoso-com.mail.protection.outlook.com", "mx2.contoso.com"]);
-        let plan = InitPlan::new(&config(Mode::Testing, &[]), Ok(live), &at(28, 10)).unwrap();
+        let plan = InitPlan::new(
+            &config(Mode::Testing, &[]),
+            Ok(live),
+            Dane::NotApplicable,
+            &at(28, 10),
+        )
+        .unwrap();
         let p = &plan.project;
         assert_eq!(
             p.policy.mx,
@@ -705,7 +770,7 @@ mod tests {
             ]))
         };
         let mut c = config(Mode::Enforce, &["mx1.contoso.com", "mx1.contoso.com"]);
-        match InitPlan::new(&c, live(), &at(28, 10)) {
+        match InitPlan::new(&c, live(), Dane::NotApplicable, &at(28, 10)) {
             Err(e @ Error::UncoveredMx { .. }) => assert_eq!(
                 e.to_string(),
                 "the policy would not cover the live MX hosts mx2.contoso.com, mx3.contoso.com: add --mx mx2.contoso.com --mx mx3.contoso.com (or --allow-uncovered to write it anyway); nothing was written"
@@ -713,7 +778,7 @@ mod tests {
             other => panic!("{other:?}"),
         }
         c.allow_uncovered = true;
-        let plan = InitPlan::new(&c, live(), &at(28, 10)).unwrap();
+        let plan = InitPlan::new(&c, live(), Dane::NotApplicable, &at(28, 10)).unwrap();
         assert_eq!(
             plan.project.policy.mx,
             [mx("mx1.contoso.com")],
@@ -732,6 +797,7 @@ mod tests {
         let one = InitPlan::new(
             &config(Mode::Testing, &["mx1.contoso.com"]),
             Ok(hosts(&["mx1.contoso.com", "mx2.contoso.com"])),
+            Dane::NotApplicable,
             &at(28, 10),
         );
         assert!(
@@ -745,7 +811,12 @@ mod tests {
     #[test]
     fn init_without_live_hosts_needs_given_patterns() {
         let why = || Err("contoso.com has no MX records".to_string());
-        match InitPlan::new(&config(Mode::Testing, &[]), why(), &at(28, 10)) {
+        match InitPlan::new(
+            &config(Mode::Testing, &[]),
+            why(),
+            Dane::NotApplicable,
+            &at(28, 10),
+        ) {
             Err(e @ Error::CannotDeriveMx { .. }) => assert_eq!(
                 e.to_string(),
                 "cannot derive mx patterns: contoso.com has no MX records; name them with --mx HOST (repeatable)"
@@ -755,6 +826,7 @@ mod tests {
         let plan = InitPlan::new(
             &config(Mode::Testing, &["mx1.contoso.com"]),
             why(),
+            Dane::NotApplicable,
             &at(28, 10),
         )
         .unwrap();
@@ -764,6 +836,7 @@ mod tests {
             InitPlan::new(
                 &config(Mode::Enforce, &[]),
                 Ok(hosts(&["not a host"])),
+                Dane::NotApplicable,
                 &at(28, 10)
             ),
             Err(Error::NoMx {
@@ -772,10 +845,51 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn a_secure_mx_adds_the_dane_steps_and_survives_a_reload() {
+        let secure = Dane::MxSecure {
+            hosts: hosts(&["mx1.contoso.com", "mx2.contoso.com"]),
+        };
+        let plan = InitPlan::new(
+            &config(Mode::Testing, &["mx1.contoso.com", "mx2.contoso.com"]),
+            Ok(hosts(&["mx1.contoso.com", "mx2.contoso.com"])),
+            secure.clone(),
+            &at(28, 10),
+        )
+        .unwrap();
+        let list = plan.project.checklist();
+        assert!(
+            list.contains("## 5. DANE: your MX records are DNSSEC-signed"),
+            "{list}"
+        );
+        for h in ["mx1.contoso.com", "mx2.contoso.com"] {
+            assert!(
+                list.contains(&format!("`mtasts gen-tlsa --cert CERT.pem --host {h}`; publish the record at `_25._tcp.{h}`")),
+                "{list}"
+            );
+        }
+        assert!(
+            list.contains("--next-cert NEXT.pem"),
+            "the key change: {list}"
+        );
+        let state = plan.project.state_json();
+        assert!(state.contains("dane_mx_hosts"), "{state}");
+
+        let dir = tempfile::tempdir().unwrap();
+        plan.project.write(dir.path(), false).unwrap();
+        let loaded = Project::load(dir.path(), &at(29, 10)).unwrap();
+        assert_eq!(loaded.dane, secure, "promote and retire keep the steps");
+
+        let plain = project(Mode::Testing, MaxAge::ONE_DAY, MaxAge::ONE_DAY);
+        assert!(!plain.checklist().contains("DANE"));
+        assert!(!plain.state_json().contains("dane_mx_hosts"));
+    }
+
     fn project(mode: Mode, max_age: MaxAge, longest: MaxAge) -> Project {
         let mut plan = InitPlan::new(
             &config(mode, &["mx1.contoso.com"]),
             Ok(hosts(&["mx1.contoso.com"])),
+            Dane::NotApplicable,
             &at(1, 10),
         )
         .unwrap()

@@ -10,6 +10,7 @@ use crate::cli::InitArgs;
 use crate::error::{Error, Result};
 use crate::generate::hosting::{Options, Target};
 use crate::model::{Domain, MaxAge, Mode, MxPattern, RuaUri};
+use crate::probe::dnssec::Anchors;
 
 /// Where the policy's mx patterns come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +42,9 @@ pub struct InitConfig {
     /// bound of each query.
     pub resolver: Option<SocketAddr>,
     pub timeout: Duration,
+    /// `--trust-anchor FILE`, or the root's keys: whether the MX RRset is
+    /// DNSSEC-secure decides if the checklist has the DANE steps.
+    pub anchors: Anchors,
 }
 
 impl InitConfig {
@@ -60,7 +64,12 @@ impl InitConfig {
                 hosts.push(*h);
             }
         }
+        let anchors = match &args.trust_anchor {
+            Some(path) => Anchors::from_file(path)?,
+            None => Anchors::root(),
+        };
         Ok(InitConfig {
+            anchors,
             dir: args
                 .out
                 .clone()

@@ -427,3 +427,74 @@ fn without_a_chain_to_the_anchor_the_dane_checks_skip_and_say_why() {
     );
     assert_eq!(r.status("dane.tlsa", Some("mx1.example.test")), "skip");
 }
+
+/// `init` on a domain whose MX RRset validates as secure adds the DANE
+/// steps to CHECKLIST.md, one `gen-tlsa` line per MX host; on an unsigned
+/// delegation, or without a chain to the anchor, it does not.
+#[test]
+fn init_adds_the_dane_steps_only_for_a_secure_mx() {
+    let key = TestKey::new();
+    let root = signed_zone(
+        ".",
+        "@ IN SOA ns.root.test. hostmaster.root.test. 1 3600 600 86400 60\n\
+         @ IN NS ns.root.test.\n\
+         ns.root.test. IN A 127.0.0.1\n\
+         signed.test. IN MX 10 mx1.signed.test.\n\
+         signed.test. IN MX 20 mx2.signed.test.\n\
+         mx1.signed.test. IN A 127.0.0.1\n\
+         mx2.signed.test. IN A 127.0.0.1\n\
+         plain.test. IN NS ns.plain.test.\n\
+         ns.plain.test. IN A 127.0.0.1\n",
+        &key,
+        &[],
+    );
+    let plain = unsigned_zone(
+        "plain.test.",
+        "@ IN MX 10 mx.plain.test.\nmx IN A 127.0.0.1\n",
+    );
+    let root: Arc<dyn hickory_server::zone_handler::ZoneHandler> = Arc::new(root);
+    let dns = DnsServer::builder()
+        .handler(".", root.clone())
+        .ds_handler(".", root)
+        .handler("plain.test.", Arc::new(plain))
+        .start_now();
+    let dir = tempfile::tempdir().unwrap();
+    let anchor = dir.path().join("root.key");
+    std::fs::write(&anchor, key.ds_anchor(".")).unwrap();
+    let init = |domain: &str, anchored: bool| -> String {
+        let out_dir = dir.path().join(format!("{domain}-{anchored}"));
+        let mut cmd = mtasts();
+        cmd.args(["init", domain, "--resolver"])
+            .arg(dns.addr.to_string())
+            .args(["--timeout", "3", "--out"])
+            .arg(&out_dir);
+        if anchored {
+            cmd.arg("--trust-anchor").arg(&anchor);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        std::fs::read_to_string(out_dir.join("CHECKLIST.md")).unwrap()
+    };
+    let secure = init("signed.test", true);
+    assert!(
+        secure.contains("## 5. DANE: your MX records are DNSSEC-signed"),
+        "{secure}"
+    );
+    for h in ["mx1.signed.test", "mx2.signed.test"] {
+        assert!(
+            secure.contains(&format!("mtasts gen-tlsa --cert CERT.pem --host {h}`")),
+            "{secure}"
+        );
+    }
+    assert!(secure.contains("### Changing an MX host's key"), "{secure}");
+    let unsigned = init("plain.test", true);
+    assert!(!unsigned.contains("DANE"), "{unsigned}");
+    // The root's keys are not this test root's: nothing validates.
+    let unanchored = init("signed.test", false);
+    assert!(!unanchored.contains("DANE"), "{unanchored}");
+}
