@@ -87,6 +87,9 @@ pub fn html(domains: &[DomainSummary], t: &Totals<'_>) -> String {
     let _ = writeln!(out, "<style>{STYLE}</style>\n</head>\n<body>");
     let _ = writeln!(out, "<h1>{}</h1>", esc(&title));
     let _ = writeln!(out, "<p class=\"lead\">{}</p>", esc(&totals_line(t)));
+    if let Some(line) = super::report::trust_summary(t.trust) {
+        let _ = writeln!(out, "<p class=\"lead\">{}</p>", esc(&line));
+    }
     if domains.len() > 1 {
         overview(&mut out, domains);
     }
@@ -610,10 +613,32 @@ fn counts_table(out: &mut String, what: &str, m: &BTreeMap<String, u64>) {
 /// What could not be read, and the reporters' deviations, as in the text
 /// output.
 fn inputs(out: &mut String, t: &Totals<'_>) {
-    if t.errors.is_empty() && t.note_groups.is_empty() {
+    if t.errors.is_empty() && t.note_groups.is_empty() && t.trust.ignored.is_empty() {
         return;
     }
     out.push_str("<section class=\"inputs\">\n<h2>Inputs</h2>\n");
+    if !t.trust.ignored.is_empty() {
+        let _ = writeln!(
+            out,
+            "<h3>Ignored ({}): reports from mail without a valid DKIM signature of their reporting domain (RFC 8460 §3)</h3>\n<ul>",
+            t.trust.ignored_total
+        );
+        for i in &t.trust.ignored {
+            let _ = writeln!(
+                out,
+                "<li><code>{}</code>: {}{}: {}</li>",
+                esc(&i.source),
+                esc(&i.reporter),
+                esc(&i
+                    .report_id
+                    .as_deref()
+                    .map(|id| format!(" ({id})"))
+                    .unwrap_or_default()),
+                esc(&i.why.to_string())
+            );
+        }
+        out.push_str("</ul>\n");
+    }
     if !t.errors.is_empty() {
         let _ = writeln!(
             out,

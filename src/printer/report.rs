@@ -534,8 +534,9 @@ fn per_day_bars(out: &mut String, d: &DomainSummary) {
 }
 
 /// Which reports were trusted how (RFC 8460 §3: reports by mail count
-/// only with their reporting domain's DKIM signature).
-fn trust_line(out: &mut String, t: &Trust) {
+/// only with their reporting domain's DKIM signature); `None` when no
+/// report was read. The text output and the page say the same.
+pub(crate) fn trust_summary(t: &Trust) -> Option<String> {
     let count = |n: u64| format!("{n} report{}", plural(n as usize));
     let mut parts = Vec::new();
     if t.verified > 0 {
@@ -562,8 +563,12 @@ fn trust_line(out: &mut String, t: &Trust) {
             count(t.ignored_total)
         ));
     }
-    if !parts.is_empty() {
-        let _ = writeln!(out, "DKIM: {}", parts.join("; "));
+    (!parts.is_empty()).then(|| format!("DKIM: {}", parts.join("; ")))
+}
+
+fn trust_line(out: &mut String, t: &Trust) {
+    if let Some(line) = trust_summary(t) {
+        let _ = writeln!(out, "{line}");
     }
 }
 

@@ -62,6 +62,12 @@ fn fixture_reports(d: &Path) {
         r["policies"][0]["failure-details"][0]["failure-reason-code"] = json!(HOSTILE_CODE);
         write(d, &format!("hostile/{day}.json"), r.to_string().as_bytes());
     }
+    // Unsigned mail: ignored (RFC 8460 §3), and listed as such.
+    write(
+        d,
+        "Maildir/cur/1763000000.M9P1.mx:2,S",
+        &eml(&report(HOSTILE, 3, "hostile.test", 5, &[])),
+    );
 }
 
 fn sel(s: &str) -> Selector {
@@ -286,6 +292,20 @@ fn hostile_text_stays_text_and_nothing_comes_from_outside() {
     assert!(
         s.select(&sel("table.reason-codes code"))
             .any(|c| text(c) == HOSTILE_CODE)
+    );
+    // Reports from mail without a signature are listed apart, names as
+    // text too.
+    let ignored: Vec<String> = doc.select(&sel("section.inputs li")).map(text).collect();
+    assert!(
+        ignored
+            .iter()
+            .any(|li| li.contains(HOSTILE) && li.contains("no DKIM signature")),
+        "{ignored:?}"
+    );
+    assert!(
+        doc.select(&sel("p.lead"))
+            .any(|p| text(p).starts_with("DKIM: ") && text(p).contains("ignored")),
+        "the lead says which reports were trusted"
     );
     // Nothing to run, load or follow out of the page.
     for tag in [
