@@ -234,7 +234,7 @@ fn judge_records(
         };
         return (
             Finding::warn(DaneTlsa, message)
-            .expected("a record of usage 3 (DANE-EE) or 2 (DANE-TA)")
+            .expected("a well-formed record of usage 3 (DANE-EE) or 2 (DANE-TA)")
             .fix(format!("publish e.g. `{owner}. IN TLSA 3 1 1 <SHA-256 of the certificate's public key>`")),
             false,
         );
