@@ -1,12 +1,14 @@
 //! TLSA records (RFC 6698): the model's parser of the presentation form,
 //! one record per line, and its reading of the fields as DNS carries
 //! them (the whole input: usage, selector and matching type bytes, then
-//! the data). What parses renders to itself and keeps its digest's length.
+//! the data), as a record or as what DNS served. What parses renders to
+//! itself and keeps its digest's length; what does not is kept as served,
+//! with the same reason, and never matches.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mtasts::model::Tlsa;
+use mtasts::model::{Match, ServedTlsa, Tlsa};
 use mtasts_fuzz::assert_shown;
 
 #[track_caller]
@@ -22,9 +24,13 @@ fn assert_sound(t: &Tlsa) {
     if let Some(len) = t.matching().data_len() {
         assert_eq!(t.data().len(), len);
     }
+    assert!(t.abbreviated().starts_with(&rendered[..6]));
     // Data that is no certificate matches nothing.
     if mtasts::model::tlsa::parse_certificate(t.data()).is_err() {
-        assert!(!t.matches(&[t.data(), t.data()]));
+        assert!(matches!(
+            t.check(&[t.data(), t.data()]),
+            Match::None | Match::Unusable
+        ));
     }
 }
 
@@ -39,6 +45,10 @@ fuzz_target!(|data: &[u8]| {
         }
     }
     if let [usage, selector, matching, rest @ ..] = data {
+        let served = ServedTlsa::from_fields(*usage, *selector, *matching, rest.to_vec());
+        let shown = served.abbreviated();
+        assert!(shown.starts_with(&format!("{usage} {selector} {matching} ")));
+        assert_eq!(served.usable().is_some(), served.why_unusable().is_none());
         match Tlsa::from_fields(*usage, *selector, *matching, rest.to_vec()) {
             Ok(t) => {
                 assert_eq!(
@@ -50,9 +60,17 @@ fuzz_target!(|data: &[u8]| {
                     (*usage, *selector, *matching)
                 );
                 assert_eq!(t.data(), rest);
+                assert_eq!(served, ServedTlsa::Record(t.clone()));
                 assert_sound(&t);
             }
-            Err(e) => assert_shown("tlsa", &e.to_string()),
+            Err(e) => {
+                assert_shown("tlsa", &e.to_string());
+                let ServedTlsa::Malformed(m) = &served else {
+                    panic!("{served:?} from fields that make no record");
+                };
+                assert_eq!(m.why(), &e);
+                assert_eq!(served.check(&[rest, rest]), Match::Unusable);
+            }
         }
     }
 });

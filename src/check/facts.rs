@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use serde::{Serialize, Serializer};
 
-use crate::model::dane_tlsa::Tlsa;
+use crate::model::ServedTlsa;
 use crate::probe::dns::{Addresses, Lookup, Mx};
 use crate::probe::dnssec::Validated;
 use crate::probe::{https, smtp};
@@ -29,7 +29,7 @@ pub type Dnssec<T> = Result<Validated<T>, String>;
 #[derive(Debug, Clone)]
 pub struct HostDnssec {
     pub addresses: Timed<Dnssec<()>>,
-    pub tlsa: Timed<Dnssec<Tlsa>>,
+    pub tlsa: Timed<Dnssec<ServedTlsa>>,
 }
 
 /// How long a domain's checks may take, all of them together

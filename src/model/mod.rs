@@ -6,7 +6,6 @@
 //! command at once. Every issue has a stable `code()`; [`lint`] is the
 //! linter's judgement of one input, built on the parsers alone.
 
-pub mod dane_tlsa;
 mod diagnostic;
 mod domain;
 mod hostname;
@@ -35,7 +34,9 @@ pub use shown::SHOWN_MAX_CHARS;
 pub(crate) use shown::shown;
 pub use sts_id::{StsId, StsIdError};
 pub use sts_record::{RecordIssue, StsRecord, StsRecordParse};
-pub use tlsa::{Matching, Selector, Tlsa, TlsaError, Usage};
+pub use tlsa::{
+    MalformedTlsa, Match, Matching, RdataError, Selector, ServedTlsa, Tlsa, TlsaError, Usage,
+};
 pub use tlsrpt::{RuaUri, RuaUriError, TlsRptIssue, TlsRptParse, TlsRptRecord};
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ use serde::Serialize;
 use tokio::sync::OnceCell;
 
 use super::dns::{Dns, DnsFailure};
-use crate::model::dane_tlsa::Tlsa;
+use crate::model::ServedTlsa;
 
 /// Why `--trust-anchor FILE` cannot be used.
 #[derive(Debug, thiserror::Error)]
@@ -512,8 +512,9 @@ impl Validator {
         })
     }
 
-    /// The TLSA records at `_25._tcp.<host>` and how they validated.
-    pub async fn tlsa(&self, host: &str) -> Result<Validated<Tlsa>, String> {
+    /// The TLSA records at `_25._tcp.<host>` as served, those a sender
+    /// cannot read too, and how they validated.
+    pub async fn tlsa(&self, host: &str) -> Result<Validated<ServedTlsa>, String> {
         let found = self
             .lookup(&format!("_25._tcp.{host}"), RecordType::TLSA)
             .await?;
@@ -521,12 +522,12 @@ impl Validator {
             let records = data
                 .into_iter()
                 .filter_map(|d| match d {
-                    RData::TLSA(t) => Some(Tlsa {
-                        usage: t.cert_usage.into(),
-                        selector: t.selector.into(),
-                        matching: t.matching.into(),
-                        data: t.cert_data,
-                    }),
+                    RData::TLSA(t) => Some(ServedTlsa::from_fields(
+                        t.cert_usage.into(),
+                        t.selector.into(),
+                        t.matching.into(),
+                        t.cert_data,
+                    )),
                     _ => None,
                 })
                 .collect();

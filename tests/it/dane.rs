@@ -25,12 +25,13 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// The cases, one domain each, with MX host `mx.<domain>`.
-const DOMAINS: [&str; 10] = [
+const DOMAINS: [&str; 11] = [
     "ee.test",
     "lone.test",
     "ta.test",
     "mismatch.test",
     "pkix.test",
+    "malformed.test",
     "bogus.test",
     "expired.test",
     "nostarttls.test",
@@ -96,6 +97,11 @@ fn dane_world(ds_anchor: bool) -> DaneWorld {
         "pkix.test",
         &format!("0 1 1 {}", spki_sha256(ca.der().as_ref())),
     ));
+    // Records no sender can read: a digest cut short, an undefined
+    // matching type. DNS serves them all the same.
+    let own = spki_sha256(der("malformed.test"));
+    root.push_str(&tlsa("malformed.test", &format!("3 1 1 {}", &own[..62])));
+    root.push_str(&tlsa("malformed.test", &format!("3 1 7 {own}")));
     for d in ["bogus.test", "expired.test", "nostarttls.test"] {
         root.push_str(&tlsa(d, &format!("3 1 1 {}", spki_sha256(der(d)))));
         root.push_str(&tlsa(d, &format!("3 1 1 {next}")));
@@ -207,7 +213,7 @@ fn finding<'a>(json: &'a Value, domain: &str, id: &str) -> (&'a str, &'a str) {
 
 /// What each case must report: (domain, dane.mx_secure, dane.tlsa, a
 /// word the dane.tlsa message holds).
-const EXPECTED: [(&str, &str, &str, &str); 10] = [
+const EXPECTED: [(&str, &str, &str, &str); 11] = [
     (
         "ee.test",
         "pass",
@@ -223,6 +229,12 @@ const EXPECTED: [(&str, &str, &str, &str); 10] = [
         "no usable TLSA record matches",
     ),
     ("pkix.test", "pass", "warn", "only usages 0/1"),
+    (
+        "malformed.test",
+        "pass",
+        "warn",
+        "matching type 1 takes 32 bytes of data, not 31; 3 1 7 ",
+    ),
     ("bogus.test", "fail", "fail", "bogus"),
     ("expired.test", "pass", "fail", "expired at"),
     ("nostarttls.test", "pass", "fail", "no STARTTLS"),

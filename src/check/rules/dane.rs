@@ -16,8 +16,7 @@ use crate::check::catalogue::CheckId::{DaneMxSecure, DaneTlsa};
 use crate::check::facts::{Dnssec, HostData, Timed};
 use crate::check::finding::Finding;
 use crate::check::rules::smtp::Probing;
-use crate::model::dane_tlsa::{Match, Tlsa};
-use crate::model::{Domain, MxPattern};
+use crate::model::{Domain, Match, Matching, MxPattern, Selector, ServedTlsa, Tlsa, Usage};
 use crate::probe::dnssec::Security;
 use crate::probe::smtp::{Failure, Probe};
 
@@ -209,21 +208,33 @@ fn judge_tlsa(host: &HostData, probing: Probing, now: DateTime<Utc>) -> (Finding
 fn judge_records(
     h: &str,
     owner: &str,
-    records: &[Tlsa],
+    records: &[ServedTlsa],
     host: &HostData,
     probing: Probing,
 ) -> (Finding, bool) {
-    let usable: Vec<&Tlsa> = records.iter().filter(|r| r.usable()).collect();
+    let usable: Vec<&Tlsa> = records.iter().filter_map(ServedTlsa::usable).collect();
     if usable.is_empty() {
-        return (
-            Finding::warn(
-                DaneTlsa,
-                format!(
-                    "the secure TLSA records at {owner} ({}) have only usages 0/1 (PKIX-TA, PKIX-EE), which SMTP senders treat as unusable (RFC 7672 §3.1.3): DANE senders still insist on TLS but authenticate nothing",
-                    list(records)
-                ),
+        let pkix_only = records.iter().all(|r| {
+            matches!(r, ServedTlsa::Record(t) if matches!(t.usage(), Usage::PkixTa | Usage::PkixEe))
+        });
+        let message = if pkix_only {
+            format!(
+                "the secure TLSA records at {owner} ({}) have only usages 0/1 (PKIX-TA, PKIX-EE), which SMTP senders treat as unusable (RFC 7672 §3.1.3): DANE senders still insist on TLS but authenticate nothing",
+                list(records)
             )
-            .expected("a record of usage 3 (DANE-EE) or 2 (DANE-TA)")
+        } else {
+            let why: Vec<String> = records
+                .iter()
+                .filter_map(|r| Some(format!("{}: {}", r.abbreviated(), r.why_unusable()?)))
+                .collect();
+            format!(
+                "none of the secure TLSA records at {owner} is usable by SMTP senders ({}), so they treat the set as unusable (RFC 7672 §2.2): DANE senders still insist on TLS but authenticate nothing",
+                why.join("; ")
+            )
+        };
+        return (
+            Finding::warn(DaneTlsa, message)
+            .expected("a well-formed record of usage 3 (DANE-EE) or 2 (DANE-TA)")
             .fix(format!("publish e.g. `{owner}. IN TLSA 3 1 1 <SHA-256 of the certificate's public key>`")),
             false,
         );
@@ -248,7 +259,7 @@ fn judge_records(
     }
     let mut matched: Vec<String> = Vec::new();
     let mut problems: Vec<String> = Vec::new();
-    let mut suggestion: Option<String> = None;
+    let mut suggestion: Option<Tlsa> = None;
     let mut ee = false;
     for p in &host.probes {
         let Some(probe) = p.probe.done() else {
@@ -258,18 +269,22 @@ fn judge_records(
         match against(h, probe, &usable) {
             Ok((r, m)) => {
                 ee |= m == Match::Leaf;
-                let shown = format!("{r}");
+                let shown = r.abbreviated();
                 if !matched.contains(&shown) {
                     matched.push(shown);
                 }
             }
             Err(why) => {
                 if suggestion.is_none() {
-                    suggestion = probe
-                        .chain
-                        .first()
-                        .and_then(|leaf| Tlsa::association(1, 1, leaf))
-                        .map(|d| d.iter().map(|b| format!("{b:02x}")).collect::<String>());
+                    suggestion = probe.chain.first().and_then(|leaf| {
+                        Tlsa::for_certificate(
+                            Usage::DaneEe,
+                            Selector::SubjectPublicKeyInfo,
+                            Matching::Sha256,
+                            leaf,
+                        )
+                        .ok()
+                    });
                 }
                 problems.push(format!("{}: {why}", probe.address));
             }
@@ -287,9 +302,9 @@ fn judge_records(
         .expected(
             "a usable TLSA record (usage 2/3) that matches the certificate chain on every address",
         );
-        if let Some(hex) = suggestion {
+        if let Some(record) = suggestion {
             f = f.fix(format!(
-                "publish `{owner}. IN TLSA 3 1 1 {hex}` (the certificate now served) beside the records, or serve the certificate they name"
+                "publish `{owner}. IN TLSA {record}` (the certificate now served) beside the records, or serve the certificate they name"
             ));
         } else {
             f = f.fix(format!(
@@ -301,7 +316,12 @@ fn judge_records(
     let names = matched.join(", ");
     let lone = usable.len() == 1 && records.len() == 1 && {
         let r = usable[0];
-        (r.usage, r.selector, r.matching) == (3, 1, 1)
+        (r.usage(), r.selector(), r.matching())
+            == (
+                Usage::DaneEe,
+                Selector::SubjectPublicKeyInfo,
+                Matching::Sha256,
+            )
     };
     if lone {
         return (
@@ -357,12 +377,14 @@ fn against<'a>(
             m @ Match::TrustAnchor(_) if names_host => return Ok((r, m)),
             Match::TrustAnchor(_) => {
                 why = Some(format!(
-                    "TLSA {r} matches the issuing CA, but the certificate does not name {host}, which DANE-TA senders check"
+                    "TLSA {} matches the issuing CA, but the certificate does not name {host}, which DANE-TA senders check",
+                    r.abbreviated()
                 ))
             }
             Match::Unchained(_) if why.is_none() => {
                 why = Some(format!(
-                    "TLSA {r} names a certificate the server sent, but the leaf does not chain up to it"
+                    "TLSA {} names a certificate the server sent, but the leaf does not chain up to it",
+                    r.abbreviated()
                 ))
             }
             Match::Unchained(_) | Match::None | Match::Unusable => {}
@@ -374,10 +396,10 @@ fn against<'a>(
 }
 
 /// The records as in a zone file, abbreviated.
-fn list(records: &[Tlsa]) -> String {
+fn list(records: &[ServedTlsa]) -> String {
     records
         .iter()
-        .map(ToString::to_string)
+        .map(ServedTlsa::abbreviated)
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -424,20 +446,22 @@ mod tests {
         ]
     }
 
-    fn rec(usage: u8, selector: u8, matching: u8, cert: &[u8]) -> Tlsa {
-        Tlsa {
-            usage,
-            selector,
-            matching,
-            data: Tlsa::association(selector, matching, cert).unwrap(),
-        }
+    fn rec(usage: u8, selector: u8, matching: u8, cert: &[u8]) -> ServedTlsa {
+        Tlsa::for_certificate(
+            Usage::from_number(usage).unwrap(),
+            Selector::from_number(selector).unwrap(),
+            Matching::from_number(matching).unwrap(),
+            cert,
+        )
+        .unwrap()
+        .into()
     }
 
-    fn secure(records: Vec<Tlsa>) -> Timed<Dnssec<Tlsa>> {
+    fn secure(records: Vec<ServedTlsa>) -> Timed<Dnssec<ServedTlsa>> {
         Timed::Done(Ok(Ok((Security::Secure, records))))
     }
 
-    fn host(chain: &[Vec<u8>], tlsa: Timed<Dnssec<Tlsa>>) -> HostData {
+    fn host(chain: &[Vec<u8>], tlsa: Timed<Dnssec<ServedTlsa>>) -> HostData {
         let mut probe = probe_ok("192.0.2.1:25");
         probe.chain = chain.to_vec();
         probe.cert = Some(crate::check::rules::fixtures::cert(MX));
@@ -459,14 +483,14 @@ mod tests {
     fn a_matching_3_1_1_with_a_second_record_passes_and_names_the_match() {
         let c = chain();
         let r = rec(3, 1, 1, &c[0]);
-        let next = Tlsa {
-            data: vec![7; 32],
-            ..r.clone()
-        };
+        let next = ServedTlsa::from_fields(3, 1, 1, vec![7; 32]);
         let (s, m, ee) = judged(&host(&c, secure(vec![next, r.clone()])));
         assert_eq!(s, Status::Pass, "{m}");
         assert!(
-            m.contains(&format!("TLSA {r} at _25._tcp.{MX} matches")),
+            m.contains(&format!(
+                "TLSA {} at _25._tcp.{MX} matches",
+                r.abbreviated()
+            )),
             "{m}"
         );
         assert!(ee);
@@ -487,7 +511,7 @@ mod tests {
         let r = rec(2, 1, 1, &c[1]);
         let (s, m, ee) = judged(&host(&c, secure(vec![r.clone()])));
         assert_eq!(s, Status::Pass, "{m}");
-        assert!(m.contains(&r.to_string()), "{m}");
+        assert!(m.contains(&r.abbreviated()), "{m}");
         assert!(!ee, "DANE-TA: senders check the name");
     }
 
@@ -523,12 +547,15 @@ mod tests {
             "{}",
             f.message
         );
-        let spki: String = Tlsa::association(1, 1, &c[0])
-            .unwrap()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
-        assert!(f.fix.unwrap().contains(&format!("TLSA 3 1 1 {spki}")));
+        let spki = Tlsa::for_certificate(
+            Usage::DaneEe,
+            Selector::SubjectPublicKeyInfo,
+            Matching::Sha256,
+            &c[0],
+        )
+        .unwrap()
+        .data_hex();
+        assert!(f.fix.unwrap().contains(&format!("TLSA 3 1 1 {spki}`")));
         assert!(!ee);
     }
 
@@ -556,6 +583,41 @@ mod tests {
         ));
         assert_eq!(s, Status::Warn, "{m}");
         assert!(m.contains("unusable"), "{m}");
+    }
+
+    #[test]
+    fn malformed_records_are_named_with_why_they_are_unusable() {
+        let c = chain();
+        let spki = rec(3, 1, 1, &c[0]);
+        let ServedTlsa::Record(good) = &spki else {
+            panic!("{spki:?}")
+        };
+        let short = ServedTlsa::from_fields(3, 1, 1, good.data()[..31].to_vec());
+        let unknown = ServedTlsa::from_fields(3, 1, 7, good.data().to_vec());
+        let (s, m, ee) = judged(&host(
+            &c,
+            secure(vec![short.clone(), unknown, rec(1, 1, 1, &c[0])]),
+        ));
+        assert_eq!(s, Status::Warn, "{m}");
+        assert!(!ee);
+        assert!(m.contains("none of the secure TLSA records"), "{m}");
+        assert!(
+            m.contains(&format!(
+                "{}: matching type 1 takes 32 bytes of data, not 31",
+                short.abbreviated()
+            )),
+            "{m}"
+        );
+        assert!(m.contains("3 1 7 "), "{m}");
+        assert!(m.contains("matching type 7 is not defined"), "{m}");
+        assert!(m.contains("usage 1 (PKIX-EE) is not for SMTP"), "{m}");
+        // Beside a record that matches, a malformed one is only listed.
+        let (s, m, ee) = judged(&host(&c, secure(vec![short.clone(), spki])));
+        assert_eq!(s, Status::Pass, "{m}");
+        assert!(ee);
+        let (s, m, _) = judged(&host(&c, secure(vec![short])));
+        assert_eq!(s, Status::Warn, "{m}");
+        assert!(!m.contains("only usages 0/1"), "{m}");
     }
 
     #[test]
