@@ -9,10 +9,16 @@
 # enforces MTA-STS through postfix-mta-sts-resolver, and breaks one thing at
 # a time to see whether `mtasts check` and the enforcing sender agree.
 #
+# Then DANE (RFC 7672): the zone is signed with ldns-signzone under a signed
+# test root, Unbound validates from the DS of the root's key-signing key, and
+# a third Postfix with `smtp_tls_security_level = dane` delivers through it;
+# `mtasts check --trust-anchor` (the same DS) is compared with what it does.
+#
 # Usage (as root):  bash tests/realworld/run.sh
 #   MTASTS=/path/to/mtasts   use this binary instead of running `cargo build`
 #   CARGO_TARGET_DIR         honoured by the build step, as by cargo
 #   REALWORLD_SKIP_INSTALL=1 never call apt-get / pip (fail if something is missing)
+#   REALWORLD_ONLY=dane      skip the MTA-STS fault rows (happy path and DANE rows only)
 # Scratch and logs: target/realworld-run (kept for post-mortem; git-ignored).
 # The resolver's venv: target/realworld-venv.
 #
@@ -31,6 +37,8 @@ DNS_ADDR=127.53.0.1
 WEB_ADDR=127.10.0.3
 MX_ADDR=127.20.0.1
 SND_ADDR=127.30.0.1
+UNBOUND_ADDR=127.53.0.2
+DANE_ADDR=127.30.0.2
 RESOLVER_PORT=8461
 
 log() { printf '== %s\n' "$*" >&2; }
@@ -49,6 +57,8 @@ if [[ "${1:-}" != --inside ]]; then
     command -v openssl >/dev/null || missing+=(openssl)
     command -v ip >/dev/null || missing+=(iproute2)
     command -v ss >/dev/null || missing+=(iproute2)
+    command -v ldns-signzone >/dev/null || missing+=(ldnsutils)
+    command -v unbound >/dev/null || missing+=(unbound)
     if [[ ! -x "$VENV/bin/mta-sts-daemon" ]]; then
         python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
     fi
@@ -105,21 +115,26 @@ ifaces=$(awk -F: 'NR>2 {gsub(/ /,"",$1); print $1}' /proc/net/dev | sort | tr '\
 # All of 127/8 is local, but Postfix insists on seeing its addresses on lo.
 ip addr add "$MX_ADDR/32" dev lo
 ip addr add "$SND_ADDR/32" dev lo
+ip addr add "$DANE_ADDR/32" dev lo
 
 rm -rf "$RUN"
-mkdir -p "$RUN"/{tls,dns,web/tmp,web/root,mx/data,mx/mail,snd/data,resolver,init,check,empty}
+mkdir -p "$RUN"/{tls,dns/keys,web/tmp,web/root,mx/data,mx/mail,snd/data,dane/data,unbound,resolver,init,check,empty}
 chmod 755 "$RUN"
-chown postfix "$RUN/mx/data" "$RUN/snd/data"
+chown postfix "$RUN/mx/data" "$RUN/snd/data" "$RUN/dane/data"
 chown 65534:65534 "$RUN/mx/mail"
 
 # Programs using the system resolver (Postfix, postfix-mta-sts-resolver) ask NSD.
 printf 'nameserver %s\noptions timeout:1 attempts:2\n' "$DNS_ADDR" >"$RUN/resolv.conf"
 mount --bind "$RUN/resolv.conf" /etc/resolv.conf
+# The DANE sender asks Unbound instead, and trusts its AD bit (glibc drops
+# the bit unless told to trust the server).
+printf 'nameserver %s\noptions trust-ad timeout:1 attempts:2\n' "$UNBOUND_ADDR" >"$RUN/resolv-unbound.conf"
 # The environment may point proxies and trust stores elsewhere.
 unset HTTPS_PROXY https_proxy HTTP_PROXY http_proxy ALL_PROXY all_proxy NO_PROXY no_proxy
 
 DIAG_FILES=("$RUN/dns/nsd.log" "$RUN/web/error.log" "$RUN/web/stderr.log"
-    "$RUN/mx/maillog" "$RUN/snd/maillog" "$RUN/resolver/daemon.log")
+    "$RUN/mx/maillog" "$RUN/snd/maillog" "$RUN/resolver/daemon.log"
+    "$RUN/unbound/unbound.log" "$RUN/dane/maillog")
 diagnose() {
     for f in "${DIAG_FILES[@]}"; do
         [[ -s "$f" ]] || continue
@@ -147,6 +162,7 @@ tcp_listening() { [[ -n "$(ss -Hltn "src $1:$2")" ]]; }
 render() { # template output [MX_HOST]
     sed -e "s|@RUN@|$RUN|g" -e "s|@DOMAIN@|$DOMAIN|g" -e "s|@DNS_ADDR@|$DNS_ADDR|g" \
         -e "s|@WEB_ADDR@|$WEB_ADDR|g" -e "s|@MX_ADDR@|$MX_ADDR|g" -e "s|@SND_ADDR@|$SND_ADDR|g" \
+        -e "s|@UNBOUND_ADDR@|$UNBOUND_ADDR|g" -e "s|@DANE_ADDR@|$DANE_ADDR|g" \
         -e "s|@MX_HOST@|${3:-mx1.$DOMAIN}|g" -e "s|@SERIAL@|${SERIAL:-1}|g" "$HERE/$1" >"$2"
 }
 
@@ -159,21 +175,23 @@ log "test CA (P-256) and leaf certificates"
         -addext "basicConstraints=critical,CA:TRUE" \
         -addext "keyUsage=critical,keyCertSign,cRLSign" \
         -addext "subjectKeyIdentifier=hash" 2>/dev/null
-    for name in "mta-sts.$DOMAIN" "mx1.$DOMAIN" "mx2.$DOMAIN" "other.$DOMAIN"; do
+    # "mx1.$DOMAIN.next": mx1's next certificate, on a new key (DANE rollover).
+    for file in "mta-sts.$DOMAIN" "mx1.$DOMAIN" "mx2.$DOMAIN" "other.$DOMAIN" "mx1.$DOMAIN.next"; do
+        name=${file%.next}
         openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
-            -keyout "$name.key" -out "$name.csr" -subj "/CN=$name" 2>/dev/null
+            -keyout "$file.key" -out "$file.csr" -subj "/CN=$name" 2>/dev/null
         printf '%s\n' "subjectAltName=DNS:$name" "basicConstraints=critical,CA:FALSE" \
             "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" \
-            "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" >"$name.ext"
-        openssl x509 -req -in "$name.csr" -CA ca.pem -CAkey ca.key -set_serial "0x$(openssl rand -hex 8)" \
-            -days 30 -sha256 -extfile "$name.ext" -out "$name.pem" 2>/dev/null
-        cat "$name.pem" ca.pem >"$name.chain.pem"
+            "subjectKeyIdentifier=hash" "authorityKeyIdentifier=keyid" >"$file.ext"
+        openssl x509 -req -in "$file.csr" -CA ca.pem -CAkey ca.key -set_serial "0x$(openssl rand -hex 8)" \
+            -days 30 -sha256 -extfile "$file.ext" -out "$file.pem" 2>/dev/null
+        cat "$file.pem" ca.pem >"$file.chain.pem"
     done
     chmod 644 ./*.pem
 )
 
 # --------------------------------------------------------------- servers ----
-NSD_PID= NGINX_PID= RESOLVER_PID=
+NSD_PID= NGINX_PID= RESOLVER_PID= UNBOUND_PID=
 SERIAL=1
 
 start_nsd() { # zone file already written
@@ -193,14 +211,21 @@ start_nginx() { # site.conf already written
     wait_for "nginx" "tcp_listening $WEB_ADDR 443"
 }
 
-postfix_restart() { # config dir
-    local dir=$1
+postfix_restart() { # config dir [resolv.conf for it]
+    local dir=$1 resolv=${2:-}
     if postfix -c "$dir" status >/dev/null 2>&1; then
         postfix -c "$dir" stop >/dev/null 2>&1 || true
         wait_for "postfix stop ($dir)" "! postfix -c $dir status"
     fi
     postsuper -c "$dir" -d ALL >/dev/null 2>&1 || true
-    postfix -c "$dir" start >/dev/null 2>&1 || die "postfix -c $dir start failed (see its maillog)"
+    if [[ -n "$resolv" ]]; then
+        # Its own mount namespace, where /etc/resolv.conf is $resolv: the
+        # master and every process it starts live there.
+        unshare --mount "$BASH" -c 'mount --bind "$1" /etc/resolv.conf && postfix -c "$2" start' \
+            _ "$resolv" "$dir" >/dev/null 2>&1 || die "postfix -c $dir start failed (see its maillog)"
+    else
+        postfix -c "$dir" start >/dev/null 2>&1 || die "postfix -c $dir start failed (see its maillog)"
+    fi
     wait_for "postfix ($dir)" "postfix -c $dir status"
 }
 
@@ -228,11 +253,14 @@ render nginx.conf.in "$RUN/web/nginx.conf"
 render mta-sts-daemon.yml.in "$RUN/resolver/daemon.yml"
 setup_postfix mx postfix-mx.cf.in
 setup_postfix snd postfix-sender.cf.in
+setup_postfix dane postfix-dane.cf.in
+render unbound.conf.in "$RUN/unbound/unbound.conf"
 
 # ------------------------------------------------------- mtasts init --------
 # The base zone (SOA, NS, MX, addresses) goes live first, so that init
 # derives the policy's mx patterns from the live MX records.
 render zone.base.in "$RUN/dns/$DOMAIN.zone"
+render zone.root.in "$RUN/dns/root.zone"
 start_nsd
 
 log "mtasts init $DOMAIN"
@@ -305,15 +333,17 @@ world() {
 
 # ------------------------------------------------------------ observing -----
 CHECK_RC= CHECK_JSON=
-run_check() { # tag
-    CHECK_JSON="$RUN/check/$1.json"
+run_check() { # tag [more arguments of check]
+    local tag=$1
+    shift
+    CHECK_JSON="$RUN/check/$tag.json"
     set +e
-    "$MTASTS" check "$DOMAIN" --json --resolver "$DNS_ADDR" --ca-file "$RUN/tls/ca.pem" --timeout 3 \
-        >"$CHECK_JSON" 2>"$RUN/check/$1.stderr"
+    "$MTASTS" check "$DOMAIN" --json --resolver "$DNS_ADDR" --ca-file "$RUN/tls/ca.pem" --timeout 3 "$@" \
+        >"$CHECK_JSON" 2>"$RUN/check/$tag.stderr"
     CHECK_RC=$?
     set -e
     "$PY" -c 'import json,sys; json.load(open(sys.argv[1]))' "$CHECK_JSON" 2>/dev/null ||
-        die "mtasts check ($1) printed no JSON (exit $CHECK_RC): $(head -c 400 "$RUN/check/$1.stderr")"
+        die "mtasts check ($tag) printed no JSON (exit $CHECK_RC): $(head -c 400 "$RUN/check/$tag.stderr")"
 }
 
 # finding ID -> "status US subject US message" of that check, a failing one
@@ -369,12 +399,15 @@ EOF
 # fate. Sets SEND_LOG (the sender's log lines of this attempt), SEND_STATUS
 # (sent/deferred/bounced/none), SEND_DSN, SEND_TLS (Verified/Trusted/
 # Untrusted/Anonymous/none) and POLICY (what the resolver hands Postfix).
+# With a second argument, the Postfix of that directory under $RUN sends
+# (POLICY is then not asked for).
 send_mail() {
-    local tag=$1 maillog="$RUN/snd/maillog" off deadline line
+    local tag=$1 snd=${2:-snd} maillog off deadline line
+    maillog="$RUN/$snd/maillog"
     off=$(stat -c %s "$maillog" 2>/dev/null || echo 0)
     printf 'From: alice@sender.test\nTo: bob@%s\nSubject: mtasts realworld %s\nMessage-ID: <%s.%s@sender.test>\n\nfault: %s\n' \
         "$DOMAIN" "$tag" "$tag" "$RANDOM$RANDOM" "$tag" |
-        sendmail -C "$RUN/snd" -f "alice@sender.test" "bob@$DOMAIN"
+        sendmail -C "$RUN/$snd" -f "alice@sender.test" "bob@$DOMAIN"
     deadline=$((SECONDS + 40))
     SEND_LOG=
     until grep -qE 'postfix/smtp.* status=(sent|deferred|bounced)' <<<"$SEND_LOG"; do
@@ -390,9 +423,12 @@ send_mail() {
     [[ "$SEND_LOG" =~ (Verified|Trusted|Untrusted|Anonymous)\ TLS\ connection\ established\ to\ ([^ ]+) ]] &&
         SEND_TLS=${BASH_REMATCH[1]}
     SEND_VERIFIED_TO=$(grep -oE 'Verified TLS connection established to [^ :]+' <<<"$SEND_LOG" | head -n 1 || true)
-    POLICY=$(postmap -c "$RUN/snd" -q "$DOMAIN" "socketmap:inet:127.0.0.1:$RESOLVER_PORT:postfix" 2>/dev/null || true)
-    [[ -n "$POLICY" ]] || POLICY="(no policy)"
-    printf '%s\n' "$SEND_LOG" >"$RUN/snd/$tag.log"
+    POLICY=
+    if [[ $snd == snd ]]; then
+        POLICY=$(postmap -c "$RUN/snd" -q "$DOMAIN" "socketmap:inet:127.0.0.1:$RESOLVER_PORT:postfix" 2>/dev/null || true)
+        [[ -n "$POLICY" ]] || POLICY="(no policy)"
+    fi
+    printf '%s\n' "$SEND_LOG" >"$RUN/$snd/$tag.log"
 }
 
 sender_behaviour() {
@@ -447,6 +483,8 @@ FAULTS=(
     "record.unique|record.unique|nopolicy|two _mta-sts TXT records"
     "record.syntax|record.syntax|nopolicy|_mta-sts record with id=2024-01-01"
 )
+# REALWORLD_ONLY=dane: the happy path and the DANE rows only (while working on them).
+[[ "${REALWORLD_ONLY:-}" != dane ]] || FAULTS=()
 
 ROWS=() DETAILS=() unexplained=0 US=$'\x1f'
 for spec in "${FAULTS[@]}"; do
@@ -487,15 +525,178 @@ for spec in "${FAULTS[@]}"; do
     DETAILS+=("$desc$US$c_msg$US$(failing_ids)${US}status=$SEND_STATUS dsn=$SEND_DSN, TLS: $SEND_TLS — $SEND_REASON$US$POLICY$US$note")
 done
 
+
+# ------------------------------------------------------------------ DANE ----
+# The same deployment, now DNSSEC-signed by a real signer (ldns-signzone)
+# under a signed test root served by the same NSD; the trust anchor is the
+# DS of the root's key-signing key, for Unbound and for `mtasts check
+# --trust-anchor` alike. (An anchor at example.test's parent test. instead
+# works for Unbound, but not for mtasts: see the README.)
+# The TLSA records are made by `mtasts gen-tlsa` from the MX's certificates.
+log "DANE: DNSSEC keys (ECDSA P-256) and TLSA records"
+for zone_name in root "$DOMAIN"; do
+    (
+        cd "$RUN/dns/keys"
+        owner=$zone_name.
+        [[ $zone_name != root ]] || owner=.
+        ksk=$(ldns-keygen -a ECDSAP256SHA256 -k "$owner")
+        zsk=$(ldns-keygen -a ECDSAP256SHA256 "$owner")
+        echo "$RUN/dns/keys/$ksk $RUN/dns/keys/$zsk" >"$zone_name.keys"
+    ) || die "ldns-keygen failed for $zone_name"
+done
+read -r ROOT_KSK ROOT_ZSK <"$RUN/dns/keys/root.keys"
+read -r DOM_KSK DOM_ZSK <"$RUN/dns/keys/$DOMAIN.keys"
+cp "$ROOT_KSK.ds" "$RUN/dns/anchor.ds"
+ANCHOR="$RUN/dns/anchor.ds"
+
+gen_tlsa() { # out-file gen-tlsa arguments...
+    local out=$1
+    shift
+    "$MTASTS" gen-tlsa --host "mx1.$DOMAIN" --format zone --ttl 60 "$@" >"$out" 2>"$out.stderr" ||
+        die "mtasts gen-tlsa $* failed: $(cat "$out.stderr")"
+}
+gen_tlsa "$RUN/dns/tlsa.mx1" --cert "$RUN/tls/mx1.$DOMAIN.chain.pem"
+gen_tlsa "$RUN/dns/tlsa.other" --cert "$RUN/tls/other.$DOMAIN.chain.pem"
+gen_tlsa "$RUN/dns/tlsa.rollover" --cert "$RUN/tls/mx1.$DOMAIN.chain.pem" \
+    --next-cert "$RUN/tls/mx1.$DOMAIN.next.chain.pem"
+[[ $(grep -c ' TLSA 3 1 1 ' "$RUN/dns/tlsa.rollover") -eq 2 ]] ||
+    die "gen-tlsa --next-cert did not print two records: $(cat "$RUN/dns/tlsa.rollover")"
+
+start_unbound() {
+    if [[ -n "$UNBOUND_PID" ]]; then kill -TERM "$UNBOUND_PID"; wait "$UNBOUND_PID" || true; fi
+    unbound -d -c "$RUN/unbound/unbound.conf" 2>>"$RUN/unbound/stderr.log" &
+    UNBOUND_PID=$!
+    wait_for "Unbound" "tcp_listening $UNBOUND_ADDR 53"
+}
+
+# dane_world KIND: the signed deployment with one TLSA variant; a fresh
+# NSD, Unbound (empty cache) and DANE sender (empty queue).
+dane_world() {
+    local kind=$1 mx_cert="mx1.$DOMAIN" tlsa="$RUN/dns/tlsa.mx1" signed=1
+    local zone="$RUN/dns/$DOMAIN.zone" src="$RUN/dns/$DOMAIN.src" parent="$RUN/dns/root.src"
+    case $kind in
+        mismatch) tlsa="$RUN/dns/tlsa.other" ;;
+        unsigned) tlsa="$RUN/dns/tlsa.other" signed= ;;
+        rollover) tlsa="$RUN/dns/tlsa.rollover" mx_cert="mx1.$DOMAIN.next" ;;
+    esac
+    SERIAL=$((SERIAL + 1))
+    render zone.base.in "$src"
+    cat "$INIT_RECORDS" "$tlsa" >>"$src"
+    render zone.root.in "$parent"
+    if [[ -n "$signed" ]]; then
+        ldns-signzone -f "$zone" "$src" "$DOM_KSK" "$DOM_ZSK" || die "ldns-signzone failed for $DOMAIN"
+        # The delegation is secure: the parent publishes the DS.
+        cat "$DOM_KSK.ds" >>"$parent"
+    else
+        # An unsigned zone under an insecure delegation (no DS).
+        cp "$src" "$zone"
+    fi
+    if [[ $kind == bogus ]]; then
+        # A record changed after signing: the TLSA data is now that of
+        # another key, under the signature made over mx1's.
+        local good bad
+        good=$(grep -oE '[0-9a-f]{64}$' "$RUN/dns/tlsa.mx1")
+        bad=$(grep -oE '[0-9a-f]{64}$' "$RUN/dns/tlsa.other")
+        [[ -n "$good" && -n "$bad" ]] || die "no TLSA data in gen-tlsa's output"
+        grep -qi "TLSA.*$good" "$zone" || die "no TLSA record to change in the signed zone"
+        sed -i -E "/TLSA/s/$good/$bad/I" "$zone"
+        grep -qi "TLSA.*$bad" "$zone" || die "could not change the TLSA record after signing"
+    fi
+    ldns-signzone -f "$RUN/dns/root.zone" "$parent" "$ROOT_KSK" "$ROOT_ZSK" || die "ldns-signzone failed for the root"
+    start_nsd
+
+    postconf -c "$RUN/mx" -e "smtpd_tls_security_level = may" \
+        "smtpd_tls_cert_file = $RUN/tls/$mx_cert.chain.pem" "smtpd_tls_key_file = $RUN/tls/$mx_cert.key"
+    postfix_restart "$RUN/mx"
+    start_unbound
+    postfix_restart "$RUN/dane" "$RUN/resolv-unbound.conf"
+}
+
+dane_behaviour() {
+    case $SEND_STATUS in
+        sent)
+            if [[ $SEND_TLS == Verified || $SEND_TLS == Trusted ]]; then
+                echo "sent, DANE-verified TLS ($SEND_TLS)"
+            else
+                echo "sent without DANE (TLS: $SEND_TLS)"
+            fi ;;
+        deferred) echo "deferred (dsn $SEND_DSN)" ;;
+        *) echo "$SEND_STATUS${SEND_DSN:+ (dsn $SEND_DSN)}" ;;
+    esac
+}
+
+# kind | what the DANE sender must do | description
+DANE_FAULTS=(
+    "match|dane|TLSA 3 1 1 of mx1's key (gen-tlsa), alone"
+    "mismatch|defer|TLSA 3 1 1 of another key"
+    "bogus|defer|TLSA changed after signing (bogus)"
+    "unsigned|nodane|TLSA of another key, zone unsigned"
+    "rollover|dane|old + new TLSA (gen-tlsa --next-cert), MX on the new key"
+)
+DANE_ROWS=() DANE_DETAILS=()
+for spec in "${DANE_FAULTS[@]}"; do
+    IFS='|' read -r kind expect desc <<<"$spec"
+    log "DANE: $desc"
+    dane_world "$kind"
+    run_check "dane-$kind" --trust-anchor "$ANCHOR"
+    IFS=$'\x1f' read -r c_status c_subject c_msg < <(finding dane.tlsa)
+    IFS=$'\x1f' read -r s_status _ s_msg < <(finding dane.mx_secure)
+    mtasts_behaviour=
+    if [[ $expect == nodane ]]; then
+        # Where DANE does not apply, MTA-STS does: the MTA-STS sender (its
+        # resolver and Postfix, fresh) delivers by the policy.
+        start_resolver
+        postfix_restart "$RUN/snd"
+        send_mail "dane-$kind-mtasts"
+        mtasts_behaviour=$(sender_behaviour)
+        [[ $SEND_STATUS == sent && $SEND_TLS == Verified && $POLICY == secure* ]] || mtasts_behaviour+=" (!)"
+    fi
+    send_mail "dane-$kind" dane
+    behaviour=$(dane_behaviour)${mtasts_behaviour:+; MTA-STS sender: $mtasts_behaviour}
+
+    agree=no note=
+    case $expect in
+        dane)
+            # A usable record matches (warn: it is the only one), and the
+            # sender verified the MX by it.
+            [[ ($c_status == pass || $c_status == warn) && $c_msg == *matches* && $s_status == pass &&
+                $SEND_STATUS == sent && ($SEND_TLS == Verified || $SEND_TLS == Trusted) ]] && agree=yes ;;
+        defer)
+            # The check must also say why: the record that does not match,
+            # or the signature that does not validate (bogus).
+            why='no usable TLSA record matches'
+            [[ $kind != bogus ]] || why='are bogus'
+            [[ $c_status == fail && $c_msg == *"$why"* && $SEND_STATUS == deferred && $SEND_DSN == 4.* ]] &&
+                agree=yes ;;
+        nodane)
+            # DANE does not apply; the DANE sender falls back to
+            # opportunistic TLS, the MTA-STS sender enforces the policy.
+            [[ $c_status == info && $s_status == info && $SEND_STATUS == sent &&
+                $SEND_TLS != Verified && $SEND_TLS != Trusted && $mtasts_behaviour != *'(!)' ]] &&
+                agree=yes ;;
+    esac
+    if [[ $agree == no ]]; then
+        note="UNEXPLAINED: check dane.tlsa=$c_status, dane.mx_secure=$s_status; DANE sender $behaviour"
+        unexplained=$((unexplained + 1))
+    fi
+    DANE_ROWS+=("$desc${US}dane.tlsa${c_subject:+ ($c_subject)}$US$c_status${US}dane.mx_secure=$s_status$US$behaviour$US$agree${note:+ [see D${#DANE_ROWS[@]}]}")
+    DANE_DETAILS+=("$desc$US$c_msg$US$s_msg$US$(failing_ids)${US}status=$SEND_STATUS dsn=$SEND_DSN, TLS: $SEND_TLS — $SEND_REASON$US$note")
+done
+
 # ----------------------------------------------------------------- report ---
-echo
-echo "Faults (one at a time; the world is rebuilt from the init output between them)"
-{
-    echo "fault${US}check id${US}check verdict${US}sender behaviour${US}agree"
-    echo "-----${US}--------${US}-------------${US}----------------${US}-----"
-    printf '%s\n' "${ROWS[@]}"
-} | awk -F"$US" '{ for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; if (NF > nf) nf = NF }
-    END { for (r = 1; r <= n; r++) { line = ""; for (i = 1; i <= nf; i++) line = line (i < nf ? sprintf("%-" w[i] "s | ", cell[r, i]) : cell[r, i]); print line } }'
+table() { # rows on stdin, cells separated by US
+    awk -F"$US" '{ for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; if (NF > nf) nf = NF }
+        END { for (r = 1; r <= n; r++) { line = ""; for (i = 1; i <= nf; i++) line = line (i < nf ? sprintf("%-" w[i] "s | ", cell[r, i]) : cell[r, i]); print line } }'
+}
+if ((${#ROWS[@]})); then
+    echo
+    echo "Faults (one at a time; the world is rebuilt from the init output between them)"
+    {
+        echo "fault${US}check id${US}check verdict${US}sender behaviour${US}agree"
+        echo "-----${US}--------${US}-------------${US}----------------${US}-----"
+        printf '%s\n' "${ROWS[@]}"
+    } | table
+fi
 echo
 for i in "${!DETAILS[@]}"; do
     IFS=$US read -r desc c_msg fails reason policy note <<<"${DETAILS[$i]}"
@@ -505,6 +706,24 @@ for i in "${!DETAILS[@]}"; do
     echo "    resolver: $policy"
     echo "    sender:   ${reason:-(no status line)}"
     [[ -z "$note" ]] || echo "    NOTE:     $note"
+done
+echo
+echo "DANE (zone signed by ldns-signzone; a Postfix sender with smtp_tls_security_level = dane"
+echo "validating through Unbound; mtasts check --trust-anchor with the same DS, --resolver NSD)"
+{
+    echo "fault${US}check id${US}check verdict${US}MX RRset${US}sender behaviour${US}agree"
+    echo "-----${US}--------${US}-------------${US}--------${US}----------------${US}-----"
+    printf '%s\n' "${DANE_ROWS[@]}"
+} | table
+echo
+for i in "${!DANE_DETAILS[@]}"; do
+    IFS=$US read -r desc c_msg s_msg fails reason note <<<"${DANE_DETAILS[$i]}"
+    echo "[D$i] $desc"
+    echo "    dane.tlsa:      $c_msg"
+    echo "    dane.mx_secure: $s_msg"
+    echo "    failing:        $fails"
+    echo "    DANE sender:    ${reason:-(no status line)}"
+    [[ -z "$note" ]] || echo "    NOTE:           $note"
 done
 echo
 echo "runtime: $((SECONDS - START)) s inside the namespace; logs in $RUN"
