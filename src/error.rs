@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+use crate::fsutil::Flag;
 use crate::model::Mode;
 
 #[derive(Debug, Error)]
@@ -16,11 +17,16 @@ pub enum Error {
     )]
     NoMx { mode: Mode },
     #[error(
-        "{path} already exists with different content; add --force to replace it, or choose another --output"
+        "{path} already exists with different content; add --force to replace it, or choose another {}",
+        .flag.name
     )]
-    OutputExists { path: PathBuf },
-    #[error("{path} is a directory; --output needs a file name such as {path}/mta-sts.txt")]
-    OutputIsDir { path: PathBuf },
+    OutputExists { path: PathBuf, flag: Flag },
+    #[error(
+        "{path} is a directory; {} needs a file name such as {}",
+        .flag.name,
+        .path.join(.flag.example).display()
+    )]
+    OutputIsDir { path: PathBuf, flag: Flag },
     #[error("cannot write {path}: {source}")]
     Write {
         path: PathBuf,
@@ -153,8 +159,14 @@ mod tests {
             Error::NoMx {
                 mode: Mode::Enforce,
             },
-            Error::OutputExists { path: "a".into() },
-            Error::OutputIsDir { path: "a".into() },
+            Error::OutputExists {
+                path: "a".into(),
+                flag: Flag::OUTPUT,
+            },
+            Error::OutputIsDir {
+                path: "a".into(),
+                flag: Flag::HTML,
+            },
             Error::Write {
                 path: "a".into(),
                 source: io(),

@@ -17,13 +17,42 @@ pub enum Written {
     Unchanged,
 }
 
+/// The option that named a file to write, so that an error about the file
+/// tells the user which option to change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flag {
+    pub name: &'static str,
+    /// A file name to suggest when a directory was given.
+    pub example: &'static str,
+}
+
+impl Flag {
+    /// `gen-policy --output`.
+    pub const OUTPUT: Flag = Flag {
+        name: "--output",
+        example: "mta-sts.txt",
+    };
+    /// `report --html`.
+    pub const HTML: Flag = Flag {
+        name: "--html",
+        example: "report.html",
+    };
+    /// The files under `init --out` and `gen-hosting --out`.
+    pub const OUT: Flag = Flag {
+        name: "--out",
+        example: "mta-sts.txt",
+    };
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same directory
 /// and a rename, so the file is either the old one or the whole new one.
-/// An existing file with other content is replaced only when `force`.
-pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<Written> {
+/// An existing file with other content is replaced only when `force`;
+/// `flag` is the option that named the file.
+pub fn write_atomic(path: &Path, bytes: &[u8], force: bool, flag: Flag) -> Result<Written> {
     if path.is_dir() {
         return Err(Error::OutputIsDir {
             path: path.to_path_buf(),
+            flag,
         });
     }
     let existed = match fs::read(path) {
@@ -31,6 +60,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<Written> {
         Ok(_) if !force => {
             return Err(Error::OutputExists {
                 path: path.to_path_buf(),
+                flag,
             });
         }
         Ok(_) => true,
@@ -72,6 +102,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool) -> Result<Written> {
                 let _ = fs::remove_file(&tmp);
                 return Err(Error::OutputExists {
                     path: path.to_path_buf(),
+                    flag,
                 });
             }
             Err(_) => {}
@@ -110,14 +141,23 @@ mod tests {
     fn creates_replaces_and_refuses() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("mta-sts.txt");
-        assert_eq!(write_atomic(&p, b"one", false).unwrap(), Written::Created);
-        assert_eq!(write_atomic(&p, b"one", false).unwrap(), Written::Unchanged);
+        assert_eq!(
+            write_atomic(&p, b"one", false, Flag::OUTPUT).unwrap(),
+            Written::Created
+        );
+        assert_eq!(
+            write_atomic(&p, b"one", false, Flag::OUTPUT).unwrap(),
+            Written::Unchanged
+        );
         assert!(matches!(
-            write_atomic(&p, b"two", false),
+            write_atomic(&p, b"two", false, Flag::OUTPUT),
             Err(Error::OutputExists { .. })
         ));
         assert_eq!(fs::read(&p).unwrap(), b"one");
-        assert_eq!(write_atomic(&p, b"two", true).unwrap(), Written::Replaced);
+        assert_eq!(
+            write_atomic(&p, b"two", true, Flag::OUTPUT).unwrap(),
+            Written::Replaced
+        );
         assert_eq!(fs::read(&p).unwrap(), b"two");
         assert_eq!(
             fs::read_dir(dir.path()).unwrap().count(),
@@ -125,7 +165,7 @@ mod tests {
             "no temporary file left behind"
         );
         assert!(matches!(
-            write_atomic(dir.path(), b"x", true),
+            write_atomic(dir.path(), b"x", true, Flag::OUTPUT),
             Err(Error::OutputIsDir { .. })
         ));
     }

@@ -12,7 +12,7 @@ use crate::Clock;
 use crate::config::init::{InitConfig, MxSource};
 use crate::config::policy::{PolicyConfig, require_mx};
 use crate::error::{Error, Result};
-use crate::fsutil::write_atomic;
+use crate::fsutil::{Flag, write_atomic};
 use crate::generate::dns::{RecordFormat, TxtRecord};
 use crate::generate::hosting::{self, Options, Target};
 use crate::model::{
@@ -626,7 +626,7 @@ impl Project {
                     source,
                 })?;
             }
-            write_atomic(&path, contents, replace)?;
+            write_atomic(&path, contents, replace, Flag::OUT)?;
             written.push(path);
         }
         Ok(written)

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::DomainReport;
 use crate::Clock;
-use crate::fsutil::write_atomic;
+use crate::fsutil::{Flag, write_atomic};
 use crate::model::Domain;
 
 /// What one run saw of a domain.
@@ -89,13 +89,15 @@ impl StateDir {
             seen: clock.now().to_rfc3339(),
         };
         let bytes = serde_json::to_vec_pretty(&now).map_err(io::Error::other)?;
-        write_atomic(&self.file(&report.domain), &bytes, true).map_err(|e| match e {
-            crate::Error::Write { source, .. } => source,
-            crate::Error::OutputIsDir { path } => {
-                io::Error::other(format!("{} is a directory", path.display()))
-            }
-            other => io::Error::other(other.to_string()),
-        })?;
+        write_atomic(&self.file(&report.domain), &bytes, true, Flag::OUTPUT).map_err(
+            |e| match e {
+                crate::Error::Write { source, .. } => source,
+                crate::Error::OutputIsDir { path, .. } => {
+                    io::Error::other(format!("{} is a directory", path.display()))
+                }
+                other => io::Error::other(other.to_string()),
+            },
+        )?;
         Ok(())
     }
 }

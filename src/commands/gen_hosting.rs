@@ -1,7 +1,7 @@
 use crate::cli::GenHostingArgs;
 use crate::config::hosting::GenHostingConfig;
 use crate::error::Error;
-use crate::fsutil::write_atomic;
+use crate::fsutil::{Flag, write_atomic};
 use crate::generate::hosting;
 use crate::{Outcome, Result};
 
@@ -32,7 +32,10 @@ pub fn run(args: &GenHostingArgs) -> Result<Outcome> {
                 for f in &artifact.files {
                     let path = dir.join(&f.path);
                     if std::fs::read(&path).is_ok_and(|old| old != f.contents) {
-                        return Err(Error::OutputExists { path });
+                        return Err(Error::OutputExists {
+                            path,
+                            flag: Flag::OUT,
+                        });
                     }
                 }
             }
@@ -44,7 +47,7 @@ pub fn run(args: &GenHostingArgs) -> Result<Outcome> {
                         source,
                     })?;
                 }
-                write_atomic(&path, &f.contents, to.force)?;
+                write_atomic(&path, &f.contents, to.force, Flag::OUT)?;
                 out.push_str(&format!("wrote {}\n", path.display()));
             }
         }

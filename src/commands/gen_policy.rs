@@ -1,6 +1,6 @@
 use crate::cli::GenPolicyArgs;
 use crate::config::policy::GenPolicyConfig;
-use crate::fsutil::{Written, write_atomic};
+use crate::fsutil::{Flag, Written, write_atomic};
 use crate::model::Provider;
 use crate::{Outcome, Result};
 
@@ -23,7 +23,7 @@ pub fn run(args: &GenPolicyArgs) -> Result<Outcome> {
         None => super::print_stdout(&text)?,
         Some(to) => {
             let path = &to.path;
-            let what = match write_atomic(path, text.as_bytes(), to.force)? {
+            let what = match write_atomic(path, text.as_bytes(), to.force, Flag::OUTPUT)? {
                 Written::Created => "wrote",
                 Written::Replaced => "replaced",
                 Written::Unchanged => "unchanged",

@@ -378,8 +378,22 @@ fn the_page_is_written_atomically_and_never_clobbered() {
     assert!(out.stdout.is_empty());
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.lines().count(), 1, "{err}");
-    assert!(err.contains("--force"), "{err}");
+    assert!(
+        err.contains("add --force to replace it, or choose another --html"),
+        "the option to change is named: {err}"
+    );
     assert_eq!(std::fs::read_to_string(&page).unwrap(), "mine");
+    let into_dir = mtasts()
+        .arg("report")
+        .arg(&dir)
+        .arg("--html")
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(into_dir.status.code(), Some(2));
+    let err = String::from_utf8(into_dir.stderr).unwrap();
+    assert!(err.contains("--html needs a file name such as"), "{err}");
+    assert!(err.trim_end().ends_with("report.html"), "{err}");
     let out = run(true);
     assert_eq!(out.status.code(), Some(1));
     assert!(
