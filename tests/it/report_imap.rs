@@ -15,38 +15,11 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
 use crate::report::{eml, report, write};
+use crate::support::pki::pem_encode;
 use crate::support::{TestCa, mtasts, runtime};
 
 const USER: &str = "tls@example.test";
 const PASSWORD: &str = "s3cret pass";
-
-/// PEM of DER data.
-fn pem(label: &str, der: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut b64 = String::new();
-    for chunk in der.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for j in 0..4 {
-            if j <= chunk.len() {
-                b64.push(T[((n >> (18 - 6 * j)) & 63) as usize] as char);
-            } else {
-                b64.push('=');
-            }
-        }
-    }
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for line in b64.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).unwrap());
-        out.push('\n');
-    }
-    out.push_str(&format!("-----END {label}-----\n"));
-    out
-}
 
 fn dovecot_binary() -> Option<PathBuf> {
     let found = ["/usr/sbin/dovecot", "/usr/local/sbin/dovecot"]
@@ -101,8 +74,16 @@ impl Dovecot {
         let d = dir.path();
         let ca = TestCa::new();
         let leaf = ca.leaf(&["localhost"]);
-        std::fs::write(d.join("cert.pem"), pem("CERTIFICATE", &leaf.chain[0])).unwrap();
-        std::fs::write(d.join("key.pem"), pem("PRIVATE KEY", leaf.key.secret_der())).unwrap();
+        std::fs::write(
+            d.join("cert.pem"),
+            pem_encode("CERTIFICATE", &leaf.chain[0]),
+        )
+        .unwrap();
+        std::fs::write(
+            d.join("key.pem"),
+            pem_encode("PRIVATE KEY", leaf.key.secret_der()),
+        )
+        .unwrap();
         std::fs::write(d.join("ca.pem"), ca.pem()).unwrap();
         // As root, Dovecot's login and internal processes take its own
         // users, and the mail user is Dovecot's (mail is never accessed
