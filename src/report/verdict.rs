@@ -300,18 +300,29 @@ fn blocking_list(
     policy: Option<&[MxPattern]>,
     earlier: bool,
 ) -> Vec<Blocking> {
+    explained(failures, |result, host| match (earlier, host, policy) {
+        (true, Some(h), Some(p)) if result == "validation-failure" && lists(p, h) => (
+            format!("{h} failed validation under an earlier policy that did not list it"),
+            format!(
+                "none: the current policy lists {h}; senders still on the earlier one fetch it when the id in _mta-sts.{domain} changes"
+            ),
+        ),
+        _ => explain(result, host, domain, policy),
+    })
+}
+
+/// Failed sessions by (result type, MX host), each with what it means and
+/// its fix from `explain(result, host)`, largest first.
+fn explained(
+    failures: &BTreeMap<(String, String), u64>,
+    explain: impl Fn(&str, Option<&str>) -> (String, String),
+) -> Vec<Blocking> {
     let mut list: Vec<Blocking> = failures
         .iter()
         .filter(|(_, n)| **n > 0)
         .map(|((result, mx), n)| {
             let host = (!mx.is_empty()).then(|| mx.clone());
-            let (meaning, fix) = match (earlier, host.as_deref(), policy) {
-                (true, Some(h), Some(p)) if result == "validation-failure" && lists(p, h) => (
-                    format!("{h} failed validation under an earlier policy that did not list it"),
-                    format!("none: the current policy lists {h}; senders still on the earlier one fetch it when the id in _mta-sts.{domain} changes"),
-                ),
-                _ => explain(result, host.as_deref(), domain, policy),
-            };
+            let (meaning, fix) = explain(result, host.as_deref());
             Blocking {
                 result_type: result.clone(),
                 receiving_mx_hostname: host,
@@ -689,29 +700,9 @@ fn failure_lists(
 /// The failures of DANE that do not count, with what they mean and how
 /// to fix them, largest first.
 fn dane_list(sorted: &Sorted, domain: &str, current_mx: Option<&[MxPattern]>) -> Vec<Blocking> {
-    let mut list: Vec<Blocking> = sorted
-        .dane
-        .iter()
-        .filter(|(_, n)| **n > 0)
-        .map(|((result, mx), n)| {
-            let host = (!mx.is_empty()).then(|| mx.clone());
-            let (meaning, fix) = explain_dane(result, host.as_deref(), domain, current_mx);
-            Blocking {
-                result_type: result.clone(),
-                receiving_mx_hostname: host,
-                sessions: *n,
-                meaning,
-                fix,
-            }
-        })
-        .collect();
-    list.sort_by(|a, b| {
-        b.sessions
-            .cmp(&a.sessions)
-            .then_with(|| a.result_type.cmp(&b.result_type))
-            .then_with(|| a.receiving_mx_hostname.cmp(&b.receiving_mx_hostname))
-    });
-    list
+    explained(&sorted.dane, |result, host| {
+        explain_dane(result, host, domain, current_mx)
+    })
 }
 
 /// Failed sessions that block, if any.
