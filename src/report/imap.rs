@@ -652,6 +652,10 @@ enum Plan {
 /// Deepest nesting of multiparts judged from the structure; a deeper
 /// message is fetched whole, and the reading of mail decides.
 const MAX_NESTING: usize = 32;
+/// Most parts fetched one by one from a message: a report mail has one or
+/// two, and a command naming hundreds of sections could pass what a
+/// server takes on one line. A message with more is fetched whole.
+const MAX_PART_FETCHES: usize = 16;
 
 /// The plan for a message from its `BODYSTRUCTURE` (the server's reading
 /// of its MIME parts), by the one list of report types
@@ -670,7 +674,11 @@ fn plan(structure: Option<&BodyStructure<'_>>, fetch: Fetch) -> Plan {
         return Plan::NoReport;
     }
     match (fetch, structure) {
-        (Fetch::ReportParts, BodyStructure::Multipart { .. }) => Plan::Parts(found.reports),
+        (Fetch::ReportParts, BodyStructure::Multipart { .. })
+            if found.reports.len() <= MAX_PART_FETCHES =>
+        {
+            Plan::Parts(found.reports)
+        }
         _ => Plan::Whole,
     }
 }
@@ -900,6 +908,18 @@ mod tests {
             TEXT.repeat(MAX_PARTS)
         );
         assert_eq!(plan_of(&wide, Fetch::ReportParts), Plan::Whole);
+        let many = format!(
+            r#"({TEXT}{} "mixed" NIL NIL NIL NIL)"#,
+            GZ.repeat(MAX_PART_FETCHES + 1)
+        );
+        assert_eq!(plan_of(&many, Fetch::ReportParts), Plan::Whole);
+        let few = format!(
+            r#"({TEXT}{} "mixed" NIL NIL NIL NIL)"#,
+            GZ.repeat(MAX_PART_FETCHES)
+        );
+        assert!(
+            matches!(plan_of(&few, Fetch::ReportParts), Plan::Parts(p) if p.len() == MAX_PART_FETCHES)
+        );
     }
 
     #[test]
