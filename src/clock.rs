@@ -8,7 +8,7 @@
 //! and for the binary with the environment variable [`Clock::ENV`], which is
 //! not part of the documented interface.
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, NaiveDateTime, SubsecRound, Utc};
 
 use crate::model::StsId;
 
@@ -60,7 +60,11 @@ impl Clock {
             .ok()
             .map(|t| t.and_utc());
         match last {
-            Some(last) if last >= self.now => StsId::from_time(last + Duration::seconds(1)),
+            // By whole seconds, as ids are written: at 12:00:00.5 an id
+            // of 12:00:00 is no older than the one this clock would give.
+            Some(last) if last >= self.now.trunc_subsecs(0) => {
+                StsId::from_time(last + Duration::seconds(1))
+            }
             _ => self.sts_id(),
         }
     }
@@ -83,6 +87,11 @@ mod tests {
         // second, whatever this clock says.
         let later = StsId::parse("20261128195305Z").unwrap();
         assert_eq!(c.sts_id_after(&later).as_str(), "20261128195306Z");
+        // Within the second of the previous id: the next second.
+        let mid = Clock::fixed(
+            Utc.with_ymd_and_hms(2026, 11, 28, 19, 53, 0).unwrap() + Duration::milliseconds(500),
+        );
+        assert_eq!(mid.sts_id_after(&same).as_str(), "20261128195301Z");
         // An id that is not a time: the clock's.
         let custom = StsId::parse("v2").unwrap();
         assert_eq!(c.sts_id_after(&custom), same);
