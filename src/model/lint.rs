@@ -48,8 +48,9 @@ pub struct LintDiagnostic {
     pub code: &'static str,
     pub severity: Severity,
     /// The policy line (1-based) the finding is about. Findings about the
-    /// whole file (a missing line, advice on the values) point at its last
-    /// line, where an editor would add what is missing. `None` for record
+    /// whole file (a missing line, advice on `max_age`) point at its last
+    /// line, where an editor would add what is missing; advice about one mx
+    /// pattern, at its line. `None` for record
     /// values, which are one line.
     pub line: Option<usize>,
     /// What was found and what to write instead; quoted values are escaped
@@ -149,7 +150,14 @@ fn policy(body: &[u8], domain: Option<&Domain>) -> (Vec<LintDiagnostic>, Option<
         .collect();
     let summary = parsed.policy.map(|policy| {
         for advice in policy.advice(domain) {
-            out.push(shown(0, Severity::Warning, &advice));
+            // Advice about one mx pattern points at its line; the rest at
+            // the last line.
+            let line = advice
+                .mx_pattern()
+                .and_then(|p| MxPattern::parse(p).ok())
+                .and_then(|p| parsed.mx_lines.get(&p).copied())
+                .unwrap_or(0);
+            out.push(shown(line, Severity::Warning, &advice));
         }
         LintSummary::Policy {
             mode: policy.mode,
@@ -265,17 +273,26 @@ mod tests {
     }
 
     #[test]
-    fn advice_on_a_valid_policy_is_a_warning_at_the_last_line() {
+    fn advice_on_a_valid_policy_points_at_its_mx_line_or_the_last_line() {
         let body = "version: STSv1\nmode: enforce\nmx: *.contoso.com\nmax_age: 86400\n";
         let report = lint_policy(body, Some("contoso.com"));
         assert_eq!(
             codes(&report),
             vec![
                 ("policy-max-age-short", Severity::Warning, Some(4)),
-                ("policy-mx-wildcard-domain", Severity::Warning, Some(4)),
+                ("policy-mx-wildcard-domain", Severity::Warning, Some(3)),
             ]
         );
         assert!(report.valid());
+        let broad = "version: STSv1\nmode: testing\nmx: *.com\nmx: *.contoso.com\nmx: *.com\nmax_age: 86400\n";
+        assert_eq!(
+            codes(&lint_policy(broad, Some("contoso.com"))),
+            vec![
+                ("policy-duplicate-mx", Severity::Warning, Some(5)),
+                ("policy-mx-tld", Severity::Warning, Some(3)),
+                ("policy-mx-wildcard-domain", Severity::Warning, Some(4)),
+            ]
+        );
         // Without the domain, the wildcard cannot be judged.
         assert_eq!(
             codes(&lint_policy(body, None)),

@@ -43,6 +43,9 @@ pub struct PolicyParse {
     pub policy: Option<Policy>,
     pub fields: PartialPolicy,
     pub diagnostics: Vec<Diagnostic<PolicyIssue>>,
+    /// The line of each mx pattern (its first, when repeated), for advice
+    /// about one of them.
+    pub mx_lines: HashMap<MxPattern, usize>,
 }
 
 /// A rule of RFC 8461 §3.2 (or a sender's practice) that a policy breaks.
@@ -137,6 +140,7 @@ impl Policy {
             policy,
             fields: p.fields,
             diagnostics: p.diagnostics,
+            mx_lines: p.mx_lines,
         }
     }
 
@@ -175,6 +179,16 @@ impl Policy {
 }
 
 impl PolicyIssue {
+    /// The mx pattern a piece of [`Policy::advice`] is about, if one.
+    pub fn mx_pattern(&self) -> Option<&str> {
+        match self {
+            PolicyIssue::BroadPattern(pattern) | PolicyIssue::WildcardOwnDomain { pattern, .. } => {
+                Some(pattern)
+            }
+            _ => None,
+        }
+    }
+
     /// The issue's stable diagnostic code, shown by `lint` and in its JSON.
     /// Scripts match on these: once released, a code never changes meaning.
     pub fn code(&self) -> &'static str {

@@ -630,7 +630,7 @@ fn lint_warnings_alone_exit_zero() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "<stdin>:4: warning[policy-mx-wildcard-domain]: mx '*.contoso.com' lets any host in contoso.com qualify",
+            "<stdin>:3: warning[policy-mx-wildcard-domain]: mx '*.contoso.com' lets any host in contoso.com qualify",
         ));
 }
 
