@@ -75,7 +75,12 @@ pub struct GenRecordArgs {
     #[arg(long, value_enum, default_value_t = RecordFormat::Txt)]
     pub format: RecordFormat,
     /// TTL for --format zone.
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "SECS",
+        default_value_t = 3600
+    )]
     pub ttl: u32,
 }
 
@@ -90,7 +95,12 @@ pub struct GenTlsRptArgs {
     #[arg(long, value_enum, default_value_t = RecordFormat::Txt)]
     pub format: RecordFormat,
     /// TTL for --format zone.
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "SECS",
+        default_value_t = 3600
+    )]
     pub ttl: u32,
 }
 
@@ -120,7 +130,12 @@ pub struct GenTlsaArgs {
     #[arg(long, value_enum, default_value_t = RecordFormat::Txt)]
     pub format: RecordFormat,
     /// TTL for --format zone and json, and the wait of a key change.
-    #[arg(long, value_name = "SECS", default_value_t = 3600)]
+    #[arg(
+        long,
+        allow_negative_numbers = true,
+        value_name = "SECS",
+        default_value_t = 3600
+    )]
     pub ttl: u32,
 }
 
@@ -137,7 +152,7 @@ pub struct PolicyArgs {
     #[arg(long, value_enum, value_name = "NAME", hide_possible_values = true)]
     pub provider: Vec<Provider>,
     /// Seconds senders cache the policy, 0..=31557600 [default: 604800 for enforce, 86400 otherwise].
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
     pub max_age: Option<MaxAge>,
 }
 
@@ -214,7 +229,7 @@ pub struct InitArgs {
     #[arg(long, default_value = "testing", value_parser = mode_parser())]
     pub mode: Mode,
     /// Seconds senders cache the policy [default: 604800 for enforce, 86400 otherwise].
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
     pub max_age: Option<MaxAge>,
     /// Where TLS reports go (repeatable) [default: mailto:tlsrpt@DOMAIN].
     #[arg(long, value_name = "URI")]
@@ -235,7 +250,7 @@ pub struct InitArgs {
     #[arg(long, value_name = "FILE")]
     pub trust_anchor: Option<PathBuf>,
     /// Bound of each DNS query, in seconds.
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub timeout: Duration,
     #[command(flatten)]
     pub hosting: HostingArgs,
@@ -247,7 +262,7 @@ pub struct PromoteArgs {
     #[arg(value_name = "DIR")]
     pub dir: PathBuf,
     /// max_age of the enforced policy, at least a week is recommended [default: 1209600].
-    #[arg(long, value_name = "SECS")]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS")]
     pub max_age: Option<MaxAge>,
 }
 
@@ -298,13 +313,13 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub trust_anchor: Option<PathBuf>,
     /// Bound of each network operation, in seconds.
-    #[arg(long, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", default_value = "10", value_parser = parse_timeout)]
     pub timeout: Duration,
     /// Skip the SMTP probes of the MX hosts (reported as skip).
     #[arg(long)]
     pub no_smtp: bool,
     /// Warn when a certificate (policy host or MX host) expires within DAYS; 0 turns it off.
-    #[arg(long, value_name = "DAYS", default_value_t = ExpiryWarn::DEFAULT_DAYS, value_parser = parse_expiry_days)]
+    #[arg(long, allow_negative_numbers = true, value_name = "DAYS", default_value_t = ExpiryWarn::DEFAULT_DAYS, value_parser = parse_expiry_days)]
     pub expiry_warn: u32,
     /// Print one JSON document on stdout instead of the report.
     #[arg(long, conflicts_with_all = ["jsonl", "csv"])]
@@ -322,13 +337,13 @@ pub struct CheckArgs {
     #[arg(long, value_name = "K/N", value_parser = Shard::parse)]
     pub shard: Option<Shard>,
     /// How many domains to check at once.
-    #[arg(long, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", default_value_t = 64, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub concurrency: u16,
     /// At most N connections open to one IP address at a time (SMTP and HTTPS together).
-    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=1024))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=1024))]
     pub per_address: u16,
     /// Bound of all of one domain's checks, in seconds: what is unfinished then fails as timed out.
-    #[arg(long, value_name = "SECS", default_value = Budget::DEFAULT_SECS, value_parser = parse_timeout)]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", default_value = Budget::DEFAULT_SECS, value_parser = parse_timeout)]
     pub domain_timeout: Duration,
     /// Reach HOST:PORT at ADDR:PORT instead, keeping HOST as the TLS name (curl's convention; repeatable).
     #[arg(long, value_name = "HOST:PORT:ADDR:PORT", value_parser = ConnectTo::parse)]
@@ -353,10 +368,10 @@ pub struct ReportArgs {
     #[arg(long, value_name = "DOMAIN")]
     pub domain: Option<Domain>,
     /// Reporting organisations that must have reported sessions under the current policy.
-    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..))]
     pub min_reporters: u16,
     /// Days with sessions under the current policy.
-    #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u16).range(1..))]
+    #[arg(long, allow_negative_numbers = true, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(u16).range(1..))]
     pub min_days: u16,
     /// Only reports from this day on (YYYY-MM-DD): judge from the day a
     /// problem was fixed.
@@ -389,7 +404,7 @@ pub struct ReportArgs {
     pub ca_file: Option<PathBuf>,
     /// Bound of each network step, in seconds: a DNS query for a DKIM key,
     /// an IMAP command.
-    #[arg(long, value_name = "SECS", default_value = "30", value_parser = parse_timeout)]
+    #[arg(long, allow_negative_numbers = true, value_name = "SECS", default_value = "30", value_parser = parse_timeout)]
     pub timeout: Duration,
 }
 
@@ -483,7 +498,7 @@ fn parse_timeout(s: &str) -> Result<Duration, String> {
     match s.parse::<f64>() {
         Ok(secs) if secs > 0.0 && secs <= 3600.0 => Ok(Duration::from_secs_f64(secs)),
         _ => Err(format!(
-            "'{}' is not a number of seconds between 0 and 3600, such as 10 or 2.5",
+            "'{}' is not a number of seconds above 0 and at most 3600, such as 10 or 2.5",
             crate::text::escape(s)
         )),
     }

@@ -1048,3 +1048,23 @@ fn lint_refuses_white_space_after_the_last_field() {
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("error[txt-trailing-space]"), "{stdout}");
 }
+
+/// A negative or zero number reaches the option's own message, not clap's
+/// advice to write `-- -1` (which would make it a domain).
+#[test]
+fn negative_and_zero_numbers_are_named_as_out_of_range() {
+    usage_error(
+        &["check", "--expiry-warn", "-1", "contoso.com"],
+        &["'-1' is not a number of days from 0 to 3650"],
+    );
+    usage_error(
+        &["check", "--timeout", "0", "contoso.com"],
+        &["above 0 and at most 3600"],
+    );
+    usage_error(
+        &["check", "--timeout", "-2", "contoso.com"],
+        &["'-2' is not a number of seconds above 0"],
+    );
+    usage_error(&["report", "--min-days", "-3", "."], &["--min-days"]);
+    usage_error(&["gen-record", "--ttl", "-1"], &["--ttl"]);
+}
