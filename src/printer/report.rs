@@ -535,7 +535,8 @@ fn per_day_bars(out: &mut String, d: &DomainSummary) {
 
 /// Which reports were trusted how (RFC 8460 §3: reports by mail count
 /// only with their reporting domain's DKIM signature); `None` when no
-/// report was read. The text output and the page say the same.
+/// report was read. Every copy read is in it, duplicates too: "read",
+/// not "counted". The text output and the page say the same.
 pub(crate) fn trust_summary(t: &Trust) -> Option<String> {
     let count = |n: u64| format!("{n} report{}", plural(n as usize));
     let mut parts = Vec::new();
@@ -547,13 +548,13 @@ pub(crate) fn trust_summary(t: &Trust) -> Option<String> {
     }
     if t.unchecked > 0 {
         parts.push(format!(
-            "{} from mail counted unchecked (--trust-unsigned)",
+            "{} read from mail without a look at their signatures (--trust-unsigned)",
             count(t.unchecked)
         ));
     }
     if t.from_files > 0 {
         parts.push(format!(
-            "{} from .json files counted, though files carry no signature to verify",
+            "{} read from .json files, which carry no signature to verify",
             count(t.from_files)
         ));
     }

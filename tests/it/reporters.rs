@@ -183,7 +183,7 @@ fn reports_in_the_forms_real_reporters_send() {
     let (_, text) = human(&[d.to_str().unwrap(), "--resolver", &resolver]);
     for line in [
         "44 reports from 32 files (1 duplicate ignored, 0 unreadable)",
-        "DKIM: 31 reports from mail signed by their reporting domain; 14 reports from .json files counted, though files carry no signature to verify",
+        "DKIM: 31 reports from mail signed by their reporting domain; 14 reports read from .json files, which carry no signature to verify",
         "  period     2026-11-01 – 2026-11-14 (14 days)",
         "  reporters  Google Inc., Mail.Ru, Microsoft Corporation, Yahoo",
         "  failures   sts-policy-fetch-error 98, certificate-not-trusted 56",

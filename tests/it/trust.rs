@@ -345,7 +345,7 @@ fn report_files_are_counted_and_said_to_be_unverified() {
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.starts_with("1 report from 1 file (0 duplicates ignored, 0 unreadable)\nDKIM: 1 report from .json files counted, though files carry no signature to verify\n\n"),
+        text.starts_with("1 report from 1 file (0 duplicates ignored, 0 unreadable)\nDKIM: 1 report read from .json files, which carry no signature to verify\n\n"),
         "{text}"
     );
 }
