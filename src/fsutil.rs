@@ -44,6 +44,18 @@ impl Flag {
     };
 }
 
+impl Written {
+    /// What the command says it did to the file: `wrote`, `replaced` or
+    /// `unchanged`.
+    pub fn verb(self) -> &'static str {
+        match self {
+            Written::Created => "wrote",
+            Written::Replaced => "replaced",
+            Written::Unchanged => "unchanged",
+        }
+    }
+}
+
 /// Writes `bytes` to `path` through a temporary file in the same directory
 /// and a rename, so the file is either the old one or the whole new one.
 /// An existing file with other content is replaced only when `force`;

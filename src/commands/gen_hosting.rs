@@ -47,8 +47,8 @@ pub fn run(args: &GenHostingArgs) -> Result<Outcome> {
                         source,
                     })?;
                 }
-                write_atomic(&path, &f.contents, to.force, Flag::OUT)?;
-                out.push_str(&format!("wrote {}\n", path.display()));
+                let written = write_atomic(&path, &f.contents, to.force, Flag::OUT)?;
+                out.push_str(&format!("{} {}\n", written.verb(), path.display()));
             }
         }
     }

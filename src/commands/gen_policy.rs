@@ -1,6 +1,6 @@
 use crate::cli::GenPolicyArgs;
 use crate::config::policy::GenPolicyConfig;
-use crate::fsutil::{Flag, Written, write_atomic};
+use crate::fsutil::{Flag, write_atomic};
 use crate::model::Provider;
 use crate::{Outcome, Result};
 
@@ -23,11 +23,7 @@ pub fn run(args: &GenPolicyArgs) -> Result<Outcome> {
         None => super::print_stdout(&text)?,
         Some(to) => {
             let path = &to.path;
-            let what = match write_atomic(path, text.as_bytes(), to.force, Flag::OUTPUT)? {
-                Written::Created => "wrote",
-                Written::Replaced => "replaced",
-                Written::Unchanged => "unchanged",
-            };
+            let what = write_atomic(path, text.as_bytes(), to.force, Flag::OUTPUT)?.verb();
             super::eprint_line(&format!(
                 "{what} {} (mode {}, {} mx, max_age {}); serve it at https://mta-sts.<domain>/.well-known/mta-sts.txt as text/plain",
                 path.display(),

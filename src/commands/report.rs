@@ -2,7 +2,7 @@
 
 use crate::cli::ReportArgs;
 use crate::config::report::{MailTrust, ReportConfig};
-use crate::fsutil::{Flag, Written, write_atomic};
+use crate::fsutil::{Flag, write_atomic};
 use crate::printer::report::{self as print, PerDay, Totals};
 use crate::report::dkim::Verifier;
 use crate::report::imap::{self, Mailboxes, OpenWith};
@@ -88,11 +88,7 @@ fn finish(config: &ReportConfig, collected: &report::Collected) -> Result<Outcom
         None => None,
         Some(to) => {
             let page = crate::printer::html::html(&domains, &totals);
-            let what = match write_atomic(&to.path, page.as_bytes(), to.force, Flag::HTML)? {
-                Written::Created => "wrote",
-                Written::Replaced => "replaced",
-                Written::Unchanged => "unchanged",
-            };
+            let what = write_atomic(&to.path, page.as_bytes(), to.force, Flag::HTML)?.verb();
             Some(format!("{what} {}", to.path.display()))
         }
     };

@@ -473,10 +473,23 @@ fn gen_hosting_prints_or_writes_every_target() {
         "--out",
         out_dir.to_str().unwrap(),
     ];
-    usage_error(&args, &["--force"]);
+    usage_error(&args, &["--force", "choose another --out"]);
     assert_eq!(read(&out_dir.join(".well-known/mta-sts.txt")), POLICY);
-    mtasts().args(args).arg("--force").assert().success();
+    mtasts()
+        .args(args)
+        .arg("--force")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("replaced"));
     assert!(read(&out_dir.join(".well-known/mta-sts.txt")).contains("mode: testing"));
+    // The same files again: each is said to be unchanged.
+    let again = mtasts().args(args).output().unwrap();
+    assert!(again.status.success());
+    let said = String::from_utf8(again.stdout).unwrap();
+    assert!(
+        said.contains("unchanged ") && !said.contains("wrote "),
+        "{said}"
+    );
     mtasts()
         .args([
             "gen-hosting",
