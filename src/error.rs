@@ -27,7 +27,7 @@ pub enum Error {
         .path.join(.flag.example).display()
     )]
     OutputIsDir { path: PathBuf, flag: Flag },
-    #[error("cannot write {path}: {source}")]
+    #[error("cannot write {path}: {source}{}", write_fix(.source))]
     Write {
         path: PathBuf,
         source: std::io::Error,
@@ -40,7 +40,7 @@ pub enum Error {
     #[error("{path} is larger than {limit} bytes; it cannot be an MTA-STS policy")]
     InputTooLarge { path: String, limit: usize },
     #[error(
-        "no input: give a policy FILE, '-' to read standard input, or --record 'v=STSv1; id=…'"
+        "no input: give a policy FILE, '-' to read standard input, --record 'v=STSv1; id=…' or --tlsrpt 'v=TLSRPTv1; rua=…'"
     )]
     NoLintInput,
     #[error("no domain given: name one or more domains, or use --file FILE")]
@@ -97,6 +97,15 @@ pub enum Error {
     /// refused, no such mailbox), or a move that failed; `why` says which.
     #[error("{url}: {why}")]
     Imap { url: String, why: String },
+}
+
+/// The fix for a file that cannot be written, where the reason tells it.
+fn write_fix(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "; its directory does not exist: create it first",
+        std::io::ErrorKind::PermissionDenied => "; choose a place you may write to",
+        _ => "",
+    }
 }
 
 impl Error {

@@ -30,7 +30,8 @@ pub enum RuaUriError {
     #[error("'{0}' uses http:; reports must go to an https: URI")]
     Http(String),
     #[error(
-        "'{uri}' contains '{ch}', which must be percent-encoded ({encoded}); TLS-RPT has no DMARC-style size suffix such as '!10m'"
+        "'{uri}' contains '{ch}', which must be percent-encoded ({encoded}){}",
+        dmarc_suffix_note(.ch)
     )]
     MustEncode {
         uri: String,
@@ -45,6 +46,16 @@ pub enum RuaUriError {
     BadMailto(String),
     #[error("'{0}' has no valid host: write https://host/path")]
     BadHttps(String),
+}
+
+/// A `!` in a report URI is most often DMARC's size suffix (`!10m`), which
+/// TLS-RPT does not have: said beside that character only.
+fn dmarc_suffix_note(ch: &char) -> &'static str {
+    if *ch == '!' {
+        "; TLS-RPT has no DMARC-style size suffix such as '!10m'"
+    } else {
+        ""
+    }
 }
 
 /// Something wrong with a TLS-RPT record.

@@ -1068,3 +1068,34 @@ fn negative_and_zero_numbers_are_named_as_out_of_range() {
     usage_error(&["report", "--min-days", "-3", "."], &["--min-days"]);
     usage_error(&["gen-record", "--ttl", "-1"], &["--ttl"]);
 }
+
+/// A file that cannot be written says why and what to do.
+#[test]
+fn an_output_in_a_missing_directory_says_to_create_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let to = tmp.path().join("missing/mta-sts.txt");
+    usage_error(
+        &[
+            "gen-policy",
+            "--mode",
+            "testing",
+            "--mx",
+            "mx1.contoso.com",
+            "--output",
+            to.to_str().unwrap(),
+        ],
+        &["its directory does not exist: create it first"],
+    );
+    usage_error(
+        &["gen-tlsrpt", "--rua", "mailto:a,b@contoso.com"],
+        &["(%2C)"],
+    );
+    let out = mtasts()
+        .args(["gen-tlsrpt", "--rua", "mailto:a,b@contoso.com"])
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("!10m"),
+        "the size-suffix note is for '!' only"
+    );
+}
