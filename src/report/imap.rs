@@ -5,13 +5,10 @@
 //! A mailbox is opened before anything is read (connect, TLS, login,
 //! `EXAMINE`, `UID SEARCH`), so that an unreachable server, an untrusted
 //! certificate, a refused login or a missing mailbox ends the run at once.
-//! Its messages' sizes and structures come first (`RFC822.SIZE`,
-//! `BODYSTRUCTURE`): a message over the cap of a mail file, or without a
-//! part that can be a report by its type, is listed and never downloaded.
-//! The others are fetched whole (their DKIM signature covers the whole
-//! body), or under `--trust-unsigned` only the parts that can be reports,
-//! and handed to the walk like the files of a Maildir: they go through the
-//! same reading as files ([`super::collect`]). `EXAMINE` and
+//! Its messages are then fetched whole (`RFC822.SIZE` first, then
+//! `BODY.PEEK[]` for those under the cap of a mail file) and handed to the
+//! walk like the files of a Maildir: they go through the same reading as
+//! files ([`super::collect`]), from their raw bytes. `EXAMINE` and
 //! `BODY.PEEK` leave the mailbox as it was, `\Seen` and `\Recent` flags
 //! included; only `--imap-move-to` changes it, after the summary, and
 //! only for the messages read as reports.
@@ -21,13 +18,19 @@
 //! and the crate bounds one response at 512 MiB. A message's body is
 //! fetched only when the server said it is under [`MAX_MESSAGE`], and is
 //! kept only when it is; answers for UIDs not asked for are dropped.
+//!
+//! `BODYSTRUCTURE` is never asked for. A report's DKIM signature covers
+//! the whole message, so nothing less can be verified; and `imap-proto`
+//! parses a structure recursively with no bound on its depth: a mail of
+//! some thousand nested multiparts, which anyone can send to the report
+//! address, would overflow the stack, and one structure it cannot parse
+//! would leave the whole mailbox unread.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use async_imap::imap_proto::{BodyStructure, MessageSection, SectionPath};
 use async_imap::{Client, Session};
 use futures::StreamExt;
 use rustls::pki_types::ServerName;
@@ -35,9 +38,8 @@ use tokio::net::TcpStream;
 use tokio_rustls::client::TlsStream;
 
 use super::containers::mbox::MAX_MESSAGE;
-use super::containers::mime::{self, MAX_PARTS};
 use super::source::Problem;
-use super::walk::{Body, MessageKey, MessageSource, Walk};
+use super::walk::{MessageKey, MessageSource, Walk};
 use crate::probe::tls::Trust;
 
 /// UIDs named in one command (`UID FETCH … (RFC822.SIZE)`, a move): few
@@ -192,7 +194,6 @@ pub struct Opened {
     has_move: bool,
     /// `--timeout`.
     timeout: Duration,
-    fetch: Fetch,
     /// The reading stopped half-way: nothing of this mailbox is moved.
     broken: bool,
 }
@@ -311,8 +312,6 @@ pub struct OpenWith<'a> {
     pub since: Option<chrono::NaiveDate>,
     /// `--timeout`: the bound of each network step.
     pub timeout: Duration,
-    /// Whole messages when their signatures are verified.
-    pub fetch: Fetch,
 }
 
 /// Connects, logs in and examines the mailbox; the error is the one line
@@ -417,7 +416,6 @@ async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, Str
         uid_validity: mailbox.uid_validity,
         has_move,
         timeout: t,
-        fetch: with.fetch,
         broken: false,
     })
 }
@@ -428,118 +426,106 @@ impl Opened {
         format!("{} UID {uid}", self.url)
     }
 
-    /// Every message's size and plan, by UID, from its size and structure.
-    async fn plans(&mut self) -> Result<Vec<(u32, u64, Plan)>, String> {
-        let (t, fetch) = (self.timeout, self.fetch);
-        let mut plans = Vec::with_capacity(self.uids.len());
+    /// Every message's size, by UID.
+    async fn sizes(&mut self) -> Result<Vec<(u32, u64)>, String> {
+        let t = self.timeout;
+        let mut sizes = Vec::with_capacity(self.uids.len());
         for chunk in self.uids.chunks(UID_BATCH) {
             let set = uid_set(chunk);
             let session = &mut self.session;
-            let got = step(t, "UID FETCH (RFC822.SIZE BODYSTRUCTURE)", async move {
-                let mut stream = session
-                    .uid_fetch(&set, "(UID RFC822.SIZE BODYSTRUCTURE)")
-                    .await?;
+            let got = step(t, "UID FETCH (RFC822.SIZE)", async move {
+                let mut stream = session.uid_fetch(&set, "(UID RFC822.SIZE)").await?;
                 let mut got = Vec::new();
                 let mut seen = BTreeSet::new();
-                while let Some(answer) = stream.next().await {
-                    let answer = answer?;
+                while let Some(fetch) = stream.next().await {
+                    let fetch = fetch?;
                     // Only what was asked, once: a server's extra answers
                     // are dropped rather than kept.
-                    if let (Some(uid), Some(size)) = (answer.uid, answer.size)
+                    if let (Some(uid), Some(size)) = (fetch.uid, fetch.size)
                         && chunk.binary_search(&uid).is_ok()
                         && seen.insert(uid)
                     {
-                        got.push((uid, u64::from(size), plan(answer.bodystructure(), fetch)));
+                        got.push((uid, u64::from(size)));
                     }
                 }
                 Ok::<_, async_imap::error::Error>(got)
             })
             .await?;
-            plans.extend(got);
+            sizes.extend(got);
         }
-        plans.sort_unstable_by_key(|p| p.0);
-        plans.dedup_by_key(|p| p.0);
-        Ok(plans)
+        sizes.sort_unstable();
+        sizes.dedup_by_key(|s| s.0);
+        Ok(sizes)
     }
 
-    /// What `items` fetches of each of `uids` (sorted), without setting
-    /// `\Seen`: the body `take` makes of an answer, or `None` when it is
-    /// larger than [`MAX_MESSAGE`] after all, and is not kept.
-    async fn fetch_each(
-        &mut self,
-        uids: &[u32],
-        items: &str,
-        take: impl Fn(&async_imap::types::Fetch) -> Option<Body>,
-    ) -> Result<Vec<(u32, Option<Body>)>, String> {
+    /// The bodies of `uids` (sorted), without setting `\Seen`; `None` for
+    /// a body larger than [`MAX_MESSAGE`] after all, which is not kept.
+    async fn bodies(&mut self, uids: &[u32]) -> Result<Vec<(u32, Option<Vec<u8>>)>, String> {
         let t = self.timeout;
         let set = uid_set(uids);
         let session = &mut self.session;
-        step(t, &format!("UID FETCH {items}"), async move {
-            let mut stream = session.uid_fetch(&set, items).await?;
+        step(t, "UID FETCH (BODY.PEEK[])", async move {
+            let mut stream = session.uid_fetch(&set, "(UID BODY.PEEK[])").await?;
             let mut got = Vec::new();
             let mut seen = BTreeSet::new();
-            while let Some(answer) = stream.next().await {
-                let answer = answer?;
-                if let Some(uid) = answer.uid
+            while let Some(fetch) = stream.next().await {
+                let fetch = fetch?;
+                if let (Some(uid), Some(body)) = (fetch.uid, fetch.body())
                     && uids.binary_search(&uid).is_ok()
                     && seen.insert(uid)
                 {
-                    got.push((uid, take(&answer)));
+                    got.push((uid, (body.len() <= MAX_MESSAGE).then(|| body.to_vec())));
                 }
             }
+            got.sort_unstable_by_key(|g: &(u32, Option<Vec<u8>>)| g.0);
             Ok::<_, async_imap::error::Error>(got)
         })
         .await
     }
 
-    /// Hands every message to the walk: those that can hold a report as
-    /// their plan says, the others (and those over the size cap) skipped
-    /// and listed.
+    /// Hands every message to the walk, skipping (and listing) those over
+    /// the size cap.
     async fn feed(&mut self, source: usize, walk: &mut Walk<'_>) -> Result<(), String> {
-        let mut whole = Vec::new();
-        let mut by_parts: BTreeMap<Vec<Vec<u32>>, Vec<(u32, u64)>> = BTreeMap::new();
-        for (uid, size, plan) in self.plans().await? {
+        let sizes = self.sizes().await?;
+        let mut batch: Vec<u32> = Vec::new();
+        let mut bytes = 0;
+        let mut batches = Vec::new();
+        for (uid, size) in sizes {
             if size > MAX_MESSAGE as u64 {
                 walk.skip_message(&self.label(uid), too_large());
                 continue;
             }
-            match plan {
-                Plan::NoReport => walk.skip_message(&self.label(uid), Problem::NoReportPart),
-                Plan::Whole => whole.push((uid, size)),
-                Plan::Parts(sections) => by_parts.entry(sections).or_default().push((uid, size)),
+            if !batch.is_empty() && (batch.len() == BODY_BATCH || bytes + size > BODY_BYTES) {
+                batches.push(std::mem::take(&mut batch));
+                bytes = 0;
             }
+            batch.push(uid);
+            bytes += size;
         }
-        for uids in batches(&whole) {
-            let got = self
-                .fetch_each(&uids, "(UID BODY.PEEK[])", |answer| {
-                    answer
-                        .body()
-                        .filter(|b| b.len() <= MAX_MESSAGE)
-                        .map(|b| Body::Whole(b.to_vec()))
-                })
-                .await?;
-            self.hand_out(source, walk, got);
+        if !batch.is_empty() {
+            batches.push(batch);
         }
-        for (sections, messages) in &by_parts {
-            let items = parts_items(sections);
-            for uids in batches(messages) {
-                let got = self
-                    .fetch_each(&uids, &items, |answer| entities(answer, sections))
-                    .await?;
-                self.hand_out(source, walk, got);
+        for uids in batches {
+            let got = self.bodies(&uids).await?;
+            // A message the server sent no body for (expunged meanwhile by
+            // another client, say) is listed rather than passed over.
+            for &uid in &uids {
+                if got.binary_search_by_key(&uid, |g| g.0).is_err() {
+                    walk.skip_message(
+                        &self.label(uid),
+                        Problem::Io("the server sent no body for this message".into()),
+                    );
+                }
+            }
+            for (uid, body) in got {
+                let label = self.label(uid);
+                match body {
+                    Some(body) => walk.add_message(label, MessageKey { source, uid }, body),
+                    None => walk.skip_message(&label, too_large()),
+                }
             }
         }
         Ok(())
-    }
-
-    fn hand_out(&self, source: usize, walk: &mut Walk<'_>, got: Vec<(u32, Option<Body>)>) {
-        for (uid, body) in got {
-            let label = self.label(uid);
-            match body {
-                Some(body) => walk.add_message(label, MessageKey { source, uid }, body),
-                None => walk.skip_message(&label, too_large()),
-            }
-        }
     }
 
     /// Moves `uids` (read as reports) to `folder`: `UID MOVE` where the
@@ -625,185 +611,6 @@ impl Opened {
     }
 }
 
-/// How much of a message that can hold a report is fetched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Fetch {
-    /// The whole message: its DKIM signature covers the whole body
-    /// (RFC 6376 §3.7), so nothing less can be verified.
-    Whole,
-    /// Only the parts that can be reports (`--trust-unsigned`: nothing
-    /// is verified).
-    ReportParts,
-}
-
-/// What is fetched of a message, decided from its structure.
-#[derive(Debug, PartialEq, Eq)]
-enum Plan {
-    /// No part can be a report by its type: not fetched, and listed as a
-    /// Maildir file without a report part is.
-    NoReport,
-    /// The whole message, read like a file of a Maildir.
-    Whole,
-    /// The parts at these sections (RFC 3501 §6.4.5), each with its MIME
-    /// header.
-    Parts(Vec<Vec<u32>>),
-}
-
-/// Deepest nesting of multiparts judged from the structure; a deeper
-/// message is fetched whole, and the reading of mail decides.
-const MAX_NESTING: usize = 32;
-/// Most parts fetched one by one from a message: a report mail has one or
-/// two, and a command naming hundreds of sections could pass what a
-/// server takes on one line. A message with more is fetched whole.
-const MAX_PART_FETCHES: usize = 16;
-
-/// The plan for a message from its `BODYSTRUCTURE` (the server's reading
-/// of its MIME parts), by the one list of report types
-/// ([`mime::report_type`]). Without a structure, or one beyond what is
-/// judged here, the message is fetched whole.
-fn plan(structure: Option<&BodyStructure<'_>>, fetch: Fetch) -> Plan {
-    let Some(structure) = structure else {
-        return Plan::Whole;
-    };
-    let mut found = Sections::default();
-    found.walk(structure, &mut Vec::new());
-    if found.too_deep || found.leaves > MAX_PARTS {
-        return Plan::Whole;
-    }
-    if found.reports.is_empty() {
-        return Plan::NoReport;
-    }
-    match (fetch, structure) {
-        (Fetch::ReportParts, BodyStructure::Multipart { .. })
-            if found.reports.len() <= MAX_PART_FETCHES =>
-        {
-            Plan::Parts(found.reports)
-        }
-        _ => Plan::Whole,
-    }
-}
-
-/// The leaves of a structure, and the sections of those that can be
-/// reports.
-#[derive(Default)]
-struct Sections {
-    reports: Vec<Vec<u32>>,
-    leaves: usize,
-    too_deep: bool,
-}
-
-impl Sections {
-    fn walk(&mut self, structure: &BodyStructure<'_>, path: &mut Vec<u32>) {
-        match structure {
-            BodyStructure::Multipart { bodies, .. } => {
-                if path.len() >= MAX_NESTING {
-                    self.too_deep = true;
-                    return;
-                }
-                for (i, body) in bodies.iter().enumerate() {
-                    path.push(u32::try_from(i + 1).unwrap_or(u32::MAX));
-                    self.walk(body, path);
-                    path.pop();
-                }
-            }
-            // A forwarded message is not looked into: the reading of mail
-            // does not either (a report is its reporter's own mail).
-            BodyStructure::Basic { common, .. }
-            | BodyStructure::Text { common, .. }
-            | BodyStructure::Message { common, .. } => {
-                self.leaves += 1;
-                let ctype = format!("{}/{}", common.ty.ty, common.ty.subtype);
-                if mime::report_type(&ctype) != mime::ReportType::Never {
-                    // The body of a message that is not multipart is its
-                    // part 1.
-                    self.reports.push(if path.is_empty() {
-                        vec![1]
-                    } else {
-                        path.clone()
-                    });
-                }
-            }
-        }
-    }
-}
-
-/// `1.2`: a section's part number.
-fn section(path: &[u32]) -> String {
-    path.iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
-}
-
-/// `(UID BODY.PEEK[1.2.MIME] BODY.PEEK[1.2] …)`: the MIME header and the
-/// body of each section.
-fn parts_items(sections: &[Vec<u32>]) -> String {
-    let mut items = String::from("(UID");
-    for path in sections {
-        let n = section(path);
-        items.push_str(&format!(" BODY.PEEK[{n}.MIME] BODY.PEEK[{n}]"));
-    }
-    items.push(')');
-    items
-}
-
-/// The parts of an answer to [`parts_items`], each as a MIME entity (its
-/// header, a blank line, its body); `None` when they are larger than a
-/// mail may be. A section the server left out is left out.
-fn entities(answer: &async_imap::types::Fetch, sections: &[Vec<u32>]) -> Option<Body> {
-    let mut out = Vec::new();
-    let mut total = 0;
-    for path in sections {
-        let header = answer.section(&SectionPath::Part(path.clone(), Some(MessageSection::Mime)));
-        let body = answer.section(&SectionPath::Part(path.clone(), None));
-        let (Some(header), Some(body)) = (header, body) else {
-            continue;
-        };
-        total += header.len() + body.len() + 2;
-        if total > MAX_MESSAGE {
-            return None;
-        }
-        out.push(entity(header, body));
-    }
-    Some(Body::Parts(out))
-}
-
-/// A part's MIME header and body as one entity. Servers end the header
-/// with its blank line; one that does not gets it, so that the body is
-/// never read as header fields.
-fn entity(header: &[u8], body: &[u8]) -> Vec<u8> {
-    let mut e = Vec::with_capacity(header.len() + body.len() + 2);
-    e.extend_from_slice(header);
-    if !(header.ends_with(b"\n\n") || header.ends_with(b"\r\n\r\n")) {
-        e.extend_from_slice(b"\r\n");
-        if !(header.is_empty() || header.ends_with(b"\n")) {
-            e.extend_from_slice(b"\r\n");
-        }
-    }
-    e.extend_from_slice(body);
-    e
-}
-
-/// Messages (UID and size by the server's count) in batches for one
-/// `UID FETCH`: at most [`BODY_BATCH`] messages and [`BODY_BYTES`].
-fn batches(messages: &[(u32, u64)]) -> Vec<Vec<u32>> {
-    let mut batches = Vec::new();
-    let mut batch: Vec<u32> = Vec::new();
-    let mut bytes = 0;
-    for &(uid, size) in messages {
-        if !batch.is_empty() && (batch.len() == BODY_BATCH || bytes + size > BODY_BYTES) {
-            batches.push(std::mem::take(&mut batch));
-            bytes = 0;
-        }
-        batch.push(uid);
-        bytes += size;
-    }
-    if !batch.is_empty() {
-        batches.push(batch);
-    }
-    batches
-}
-
 /// A message over the cap of a mail file: skipped unread.
 fn too_large() -> Problem {
     Problem::MessageTooLarge {
@@ -833,119 +640,6 @@ impl MessageSource for Mailboxes<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// The plan for a message whose structure a server wrote as `wire`
-    /// (RFC 3501 §7.4.2).
-    fn plan_of(wire: &str, fetch: Fetch) -> Plan {
-        use async_imap::imap_proto::{AttributeValue, Response};
-        let line = format!("* 1 FETCH (UID 7 BODYSTRUCTURE {wire})\r\n");
-        let (_, response) = Response::parse(line.as_bytes()).expect("a FETCH answer");
-        let Response::Fetch(_, attributes) = response else {
-            panic!("not a FETCH answer");
-        };
-        let structure = attributes.iter().find_map(|a| match a {
-            AttributeValue::BodyStructure(s) => Some(s),
-            _ => None,
-        });
-        plan(Some(structure.expect("a structure")), fetch)
-    }
-
-    const TEXT: &str =
-        r#"("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 33 1 NIL NIL NIL NIL)"#;
-    const GZ: &str = r#"("application" "tlsrpt+gzip" ("name" "r.json.gz") NIL NIL "base64" 400 NIL ("attachment" ("filename" "r.json.gz")) NIL NIL)"#;
-    const PNG: &str = r#"("image" "png" NIL NIL NIL "base64" 9000 NIL ("attachment" ("filename" "logo.png")) NIL NIL)"#;
-    const OCTETS: &str = r#"("application" "octet-stream" ("name" "=?UTF-8?Q?r=C3=A9port.json.gz?=") NIL NIL "base64" 400 NIL NIL NIL NIL)"#;
-
-    // A multipart's parts follow each other without a space (RFC 3501
-    // §9, body-type-mpart).
-    #[test]
-    fn a_report_mails_structure_fetches_it_whole_or_its_report_parts() {
-        let report =
-            format!(r#"({TEXT}{GZ} "report" ("report-type" "tlsrpt" "boundary" "b") NIL NIL NIL)"#);
-        // Verified: DKIM's body hash covers the whole message.
-        assert_eq!(plan_of(&report, Fetch::Whole), Plan::Whole);
-        assert_eq!(
-            plan_of(&report, Fetch::ReportParts),
-            Plan::Parts(vec![vec![2]])
-        );
-        // Nested, and a generic type whose encoded name only the reading
-        // of mail decodes: fetched, and judged there.
-        let nested = format!(
-            r#"(({TEXT}{PNG} "related" ("boundary" "i") NIL NIL NIL){OCTETS}{GZ} "mixed" ("boundary" "o") NIL NIL NIL)"#
-        );
-        assert_eq!(
-            plan_of(&nested, Fetch::ReportParts),
-            Plan::Parts(vec![vec![2], vec![3]])
-        );
-        // A report that is the whole message is fetched whole.
-        assert_eq!(plan_of(GZ, Fetch::ReportParts), Plan::Whole);
-    }
-
-    #[test]
-    fn mail_without_a_part_that_can_be_a_report_is_not_fetched() {
-        assert_eq!(plan_of(TEXT, Fetch::Whole), Plan::NoReport);
-        let photo = format!(r#"({TEXT}{PNG} "mixed" ("boundary" "b") NIL NIL NIL)"#);
-        assert_eq!(plan_of(&photo, Fetch::Whole), Plan::NoReport);
-        // A report forwarded inside a message is not read from files
-        // either (containers::mime).
-        let forwarded = format!(
-            r#"({TEXT}("message" "rfc822" NIL NIL NIL "7bit" 500 (NIL "fwd" NIL NIL NIL NIL NIL NIL NIL NIL) ({TEXT}{GZ} "report" ("boundary" "c") NIL NIL NIL) 20 NIL NIL NIL NIL) "mixed" ("boundary" "b") NIL NIL NIL)"#
-        );
-        assert_eq!(plan_of(&forwarded, Fetch::ReportParts), Plan::NoReport);
-        // No structure: fetched whole, and the reading of mail decides.
-        assert_eq!(plan(None, Fetch::ReportParts), Plan::Whole);
-    }
-
-    #[test]
-    fn structures_beyond_what_is_judged_are_fetched_whole() {
-        let mut deep = GZ.to_string();
-        for _ in 0..=MAX_NESTING {
-            deep = format!(r#"({TEXT}{deep} "mixed" NIL NIL NIL NIL)"#);
-        }
-        assert_eq!(plan_of(&deep, Fetch::ReportParts), Plan::Whole);
-        let wide = format!(
-            r#"({}{GZ} "mixed" NIL NIL NIL NIL)"#,
-            TEXT.repeat(MAX_PARTS)
-        );
-        assert_eq!(plan_of(&wide, Fetch::ReportParts), Plan::Whole);
-        let many = format!(
-            r#"({TEXT}{} "mixed" NIL NIL NIL NIL)"#,
-            GZ.repeat(MAX_PART_FETCHES + 1)
-        );
-        assert_eq!(plan_of(&many, Fetch::ReportParts), Plan::Whole);
-        let few = format!(
-            r#"({TEXT}{} "mixed" NIL NIL NIL NIL)"#,
-            GZ.repeat(MAX_PART_FETCHES)
-        );
-        assert!(
-            matches!(plan_of(&few, Fetch::ReportParts), Plan::Parts(p) if p.len() == MAX_PART_FETCHES)
-        );
-    }
-
-    #[test]
-    fn parts_are_asked_for_with_their_mime_headers_and_rejoined() {
-        assert_eq!(
-            parts_items(&[vec![2], vec![1, 3]]),
-            "(UID BODY.PEEK[2.MIME] BODY.PEEK[2] BODY.PEEK[1.3.MIME] BODY.PEEK[1.3])"
-        );
-        let ct = b"Content-Type: application/json\r\n";
-        assert_eq!(
-            entity(b"Content-Type: a/b\r\n\r\n", b"{}"),
-            b"Content-Type: a/b\r\n\r\n{}"
-        );
-        assert_eq!(entity(ct, b"{}"), [&ct[..], b"\r\n{}"].concat());
-        assert_eq!(entity(b"X: y", b"{}"), b"X: y\r\n\r\n{}");
-        assert_eq!(entity(b"", b"{}"), b"\r\n{}");
-    }
-
-    #[test]
-    fn messages_are_fetched_in_bounded_batches() {
-        let many: Vec<(u32, u64)> = (1..=130).map(|u| (u, 10)).collect();
-        let b = batches(&many);
-        assert_eq!(b.iter().map(Vec::len).collect::<Vec<_>>(), [64, 64, 2]);
-        let big = [(1, BODY_BYTES - 5), (2, 10), (3, 1)];
-        assert_eq!(batches(&big), [vec![1], vec![2, 3]]);
-    }
 
     #[test]
     fn urls_are_parsed_with_their_defaults() {
