@@ -21,11 +21,7 @@ pub enum Error {
         .flag.name
     )]
     OutputExists { path: PathBuf, flag: Flag },
-    #[error(
-        "{path} is a directory; {} needs a file name such as {}",
-        .flag.name,
-        .path.join(.flag.example).display()
-    )]
+    #[error("{path} is a directory; {}", is_dir_fix(.path, .flag))]
     OutputIsDir { path: PathBuf, flag: Flag },
     #[error("cannot write {path}: {source}{}", write_fix(.source))]
     Write {
@@ -97,6 +93,20 @@ pub enum Error {
     /// refused, no such mailbox), or a move that failed; `why` says which.
     #[error("{url}: {why}")]
     Imap { url: String, why: String },
+}
+
+/// What to do when a directory stands where a file is to be written: name
+/// a file, when the option named it; otherwise (a file of fixed name under
+/// a directory) move the directory away.
+fn is_dir_fix(path: &std::path::Path, flag: &Flag) -> String {
+    match flag.example {
+        Some(example) => format!(
+            "{} needs a file name such as {}",
+            flag.name,
+            path.join(example).display()
+        ),
+        None => "a file of that name is to be written there: remove or rename the directory".into(),
+    }
 }
 
 /// The fix for a file that cannot be written, where the reason tells it.

@@ -22,25 +22,27 @@ pub enum Written {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Flag {
     pub name: &'static str,
-    /// A file name to suggest when a directory was given.
-    pub example: &'static str,
+    /// A file name to suggest when a directory was given; `None` for the
+    /// files of fixed names that a command writes under a directory.
+    pub example: Option<&'static str>,
 }
 
 impl Flag {
     /// `gen-policy --output`.
     pub const OUTPUT: Flag = Flag {
         name: "--output",
-        example: "mta-sts.txt",
+        example: Some("mta-sts.txt"),
     };
     /// `report --html`.
     pub const HTML: Flag = Flag {
         name: "--html",
-        example: "report.html",
+        example: Some("report.html"),
     };
-    /// The files under `init --out` and `gen-hosting --out`.
+    /// The files under `init --out` and `gen-hosting --out` (and the
+    /// directory `promote` and `retire` rewrite).
     pub const OUT: Flag = Flag {
         name: "--out",
-        example: "mta-sts.txt",
+        example: None,
     };
 }
 

@@ -607,6 +607,13 @@ impl Project {
     /// exists with other content; with it, files are replaced atomically.
     pub fn write(&self, dir: &Path, replace: bool) -> Result<Vec<PathBuf>> {
         let files = self.files();
+        // Before anything is written, so that no half-written tree is left.
+        if let Some((rel, _)) = files.iter().find(|(p, _)| dir.join(p).is_dir()) {
+            return Err(Error::OutputIsDir {
+                path: dir.join(rel),
+                flag: Flag::OUT,
+            });
+        }
         if !replace {
             let clashes: Vec<String> = files
                 .iter()

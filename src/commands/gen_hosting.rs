@@ -28,6 +28,15 @@ pub fn run(args: &GenHostingArgs) -> Result<Outcome> {
         Some(to) => {
             let dir = &to.path;
             // Refuse before writing anything, so a clash leaves no half-written tree.
+            for f in &artifact.files {
+                let path = dir.join(&f.path);
+                if path.is_dir() {
+                    return Err(Error::OutputIsDir {
+                        path,
+                        flag: Flag::OUT,
+                    });
+                }
+            }
             if !to.force {
                 for f in &artifact.files {
                     let path = dir.join(&f.path);

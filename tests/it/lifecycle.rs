@@ -615,3 +615,42 @@ fn an_unusable_state_directory_is_a_usage_error() {
     );
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "x");
 }
+
+/// A directory where a file of fixed name goes: one line that says to move
+/// it, and nothing written (not a half-written tree).
+#[test]
+fn a_directory_in_the_place_of_a_file_is_refused_before_anything_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("gh");
+    std::fs::create_dir_all(out.join(".well-known/mta-sts.txt")).unwrap();
+    let args = [
+        "gen-hosting",
+        "iis",
+        "--domain",
+        "contoso.com",
+        "--mx",
+        "mx1.contoso.com",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    usage_error(&args, &["is a directory", "remove or rename the directory"]);
+    assert!(!out.join("web.config").exists(), "nothing written");
+
+    let proj = tmp.path().join("proj");
+    std::fs::create_dir_all(proj.join("CHECKLIST.md")).unwrap();
+    usage_error(
+        &[
+            "init",
+            "contoso.com",
+            "--mx",
+            "mx1.contoso.com",
+            "--out",
+            proj.to_str().unwrap(),
+        ],
+        &[
+            "CHECKLIST.md is a directory",
+            "remove or rename the directory",
+        ],
+    );
+    assert!(!proj.join("mtasts.json").exists(), "nothing written");
+}
