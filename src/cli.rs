@@ -496,9 +496,9 @@ pub fn parse_resolver(s: &str) -> Result<SocketAddr, String> {
 
 fn parse_timeout(s: &str) -> Result<Duration, String> {
     match s.parse::<f64>() {
-        Ok(secs) if secs > 0.0 && secs <= 3600.0 => Ok(Duration::from_secs_f64(secs)),
+        Ok(secs) if (0.001..=3600.0).contains(&secs) => Ok(Duration::from_secs_f64(secs)),
         _ => Err(format!(
-            "'{}' is not a number of seconds above 0 and at most 3600, such as 10 or 2.5",
+            "'{}' is not a number of seconds from 0.001 to 3600, such as 10 or 2.5",
             crate::text::escape(s)
         )),
     }

@@ -487,6 +487,13 @@ impl Opened {
     /// the size cap.
     async fn feed(&mut self, source: usize, walk: &mut Walk<'_>) -> Result<(), String> {
         let sizes = self.sizes().await?;
+        // A message the server gave no size for (expunged by another client
+        // since the search, say) is listed rather than passed over.
+        for &uid in &self.uids {
+            if sizes.binary_search_by_key(&uid, |s| s.0).is_err() {
+                walk.skip_message(&self.label(uid), no_answer_for_message());
+            }
+        }
         let mut batch: Vec<u32> = Vec::new();
         let mut bytes = 0;
         let mut batches = Vec::new();
@@ -511,10 +518,7 @@ impl Opened {
             // another client, say) is listed rather than passed over.
             for &uid in &uids {
                 if got.binary_search_by_key(&uid, |g| g.0).is_err() {
-                    walk.skip_message(
-                        &self.label(uid),
-                        Problem::Io("the server sent no body for this message".into()),
-                    );
+                    walk.skip_message(&self.label(uid), no_answer_for_message());
                 }
             }
             for (uid, body) in got {
@@ -609,6 +613,11 @@ impl Opened {
     pub async fn logout(mut self) {
         let _ = tokio::time::timeout(self.timeout, self.session.logout()).await;
     }
+}
+
+/// A message the server did not send when asked: listed as unread.
+fn no_answer_for_message() -> Problem {
+    Problem::Io("the server did not send this message when asked (expunged meanwhile?)".into())
 }
 
 /// A message over the cap of a mail file: skipped unread.

@@ -129,7 +129,8 @@ impl Walk<'_> {
         }
     }
 
-    /// A message of a [`MessageSource`] that is not read (too large):
+    /// A message of a [`MessageSource`] that is not read (too large, or
+    /// not sent by the server):
     /// counted as a file found, as its file in a Maildir would be, and
     /// listed.
     pub fn skip_message(&mut self, label: &str, problem: Problem) {

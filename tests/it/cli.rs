@@ -1059,11 +1059,11 @@ fn negative_and_zero_numbers_are_named_as_out_of_range() {
     );
     usage_error(
         &["check", "--timeout", "0", "contoso.com"],
-        &["above 0 and at most 3600"],
+        &["from 0.001 to 3600"],
     );
     usage_error(
         &["check", "--timeout", "-2", "contoso.com"],
-        &["'-2' is not a number of seconds above 0"],
+        &["'-2' is not a number of seconds from 0.001"],
     );
     usage_error(&["report", "--min-days", "-3", "."], &["--min-days"]);
     usage_error(&["gen-record", "--ttl", "-1"], &["--ttl"]);

@@ -134,6 +134,19 @@ mod tests {
         );
     }
 
+    /// A report forwarded inside another mail is not read: reporters send
+    /// their own mail (RFC 8460 §5.3), whose signature is theirs.
+    #[test]
+    fn a_report_inside_a_forwarded_message_is_not_read() {
+        let inner = String::from_utf8(message(&[("application/tlsrpt+json", "", "{}")])).unwrap();
+        let outer = format!(
+            "From: a@b.test\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"o\"\r\n\r\n\
+             --o\r\nContent-Type: text/plain\r\n\r\nForwarded.\r\n\
+             --o\r\nContent-Type: message/rfc822\r\n\r\n{inner}\r\n--o--\r\n"
+        );
+        assert_eq!(report_parts(outer.as_bytes()), Err(NoReport::NoReportPart));
+    }
+
     #[test]
     fn messages_without_reports_say_why() {
         assert_eq!(
