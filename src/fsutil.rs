@@ -133,6 +133,53 @@ pub fn write_atomic(path: &Path, bytes: &[u8], force: bool, flag: Flag) -> Resul
     })
 }
 
+/// Writes files of fixed names under `dir` (creating subdirectories),
+/// each with [`write_atomic`]; the options naming `dir` are [`Flag::OUT`].
+/// Nothing is written when a directory stands where one of the files goes,
+/// or, without `force`, when any of them exists with other content: the
+/// clashing paths are then the error, made by `clash` (each command says
+/// it its own way). Returns each path and what was done to it.
+pub fn write_tree<'a>(
+    dir: &Path,
+    files: impl Iterator<Item = (&'a Path, &'a [u8])> + Clone,
+    force: bool,
+    clash: impl FnOnce(Vec<PathBuf>) -> Error,
+) -> Result<Vec<(PathBuf, Written)>> {
+    for (rel, _) in files.clone() {
+        let path = dir.join(rel);
+        if path.is_dir() {
+            return Err(Error::OutputIsDir {
+                path,
+                flag: Flag::OUT,
+            });
+        }
+    }
+    if !force {
+        let clashes: Vec<PathBuf> = files
+            .clone()
+            .map(|(rel, contents)| (dir.join(rel), contents))
+            .filter(|(path, contents)| fs::read(path).is_ok_and(|old| old != *contents))
+            .map(|(path, _)| path)
+            .collect();
+        if !clashes.is_empty() {
+            return Err(clash(clashes));
+        }
+    }
+    let mut written = Vec::new();
+    for (rel, contents) in files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|source| Error::Write {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        let what = write_atomic(&path, contents, force, Flag::OUT)?;
+        written.push((path, what));
+    }
+    Ok(written)
+}
+
 fn temp_path(path: &Path) -> PathBuf {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let name = path

@@ -12,7 +12,7 @@ use crate::Clock;
 use crate::config::init::{InitConfig, MxSource};
 use crate::config::policy::{PolicyConfig, require_mx};
 use crate::error::{Error, Result};
-use crate::fsutil::{Flag, write_atomic};
+use crate::fsutil::write_tree;
 use crate::generate::dns::{RecordFormat, TxtRecord};
 use crate::generate::hosting::{self, Options, Target};
 use crate::model::{
@@ -607,36 +607,15 @@ impl Project {
     /// exists with other content; with it, files are replaced atomically.
     pub fn write(&self, dir: &Path, replace: bool) -> Result<Vec<PathBuf>> {
         let files = self.files();
-        // Before anything is written, so that no half-written tree is left.
-        if let Some((rel, _)) = files.iter().find(|(p, _)| dir.join(p).is_dir()) {
-            return Err(Error::OutputIsDir {
-                path: dir.join(rel),
-                flag: Flag::OUT,
-            });
-        }
-        if !replace {
-            let clashes: Vec<String> = files
-                .iter()
-                .filter(|(p, c)| std::fs::read(dir.join(p)).is_ok_and(|old| &old != c))
-                .map(|(p, _)| dir.join(p).display().to_string())
-                .collect();
-            if !clashes.is_empty() {
-                return Err(Error::ProjectExists { paths: clashes });
-            }
-        }
-        let mut written = Vec::new();
-        for (rel, contents) in &files {
-            let path = dir.join(rel);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|source| Error::Write {
-                    path: parent.to_path_buf(),
-                    source,
-                })?;
-            }
-            write_atomic(&path, contents, replace, Flag::OUT)?;
-            written.push(path);
-        }
-        Ok(written)
+        let written = write_tree(
+            dir,
+            files.iter().map(|(p, c)| (p.as_path(), c.as_slice())),
+            replace,
+            |clashes| Error::ProjectExists {
+                paths: clashes.iter().map(|p| p.display().to_string()).collect(),
+            },
+        )?;
+        Ok(written.into_iter().map(|(path, _)| path).collect())
     }
 }
 

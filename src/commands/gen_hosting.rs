@@ -1,7 +1,7 @@
 use crate::cli::GenHostingArgs;
 use crate::config::hosting::GenHostingConfig;
 use crate::error::Error;
-use crate::fsutil::{Flag, write_atomic};
+use crate::fsutil::{Flag, write_tree};
 use crate::generate::hosting;
 use crate::{Outcome, Result};
 
@@ -26,38 +26,20 @@ pub fn run(args: &GenHostingArgs) -> Result<Outcome> {
             }
         }
         Some(to) => {
-            let dir = &to.path;
-            // Refuse before writing anything, so a clash leaves no half-written tree.
-            for f in &artifact.files {
-                let path = dir.join(&f.path);
-                if path.is_dir() {
-                    return Err(Error::OutputIsDir {
-                        path,
-                        flag: Flag::OUT,
-                    });
-                }
-            }
-            if !to.force {
-                for f in &artifact.files {
-                    let path = dir.join(&f.path);
-                    if std::fs::read(&path).is_ok_and(|old| old != f.contents) {
-                        return Err(Error::OutputExists {
-                            path,
-                            flag: Flag::OUT,
-                        });
-                    }
-                }
-            }
-            for f in &artifact.files {
-                let path = dir.join(&f.path);
-                if let Some(parent) = path.parent() {
-                    std::fs::create_dir_all(parent).map_err(|source| Error::Write {
-                        path: parent.to_path_buf(),
-                        source,
-                    })?;
-                }
-                let written = write_atomic(&path, &f.contents, to.force, Flag::OUT)?;
-                out.push_str(&format!("{} {}\n", written.verb(), path.display()));
+            let written = write_tree(
+                &to.path,
+                artifact
+                    .files
+                    .iter()
+                    .map(|f| (f.path.as_path(), f.contents.as_slice())),
+                to.force,
+                |mut clashes| Error::OutputExists {
+                    path: clashes.swap_remove(0),
+                    flag: Flag::OUT,
+                },
+            )?;
+            for (path, what) in written {
+                out.push_str(&format!("{} {}\n", what.verb(), path.display()));
             }
         }
     }
