@@ -37,6 +37,10 @@ pub fn run(args: &ReportArgs, clock: &crate::Clock) -> Result<Outcome> {
         move_to: imap.move_to.as_deref(),
         since: config.filter.since,
         timeout: imap.timeout,
+        fetch: match verifier {
+            Some(_) => imap::Fetch::Whole,
+            None => imap::Fetch::ReportParts,
+        },
     };
     let mut opened = Vec::new();
     for url in &imap.mailboxes {

@@ -24,7 +24,7 @@ use super::notes::{Note, NoteGroup, NoteGroups, Oddity};
 use super::parse;
 use super::progress::Progress;
 use super::source::{Problem, SourceError};
-use super::walk::{FileContent, Input, Message, MessageKey, MessageSource, Walk, read_file};
+use super::walk::{Body, FileContent, Input, Message, MessageKey, MessageSource, Walk, read_file};
 
 /// Largest decompressed report: real ones are kilobytes; a gzip bomb stops here.
 const MAX_REPORT: usize = 16 * 1024 * 1024;
@@ -465,7 +465,17 @@ impl<'a> Worker<'a> {
     fn add_source_message(&mut self, m: &Message) {
         self.left = MAX_OUTPUT;
         let (failures, reports) = (self.failures, self.reports);
-        self.add_bytes(&m.label, &m.bytes, 0);
+        match &m.body {
+            Body::Whole(bytes) => self.add_bytes(&m.label, bytes, 0),
+            Body::Parts(entities) => {
+                let parts = mime::report_parts_of_entities(entities);
+                // Parts alone carry no signature that could be verified:
+                // a source fetches them only under `--trust-unsigned`,
+                // and otherwise they would count as unsigned.
+                let signatures = self.verifier.map(|_| Vec::new());
+                self.add_parts(&m.label, parts, signatures, 0);
+            }
+        }
         if self.failures == failures && self.reports > reports {
             self.messages_read.push(m.key);
         }
@@ -577,7 +587,25 @@ impl<'a> Worker<'a> {
     /// A mail message: every part that is a report, each judged against
     /// the message's DKIM signatures.
     fn add_message(&mut self, label: &dyn Display, bytes: &[u8], depth: u8) {
-        let parts = match mime::report_parts(bytes) {
+        let parts = mime::report_parts(bytes);
+        // Verified only once the message is known to hold a report.
+        let signatures = match (&parts, self.verifier) {
+            (Ok(_), Some(v)) => Some(v.signatures(bytes)),
+            _ => None,
+        };
+        self.add_parts(label, parts, signatures, depth);
+    }
+
+    /// The report parts of a message (or why it has none), read with its
+    /// signatures (`None`: not verified).
+    fn add_parts(
+        &mut self,
+        label: &dyn Display,
+        parts: Result<Vec<mime::Part>, NoReport>,
+        signatures: Option<Vec<dkim::Signature>>,
+        depth: u8,
+    ) {
+        let parts = match parts {
             Ok(parts) => parts,
             Err(why) => {
                 let problem = match why {
@@ -592,8 +620,6 @@ impl<'a> Worker<'a> {
                 return self.error(label, problem);
             }
         };
-        // Verified only once the message is known to hold a report.
-        let signatures = self.verifier.map(|v| v.signatures(bytes));
         let outer = std::mem::replace(&mut self.origin, Origin::Mail(signatures));
         for (i, part) in parts.iter().enumerate() {
             let shown = if part.name.is_empty() {
@@ -727,7 +753,7 @@ mod tests {
         fn feed(&mut self, walk: &mut Walk<'_>) {
             for (uid, bytes) in self.0.drain(..) {
                 let key = MessageKey { source: 0, uid };
-                walk.add_message(format!("mem UID {uid}"), key, bytes);
+                walk.add_message(format!("mem UID {uid}"), key, Body::Whole(bytes));
             }
         }
     }

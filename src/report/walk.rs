@@ -44,13 +44,30 @@ pub enum Input {
     Message(Message),
 }
 
-/// A mail message from a [`MessageSource`]: its raw bytes, as a file of a
-/// Maildir holds them.
+/// A mail message from a [`MessageSource`].
 pub struct Message {
     /// Where it came from, as errors and notes name it.
     pub label: String,
     pub key: MessageKey,
-    pub bytes: Vec<u8>,
+    pub body: Body,
+}
+
+/// What was fetched of a message.
+pub enum Body {
+    /// Its raw bytes, as a file of a Maildir holds them.
+    Whole(Vec<u8>),
+    /// Only the parts that can be reports, each as its MIME header and
+    /// its body (see [`super::containers::mime::report_parts_of_entities`]).
+    Parts(Vec<Vec<u8>>),
+}
+
+impl Body {
+    fn len(&self) -> usize {
+        match self {
+            Body::Whole(b) => b.len(),
+            Body::Parts(p) => p.iter().map(Vec::len).sum(),
+        }
+    }
 }
 
 /// Which message of which source: the source's place among those of the
@@ -121,16 +138,16 @@ impl Walk<'_> {
 
     /// A message from a [`MessageSource`]: counted as a file, and read
     /// like one.
-    pub fn add_message(&mut self, label: String, key: MessageKey, bytes: Vec<u8>) {
-        self.batch_bytes += bytes.len();
-        self.push(Input::Message(Message { label, key, bytes }));
+    pub fn add_message(&mut self, label: String, key: MessageKey, body: Body) {
+        self.batch_bytes += body.len();
+        self.push(Input::Message(Message { label, key, body }));
         if self.batch_bytes >= BATCH_BYTES {
             self.send();
         }
     }
 
     /// A message of a [`MessageSource`] that is not read (too large, or
-    /// not sent by the server):
+    /// not sent by the server, or without a part that can be a report):
     /// counted as a file found, as its file in a Maildir would be, and
     /// listed.
     pub fn skip_message(&mut self, label: &str, problem: Problem) {

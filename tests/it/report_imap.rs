@@ -371,6 +371,11 @@ fn counts(out: &std::process::Output) -> Value {
         codes.sort_by_key(|c| c.to_string());
         v[key] = Value::Array(codes);
     }
+    if let Some(ignored) = v["trust"]["ignored_reports"].as_array_mut() {
+        for i in ignored {
+            i["source"] = Value::Null;
+        }
+    }
     v
 }
 
@@ -702,5 +707,189 @@ fn imap_without_starttls_sends_no_password() {
     assert!(
         !String::from_utf8_lossy(&seen).contains(PASSWORD),
         "the password went out in plaintext"
+    );
+}
+
+/// Bytes the server sent in each IMAP session that has ended, in order
+/// (Dovecot's logout line: `Logged out in=… out=…`).
+fn sessions_out(dovecot: &Dovecot) -> Vec<u64> {
+    dovecot
+        .log()
+        .lines()
+        .filter(|l| l.contains("Logged out"))
+        .filter_map(|l| {
+            let out = l.split_whitespace().find_map(|w| w.strip_prefix("out="))?;
+            out.trim_end_matches(',').parse().ok()
+        })
+        .collect()
+}
+
+/// The bytes the server sent for `cmd`'s session: its logout line, which
+/// Dovecot writes when the session ends.
+fn served_for(dovecot: &Dovecot, cmd: &mut assert_cmd::Command) -> (Value, u64) {
+    let before = sessions_out(dovecot).len();
+    let out = cmd
+        .arg("--json")
+        .arg(dovecot.url("INBOX"))
+        .output()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let sessions = sessions_out(dovecot);
+        if sessions.len() > before {
+            return (counts(&out), sessions[before]);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "no logout line: {}",
+            dovecot.log()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn only_what_can_be_a_report_is_fetched() {
+    let Some(dovecot) = Dovecot::start("") else {
+        return;
+    };
+    const BIG: usize = 3 << 20;
+    let filler = |line: &str| line.repeat(BIG / line.len());
+    let plain = eml(&report("Google", 1, "example.test", 100, &[]));
+    // A report whose reporter added a long text part: the report part
+    // alone is fetched, unless the whole message is to be verified.
+    let long = String::from_utf8(eml(&report("Microsoft", 2, "example.test", 200, &[])))
+        .unwrap()
+        .replacen(
+            "--b1\r\nContent-Type: application/tlsrpt+gzip",
+            &format!(
+                "--b1\r\nContent-Type: text/plain\r\n\r\n{}\r\n--b1\r\nContent-Type: application/tlsrpt+gzip",
+                filler("all is well with the world today.\r\n")
+            ),
+            1,
+        )
+        .into_bytes();
+    // A mail with a photo and no report: never fetched.
+    let photo = format!(
+        "From: someone@example.test\r\nTo: tlsrpt@example.test\r\nSubject: holidays\r\n\
+         MIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"p\"\r\n\r\n\
+         --p\r\nContent-Type: text/plain\r\n\r\nSee the photo.\r\n\
+         --p\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\
+         Content-Disposition: attachment; filename=\"beach.png\"\r\n\r\n{}\r\n--p--\r\n",
+        filler("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk\r\n")
+    )
+    .into_bytes();
+    let mails = [plain, long, photo];
+    dovecot.run(async |s| {
+        for m in &mails {
+            s.append("INBOX", None, None, m).await.unwrap();
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, m) in mails.iter().enumerate() {
+        write(tmp.path(), &format!("maildir/cur/{i}.eml:2,"), m);
+    }
+    std::fs::create_dir_all(tmp.path().join("maildir/new")).unwrap();
+    let from_maildir = |trust_unsigned: bool| {
+        let mut c = mtasts();
+        c.args(["report", "--json"]);
+        if trust_unsigned {
+            c.arg("--trust-unsigned");
+        }
+        counts(&c.arg(tmp.path().join("maildir")).output().unwrap())
+    };
+
+    let (trusted, sent) = served_for(&dovecot, &mut report_cmd(&dovecot));
+    assert_eq!(trusted, from_maildir(true));
+    assert_eq!(
+        (trusted["reports"].as_u64(), trusted["files"].as_u64()),
+        (Some(2), Some(3))
+    );
+    assert!(
+        sent < 64 << 10,
+        "only report parts were fetched, yet the server sent {sent} bytes"
+    );
+
+    // Verified, the report mails are fetched whole (their signatures
+    // cover their bodies); the photo still is not.
+    let (verified, sent) = served_for(&dovecot, &mut report_verifying(&dovecot));
+    assert_eq!(verified, from_maildir(false));
+    let whole = mails[0].len() + mails[1].len();
+    assert!(
+        (whole as u64..whole as u64 + (64 << 10)).contains(&sent),
+        "the two report mails ({whole} bytes) and no more were fetched, yet the server sent {sent} bytes"
+    );
+}
+
+/// A report mail inside `levels` multiparts, one in the other.
+fn nested_report(levels: usize) -> Vec<u8> {
+    let inner = String::from_utf8(eml(&report("Deep", 4, "example.test", 104, &[]))).unwrap();
+    let (_, mut body) = inner.split_once("MIME-Version: 1.0\r\n").unwrap();
+    let mut nested = body.to_string();
+    for i in 0..levels {
+        nested = format!(
+            "Content-Type: multipart/mixed; boundary=\"n{i}\"\r\n\r\n--n{i}\r\n{nested}\r\n--n{i}--\r\n"
+        );
+    }
+    body = &nested;
+    format!(
+        "From: deep@reporter.test\r\nTo: tlsrpt@example.test\r\nSubject: deep\r\nMIME-Version: 1.0\r\n{body}"
+    )
+    .into_bytes()
+}
+
+/// A structure nested deeper than imap-proto is let parse is never
+/// handed to it: the connection is given up, and the messages of that
+/// batch are fetched whole from a new one, so the counts are still those
+/// of a Maildir. So are those of a bare report, which a server reads as
+/// a mail without a header.
+#[test]
+fn structures_the_parser_must_not_see_are_fetched_whole_from_a_new_connection() {
+    let Some(dovecot) = Dovecot::start("") else {
+        return;
+    };
+    let bare = report("Bare", 5, "example.test", 105, &[]).to_string();
+    let mails = [
+        eml(&report("Google", 1, "example.test", 101, &[])),
+        nested_report(40),
+        bare.into_bytes(),
+        b"From: someone@example.test\r\nSubject: hello\r\n\r\nNot a report.\r\n".to_vec(),
+    ];
+    dovecot.run(async |s| {
+        for m in &mails {
+            s.append("INBOX", None, None, m).await.unwrap();
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, m) in mails.iter().enumerate() {
+        write(tmp.path(), &format!("maildir/cur/{i}.eml:2,"), m);
+    }
+    std::fs::create_dir_all(tmp.path().join("maildir/new")).unwrap();
+    let from_maildir = counts(
+        &mtasts()
+            .args(["report", "--json", "--trust-unsigned"])
+            .arg(tmp.path().join("maildir"))
+            .output()
+            .unwrap(),
+    );
+    // Dovecot's line for a session the client closed in the middle.
+    let disconnected = |log: &str| {
+        log.lines()
+            .filter(|l| l.contains("Disconnected: Connection closed (UID FETCH"))
+            .count()
+    };
+    let before = disconnected(&dovecot.log());
+    let (from_imap, _) = served_for(&dovecot, &mut report_cmd(&dovecot));
+    assert_eq!(from_imap, from_maildir);
+    assert_eq!(
+        (from_imap["reports"].as_u64(), from_imap["files"].as_u64()),
+        (Some(3), Some(4)),
+        "{from_imap}"
+    );
+    assert_eq!(
+        disconnected(&dovecot.log()),
+        before + 1,
+        "one connection given up: {}",
+        dovecot.log()
     );
 }

@@ -35,6 +35,48 @@ pub enum NoReport {
     NoReportPart,
 }
 
+/// Whether a part of a type can be a report: by its type alone, or only
+/// when its file name ends in `.json`, `.json.gz` or `.gz`.
+///
+/// The one list of report types: [`report_parts`] judges parts by it,
+/// and an IMAP mailbox's structure by it before a message is fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportType {
+    /// `application/tlsrpt+gzip`, `application/tlsrpt+json` (RFC 8460
+    /// §5.3), and other `application/tlsrpt…`.
+    Always,
+    /// The generic types reporters also use for a report file.
+    ByName,
+    Never,
+}
+
+/// What a part of type `ctype` (`type/subtype`, any case) can be.
+pub fn report_type(ctype: &str) -> ReportType {
+    let ctype = ctype.to_ascii_lowercase();
+    if ctype.starts_with("application/tlsrpt") {
+        ReportType::Always
+    } else if matches!(
+        ctype.as_str(),
+        "application/gzip" | "application/x-gzip" | "application/json" | "application/octet-stream"
+    ) {
+        ReportType::ByName
+    } else {
+        ReportType::Never
+    }
+}
+
+/// Whether a part is a report, by its type and its file name (in lower
+/// case).
+fn is_report_part(ctype: &str, name: &str) -> bool {
+    match report_type(ctype) {
+        ReportType::Always => true,
+        ReportType::ByName => {
+            name.ends_with(".json") || name.ends_with(".json.gz") || name.ends_with(".gz")
+        }
+        ReportType::Never => false,
+    }
+}
+
 /// The report parts of a message, in order.
 pub fn report_parts(bytes: &[u8]) -> Result<Vec<Part>, NoReport> {
     if bytes.len() > MAX_MESSAGE {
@@ -55,9 +97,7 @@ pub fn report_parts(bytes: &[u8]) -> Result<Vec<Part>, NoReport> {
     for part in &message.parts {
         let ctype = part
             .content_type()
-            .map(|c| {
-                format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()).to_ascii_lowercase()
-            })
+            .map(|c| format!("{}/{}", c.ctype(), c.subtype().unwrap_or_default()))
             .unwrap_or_default();
         let name: String = part
             .attachment_name()
@@ -66,21 +106,33 @@ pub fn report_parts(bytes: &[u8]) -> Result<Vec<Part>, NoReport> {
             .chars()
             .take(MAX_NAME)
             .collect();
-        let is_report = ctype.starts_with("application/tlsrpt")
-            || (matches!(
-                ctype.as_str(),
-                "application/gzip"
-                    | "application/x-gzip"
-                    | "application/json"
-                    | "application/octet-stream"
-            ) && (name.ends_with(".json")
-                || name.ends_with(".json.gz")
-                || name.ends_with(".gz")));
-        if is_report {
+        if is_report_part(&ctype, &name) {
             reports.push(Part {
                 name,
                 contents: part.contents().to_vec(),
             });
+        }
+    }
+    if reports.is_empty() {
+        return Err(NoReport::NoReportPart);
+    }
+    Ok(reports)
+}
+
+/// The report parts of a message fetched part by part (IMAP `BODY[n.MIME]`
+/// and `BODY[n]` of the parts that can be reports): each entity, its MIME
+/// header and its body, is read as [`report_parts`] reads a message, and
+/// the parts of all are the message's, in order.
+pub fn report_parts_of_entities(entities: &[Vec<u8>]) -> Result<Vec<Part>, NoReport> {
+    if entities.iter().map(Vec::len).sum::<usize>() > MAX_MESSAGE {
+        return Err(NoReport::TooLarge);
+    }
+    let mut reports = Vec::new();
+    for entity in entities {
+        match report_parts(entity) {
+            Ok(parts) => reports.extend(parts),
+            Err(NoReport::TooManyParts) => return Err(NoReport::TooManyParts),
+            Err(_) => {}
         }
     }
     if reports.is_empty() {
@@ -134,8 +186,48 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_message_read_part_by_part_gives_the_parts_read_whole() {
+        let parts = [
+            ("text/plain", "", "This is an aggregate TLS report."),
+            ("application/tlsrpt+json", "", "{\"a\": 1}"),
+            ("image/png", "logo.png", "png"),
+            ("application/json", "Report.JSON", "{\"b\": 2}"),
+        ];
+        let whole = report_parts(&message(&parts)).unwrap();
+        // As an IMAP server returns BODY[n.MIME] and BODY[n] of the parts
+        // that can be reports by their type.
+        let entities: Vec<Vec<u8>> = parts
+            .iter()
+            .filter(|p| report_type(p.0) != ReportType::Never)
+            .map(|(ctype, name, body)| {
+                let mut e = format!("Content-Type: {ctype}\r\n");
+                if !name.is_empty() {
+                    e.push_str(&format!(
+                        "Content-Disposition: attachment; filename=\"{name}\"\r\n"
+                    ));
+                }
+                e.push_str(&format!("\r\n{body}"));
+                e.into_bytes()
+            })
+            .collect();
+        assert_eq!(entities.len(), 2);
+        assert_eq!(report_parts_of_entities(&entities).unwrap(), whole);
+        assert_eq!(
+            report_parts_of_entities(&entities[..0]),
+            Err(NoReport::NoReportPart)
+        );
+        let text = b"Content-Type: text/plain\r\n\r\nhello".to_vec();
+        assert_eq!(
+            report_parts_of_entities(&[text]),
+            Err(NoReport::NoReportPart)
+        );
+    }
+
     /// A report forwarded inside another mail is not read: reporters send
-    /// their own mail (RFC 8460 §5.3), whose signature is theirs.
+    /// their own mail (RFC 8460 §5.3), whose signature is theirs. An IMAP
+    /// mailbox's structure is judged the same way: `message/*` parts are
+    /// [`ReportType::Never`].
     #[test]
     fn a_report_inside_a_forwarded_message_is_not_read() {
         let inner = String::from_utf8(message(&[("application/tlsrpt+json", "", "{}")])).unwrap();
@@ -145,6 +237,16 @@ mod tests {
              --o\r\nContent-Type: message/rfc822\r\n\r\n{inner}\r\n--o--\r\n"
         );
         assert_eq!(report_parts(outer.as_bytes()), Err(NoReport::NoReportPart));
+    }
+
+    #[test]
+    fn report_types_are_judged_in_any_case() {
+        assert_eq!(report_type("Application/TLSRPT+gzip"), ReportType::Always);
+        assert_eq!(report_type("application/X-GZIP"), ReportType::ByName);
+        assert_eq!(report_type("text/plain"), ReportType::Never);
+        assert_eq!(report_type("message/rfc822"), ReportType::Never);
+        assert!(!is_report_part("application/json", "notes.txt"));
+        assert!(is_report_part("application/json", "r.json"));
     }
 
     #[test]

@@ -5,28 +5,37 @@
 //! A mailbox is opened before anything is read (connect, TLS, login,
 //! `EXAMINE`, `UID SEARCH`), so that an unreachable server, an untrusted
 //! certificate, a refused login or a missing mailbox ends the run at once.
-//! Its messages are then fetched whole (`RFC822.SIZE` first, then
-//! `BODY.PEEK[]` for those under the cap of a mail file) and handed to the
-//! walk like the files of a Maildir: they go through the same reading as
-//! files ([`super::collect`]), from their raw bytes. `EXAMINE` and
+//! Its messages are then read in three steps:
+//! 1. `RFC822.SIZE` of all: a message over the cap of a mail file is
+//!    listed and never downloaded;
+//! 2. `BODYSTRUCTURE` and the first bytes of the others, in batches of
+//!    [`STRUCTURE_BATCH`]: a message that cannot hold a report is listed,
+//!    as its Maildir file would be, and never downloaded ([`plan`]);
+//! 3. the rest, whole (their DKIM signature covers the whole body), or
+//!    under `--trust-unsigned` only their report parts.
+//!
+//! What is fetched goes to the walk like the files of a Maildir, and
+//! through the same reading as files ([`super::collect`]). `EXAMINE` and
 //! `BODY.PEEK` leave the mailbox as it was, `\Seen` and `\Recent` flags
 //! included; only `--imap-move-to` changes it, after the summary, and
 //! only for the messages read as reports.
 //!
 //! The protocol is `async-imap`'s (its parser is `imap-proto`); every step
-//! here is bounded by `--timeout`,
-//! and the crate bounds one response at 512 MiB. A message's body is
+//! here is bounded by `--timeout`, and the crate bounds one response at
+//! 512 MiB. `imap-proto` parses structures recursively, so the server's
+//! answers pass through [`depth::Bounded`] first: a structure nested
+//! deeper than a report's ever is fails that step, and so does one
+//! `imap-proto` cannot parse. Either way the connection is given up, a
+//! new one is made, and the messages of that batch are fetched whole (after
+//! [`MAX_FALLBACKS`] such batches, all the rest are). A message's body is
 //! fetched only when the server said it is under [`MAX_MESSAGE`], and is
-//! kept only when it is; answers for UIDs not asked for are dropped.
-//!
-//! `BODYSTRUCTURE` is never asked for. A report's DKIM signature covers
-//! the whole message, so nothing less can be verified; and `imap-proto`
-//! parses a structure recursively with no bound on its depth: a mail of
-//! some thousand nested multiparts, which anyone can send to the report
-//! address, would overflow the stack, and one structure it cannot parse
-//! would leave the whole mailbox unread.
+//! kept only when it is; answers for UIDs not asked for, or without what
+//! was asked, are dropped.
 
-use std::collections::BTreeSet;
+mod depth;
+mod plan;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
@@ -39,17 +48,23 @@ use tokio_rustls::client::TlsStream;
 
 use super::containers::mbox::MAX_MESSAGE;
 use super::source::Problem;
-use super::walk::{MessageKey, MessageSource, Walk};
+use super::walk::{Body, MessageKey, MessageSource, Walk};
 use crate::probe::tls::Trust;
+use depth::Bounded;
+pub use plan::Fetch;
+use plan::{Got, Plan, START, batches, entities, parts_items, plan};
 
 /// UIDs named in one command (`UID FETCH … (RFC822.SIZE)`, a move): few
 /// enough that the command line stays within what servers take.
 const UID_BATCH: usize = 500;
-/// Messages, and bytes by the server's count, fetched in one `UID FETCH
-/// … BODY.PEEK[]`: report mails are kilobytes, and a batch is held in
-/// memory until the walk has handed it out.
-const BODY_BATCH: usize = 64;
-const BODY_BYTES: u64 = MAX_MESSAGE as u64;
+/// Messages whose structures are asked for in one command: a structure
+/// that cannot be read costs the connection, and the messages of its
+/// batch are then fetched whole.
+const STRUCTURE_BATCH: usize = 50;
+/// Batches whose structures could not be read after which a mailbox's
+/// other messages are fetched whole without asking: each costs a new
+/// connection and login.
+const MAX_FALLBACKS: usize = 4;
 /// Most characters of a server's words repeated in an error.
 const MAX_SERVER_TEXT: usize = 200;
 
@@ -179,7 +194,9 @@ impl fmt::Debug for Password {
     }
 }
 
-type Stream = TlsStream<TcpStream>;
+/// The connection async-imap reads: TLS, with the depth of the server's
+/// answers bounded.
+type Stream = Bounded<TlsStream<TcpStream>>;
 
 /// A mailbox opened for reading.
 pub struct Opened {
@@ -194,6 +211,12 @@ pub struct Opened {
     has_move: bool,
     /// `--timeout`.
     timeout: Duration,
+    fetch: Fetch,
+    /// What a new connection needs, when structures could not be read.
+    password: Password,
+    trust: Trust,
+    /// Batches whose structures could not be read, so far.
+    fallbacks: usize,
     /// The reading stopped half-way: nothing of this mailbox is moved.
     broken: bool,
 }
@@ -261,7 +284,7 @@ async fn tls(
     trust: &Trust,
     t: Duration,
     tcp: TcpStream,
-) -> Result<Stream, String> {
+) -> Result<TlsStream<TcpStream>, String> {
     let (config, slot) = trust.client_config(true, &[]);
     let name = ServerName::try_from(url.host.clone())
         .map_err(|_| format!("{} is not a host name TLS can check", url.host))?;
@@ -312,6 +335,57 @@ pub struct OpenWith<'a> {
     pub since: Option<chrono::NaiveDate>,
     /// `--timeout`: the bound of each network step.
     pub timeout: Duration,
+    /// Whole messages when their signatures are verified.
+    pub fetch: Fetch,
+}
+
+/// Connects, secures the connection and logs in.
+async fn connect(
+    url: &MailboxUrl,
+    password: &Password,
+    trust: &Trust,
+    t: Duration,
+) -> Result<Session<Stream>, String> {
+    let address = format!("{}:{}", url.host, url.port);
+    let tcp = step(
+        t,
+        &format!("cannot connect to {address}"),
+        TcpStream::connect((url.host.as_str(), url.port)),
+    )
+    .await?;
+    let greeting = "the server's greeting";
+    let client = match url.security {
+        Security::Tls => {
+            let mut client = Client::new(Bounded::new(tls(url, trust, t, tcp).await?));
+            step(t, greeting, client.read_response())
+                .await?
+                .ok_or("the server closed the connection before its greeting")?;
+            client
+        }
+        Security::StartTls => {
+            let mut plain = Client::new(Bounded::new(tcp));
+            step(t, greeting, plain.read_response())
+                .await?
+                .ok_or("the server closed the connection before its greeting")?;
+            step(
+                t,
+                "STARTTLS refused (imap:// is read only over STARTTLS, so that no password goes in plaintext; use imaps:// if the server offers it)",
+                plain.run_command_and_check_ok("STARTTLS", None),
+            )
+            .await?;
+            let tcp = plain.into_inner().into_inner();
+            Client::new(Bounded::new(tls(url, trust, t, tcp).await?))
+        }
+    };
+    match tokio::time::timeout(t, client.login(&url.user, &password.0)).await {
+        Ok(Ok(session)) => Ok(session),
+        Ok(Err((e, _))) => Err(format!(
+            "login as {} refused ({}); check the user and MTASTS_IMAP_PASSWORD or --imap-password-file",
+            crate::text::escape(&url.user),
+            server_text(&e)
+        )),
+        Err(_) => Err(format!("login: {}", no_answer(t))),
+    }
 }
 
 /// Connects, logs in and examines the mailbox; the error is the one line
@@ -327,48 +401,7 @@ pub async fn open(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, crate
 
 async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, String> {
     let t = with.timeout;
-    let address = format!("{}:{}", url.host, url.port);
-    let tcp = step(
-        t,
-        &format!("cannot connect to {address}"),
-        TcpStream::connect((url.host.as_str(), url.port)),
-    )
-    .await?;
-    let greeting = "the server's greeting";
-    let client = match url.security {
-        Security::Tls => {
-            let mut client = Client::new(tls(url, with.trust, t, tcp).await?);
-            step(t, greeting, client.read_response())
-                .await?
-                .ok_or("the server closed the connection before its greeting")?;
-            client
-        }
-        Security::StartTls => {
-            let mut plain = Client::new(tcp);
-            step(t, greeting, plain.read_response())
-                .await?
-                .ok_or("the server closed the connection before its greeting")?;
-            step(
-                t,
-                "STARTTLS refused (imap:// is read only over STARTTLS, so that no password goes in plaintext; use imaps:// if the server offers it)",
-                plain.run_command_and_check_ok("STARTTLS", None),
-            )
-            .await?;
-            Client::new(tls(url, with.trust, t, plain.into_inner()).await?)
-        }
-    };
-    let mut session = match tokio::time::timeout(t, client.login(&url.user, &with.password.0)).await
-    {
-        Ok(Ok(session)) => session,
-        Ok(Err((e, _))) => {
-            return Err(format!(
-                "login as {} refused ({}); check the user and MTASTS_IMAP_PASSWORD or --imap-password-file",
-                crate::text::escape(&url.user),
-                server_text(&e)
-            ));
-        }
-        Err(_) => return Err(format!("login: {}", no_answer(t))),
-    };
+    let mut session = connect(url, with.password, with.trust, t).await?;
     let caps = step(t, "CAPABILITY", session.capabilities()).await?;
     let has_move = caps.has_str("MOVE");
     let has_uidplus = caps.has_str("UIDPLUS");
@@ -416,6 +449,10 @@ async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, Str
         uid_validity: mailbox.uid_validity,
         has_move,
         timeout: t,
+        fetch: with.fetch,
+        password: with.password.clone(),
+        trust: with.trust.clone(),
+        fallbacks: 0,
         broken: false,
     })
 }
@@ -437,11 +474,11 @@ impl Opened {
                 let mut stream = session.uid_fetch(&set, "(UID RFC822.SIZE)").await?;
                 let mut got = Vec::new();
                 let mut seen = BTreeSet::new();
-                while let Some(fetch) = stream.next().await {
-                    let fetch = fetch?;
+                while let Some(answer) = stream.next().await {
+                    let answer = answer?;
                     // Only what was asked, once: a server's extra answers
                     // are dropped rather than kept.
-                    if let (Some(uid), Some(size)) = (fetch.uid, fetch.size)
+                    if let (Some(uid), Some(size)) = (answer.uid, answer.size)
                         && chunk.binary_search(&uid).is_ok()
                         && seen.insert(uid)
                     {
@@ -458,33 +495,89 @@ impl Opened {
         Ok(sizes)
     }
 
-    /// The bodies of `uids` (sorted), without setting `\Seen`; `None` for
-    /// a body larger than [`MAX_MESSAGE`] after all, which is not kept.
-    async fn bodies(&mut self, uids: &[u32]) -> Result<Vec<(u32, Option<Vec<u8>>)>, String> {
+    /// The plan of each of `uids` (sorted) that the server answered for
+    /// with its structure, from that structure and its first bytes.
+    async fn plans(&mut self, uids: &[u32]) -> Result<BTreeMap<u32, Plan>, String> {
+        let (t, fetch) = (self.timeout, self.fetch);
+        let set = uid_set(uids);
+        let items = format!("(UID BODYSTRUCTURE BODY.PEEK[]<0.{START}>)");
+        let session = &mut self.session;
+        step(t, &format!("UID FETCH {items}"), async move {
+            let mut stream = session.uid_fetch(&set, &items).await?;
+            let mut plans = BTreeMap::new();
+            while let Some(answer) = stream.next().await {
+                let answer = answer?;
+                // An answer without the structure (a flag change the
+                // server tells of, say) is not the one asked for.
+                if let (Some(uid), Some(structure)) = (answer.uid, answer.bodystructure())
+                    && uids.binary_search(&uid).is_ok()
+                {
+                    plans
+                        .entry(uid)
+                        .or_insert_with(|| plan(answer.body(), Some(structure), fetch));
+                }
+            }
+            Ok::<_, async_imap::error::Error>(plans)
+        })
+        .await
+    }
+
+    /// What `items` fetches of each of `uids` (sorted), without setting
+    /// `\Seen`, as `take` makes it of an answer; an answer it makes
+    /// nothing of (one without what was asked) is dropped.
+    async fn fetch_each(
+        &mut self,
+        uids: &[u32],
+        items: &str,
+        take: impl Fn(&async_imap::types::Fetch) -> Option<Got>,
+    ) -> Result<BTreeMap<u32, Got>, String> {
         let t = self.timeout;
         let set = uid_set(uids);
         let session = &mut self.session;
-        step(t, "UID FETCH (BODY.PEEK[])", async move {
-            let mut stream = session.uid_fetch(&set, "(UID BODY.PEEK[])").await?;
-            let mut got = Vec::new();
-            let mut seen = BTreeSet::new();
-            while let Some(fetch) = stream.next().await {
-                let fetch = fetch?;
-                if let (Some(uid), Some(body)) = (fetch.uid, fetch.body())
+        step(t, &format!("UID FETCH {items}"), async move {
+            let mut stream = session.uid_fetch(&set, items).await?;
+            let mut got = BTreeMap::new();
+            while let Some(answer) = stream.next().await {
+                let answer = answer?;
+                if let Some(uid) = answer.uid
                     && uids.binary_search(&uid).is_ok()
-                    && seen.insert(uid)
+                    && !got.contains_key(&uid)
+                    && let Some(g) = take(&answer)
                 {
-                    got.push((uid, (body.len() <= MAX_MESSAGE).then(|| body.to_vec())));
+                    got.insert(uid, g);
                 }
             }
-            got.sort_unstable_by_key(|g: &(u32, Option<Vec<u8>>)| g.0);
             Ok::<_, async_imap::error::Error>(got)
         })
         .await
     }
 
-    /// Hands every message to the walk, skipping (and listing) those over
-    /// the size cap.
+    /// A new connection in place of one whose answer could not be read
+    /// (`why`), on the same mailbox.
+    async fn reconnect(&mut self, why: &str) -> Result<(), String> {
+        let t = self.timeout;
+        let fail = |e: String| format!("{why}; connecting again: {e}");
+        let mut session = connect(&self.url, &self.password, &self.trust, t)
+            .await
+            .map_err(fail)?;
+        let mailbox = step(t, "EXAMINE", session.examine(&self.url.mailbox))
+            .await
+            .map_err(fail)?;
+        if mailbox.uid_validity != self.uid_validity {
+            return Err(fail(
+                "the mailbox's UIDVALIDITY changed while it was read".into(),
+            ));
+        }
+        // The old connection is closed without a goodbye: what it has
+        // yet to say cannot be read.
+        self.session = session;
+        self.fallbacks += 1;
+        Ok(())
+    }
+
+    /// Hands every message to the walk: those that can hold a report as
+    /// their plan says, the others (and those over the size cap) skipped
+    /// and listed.
     async fn feed(&mut self, source: usize, walk: &mut Walk<'_>) -> Result<(), String> {
         let sizes = self.sizes().await?;
         // A message the server gave no size for (expunged by another client
@@ -494,42 +587,102 @@ impl Opened {
                 walk.skip_message(&self.label(uid), no_answer_for_message());
             }
         }
-        let mut batch: Vec<u32> = Vec::new();
-        let mut bytes = 0;
-        let mut batches = Vec::new();
+        let mut small = Vec::with_capacity(sizes.len());
         for (uid, size) in sizes {
             if size > MAX_MESSAGE as u64 {
                 walk.skip_message(&self.label(uid), too_large());
-                continue;
+            } else {
+                small.push((uid, size));
             }
-            if !batch.is_empty() && (batch.len() == BODY_BATCH || bytes + size > BODY_BYTES) {
-                batches.push(std::mem::take(&mut batch));
-                bytes = 0;
+        }
+        for chunk in small.chunks(STRUCTURE_BATCH) {
+            let uids: Vec<u32> = chunk.iter().map(|m| m.0).collect();
+            let plans = if self.fallbacks < MAX_FALLBACKS {
+                match self.plans(&uids).await {
+                    Ok(plans) => plans,
+                    // Nested too deep, or in a form imap-proto does not
+                    // parse (or the connection failed): these messages
+                    // are fetched whole, from a new connection.
+                    Err(why) => {
+                        self.reconnect(&why).await?;
+                        BTreeMap::new()
+                    }
+                }
+            } else {
+                BTreeMap::new()
+            };
+            self.fetch_planned(source, walk, chunk, &plans).await?;
+        }
+        Ok(())
+    }
+
+    /// Fetches the messages of `chunk` (UID and size) as `plans` says,
+    /// and hands them to the walk; one without a plan is fetched whole,
+    /// and so is one whose parts the server did not all send.
+    async fn fetch_planned(
+        &mut self,
+        source: usize,
+        walk: &mut Walk<'_>,
+        chunk: &[(u32, u64)],
+        plans: &BTreeMap<u32, Plan>,
+    ) -> Result<(), String> {
+        let mut whole = Vec::new();
+        let mut by_parts: BTreeMap<&[Vec<u32>], Vec<(u32, u64)>> = BTreeMap::new();
+        for &(uid, size) in chunk {
+            match plans.get(&uid) {
+                Some(Plan::NoReport) => walk.skip_message(&self.label(uid), Problem::NoReportPart),
+                Some(Plan::Parts(sections)) => {
+                    by_parts.entry(sections).or_default().push((uid, size))
+                }
+                Some(Plan::Whole) | None => whole.push((uid, size)),
             }
-            batch.push(uid);
-            bytes += size;
         }
-        if !batch.is_empty() {
-            batches.push(batch);
-        }
-        for uids in batches {
-            let got = self.bodies(&uids).await?;
-            // A message the server sent no body for (expunged meanwhile by
-            // another client, say) is listed rather than passed over.
-            for &uid in &uids {
-                if got.binary_search_by_key(&uid, |g| g.0).is_err() {
-                    walk.skip_message(&self.label(uid), no_answer_for_message());
+        for (sections, messages) in by_parts {
+            let items = parts_items(sections);
+            for uids in batches(&messages) {
+                let mut got = self
+                    .fetch_each(&uids, &items, |answer| entities(answer, sections))
+                    .await?;
+                for (uid, size) in messages.iter().filter(|m| uids.contains(&m.0)) {
+                    match got.remove(uid) {
+                        Some(Got::Incomplete) | None => whole.push((*uid, *size)),
+                        Some(g) => self.hand_out(source, walk, *uid, g),
+                    }
                 }
             }
-            for (uid, body) in got {
-                let label = self.label(uid);
-                match body {
-                    Some(body) => walk.add_message(label, MessageKey { source, uid }, body),
-                    None => walk.skip_message(&label, too_large()),
+        }
+        whole.sort_unstable();
+        for uids in batches(&whole) {
+            let mut got = self
+                .fetch_each(&uids, "(UID BODY.PEEK[])", |answer| {
+                    answer.body().map(|b| {
+                        if b.len() <= MAX_MESSAGE {
+                            Got::Body(Body::Whole(b.to_vec()))
+                        } else {
+                            Got::TooLarge
+                        }
+                    })
+                })
+                .await?;
+            for uid in uids {
+                match got.remove(&uid) {
+                    Some(g) => self.hand_out(source, walk, uid, g),
+                    // Not sent (expunged meanwhile by another client,
+                    // say): listed rather than passed over.
+                    None => walk.skip_message(&self.label(uid), no_answer_for_message()),
                 }
             }
         }
         Ok(())
+    }
+
+    fn hand_out(&self, source: usize, walk: &mut Walk<'_>, uid: u32, got: Got) {
+        let label = self.label(uid);
+        match got {
+            Got::Body(body) => walk.add_message(label, MessageKey { source, uid }, body),
+            Got::TooLarge => walk.skip_message(&label, too_large()),
+            Got::Incomplete => walk.skip_message(&label, no_answer_for_message()),
+        }
     }
 
     /// Moves `uids` (read as reports) to `folder`: `UID MOVE` where the
