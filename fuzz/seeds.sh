@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 fixtures=../tests/fixtures/tlsrpt
 rm -rf corpus
-for t in policy sts_record tlsrpt_record report_json report_file gzip mime mbox smtp_reply content_type tlsa_record; do
+for t in policy sts_record tlsrpt_record report_json report_file gzip mime mbox smtp_reply content_type tlsa_record imap_answers; do
     mkdir -p "corpus/$t"
 done
 
@@ -122,3 +122,16 @@ printf 'version: STSv1\nmode: enforce\n' | put content_type no-header
 printf '3 1 1 ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n2 0 2 %0128d\n3 1 0 3059301306072a8648ce3d0201' 0 | put tlsa_record presentation
 printf '3 1 1 BA7816BF8F01CFEA414140DE5DAE2223\n  B00361A396177A9CB410FF61F20015AD\n4 1 1 00\n3 2 1 00\n3 1 3 00\n3 1 1 abcd\n3 1 0 xyz0\n3 1\n+3 1 1 00\n300 1 1 00\n3 1 0 \xff' | put tlsa_record broken
 printf '\x03\x01\x01\xba\x78\x16\xbf\x8f\x01\xcf\xea\x41\x41\x40\xde\x5d\xae\x22\x23\xb0\x03\x61\xa3\x96\x17\x7a\x9c\xb4\x10\xff\x61\xf2\x00\x15\xad' | put tlsa_record wire
+
+# --- IMAP: the piece size, then what a server sends ----------------------
+leaf='("application" "tlsrpt+gzip" ("name" "r.json.gz") NIL NIL "base64" 400 NIL ("attachment" ("filename" "r.json.gz")) NIL NIL)'
+text='("text" "plain" ("charset" "us-ascii") NIL NIL "7bit" 33 1 NIL NIL NIL NIL)'
+{ printf '\x0f'; printf '* OK [CAPABILITY IMAP4rev1 MOVE UIDPLUS] ready\r\na1 OK [CAPABILITY IMAP4rev1 MOVE] Logged in\r\n* 3 EXISTS\r\n* OK [UIDVALIDITY 17] x\r\na2 OK [READ-ONLY] Examine completed\r\n* SEARCH 1 2 7\r\na3 OK done\r\n'; } | put imap_answers session
+{ printf '\x40'; printf '* 1 FETCH (UID 7 BODYSTRUCTURE (%s%s "report" ("report-type" "tlsrpt" "boundary" "b") NIL NIL NIL) BODY[]<0> {16}\r\nFrom: a@b.test\r\n)\r\n* 2 FETCH (FLAGS (\\Seen) UID 8)\r\na4 OK Fetch completed\r\n' "$text" "$leaf"; } | put imap_answers structure
+{ printf '\x00'; printf '* 1 FETCH (UID 7 BODY[2.MIME] {32}\r\nContent-Type: application/json\r\n BODY[2] {6}\r\n((((((\r\n BODY[] ~{3}\r\n))) X "a\\"(\\\\")\r\n'; } | put imap_answers literals-and-quotes
+deep="$leaf"
+for _ in $(seq 300); do deep="(${deep} \"mixed\" NIL NIL NIL NIL)"; done
+{ printf '\xff'; printf '* 1 FETCH (UID 9 BODYSTRUCTURE %s)\r\n' "$deep"; } | put imap_answers too-deep
+{ printf '\x03'; printf '* 1 FETCH (UID 9 BODYSTRUCTURE ("message" "global" () NIL NIL "7bit" 9 NIL NIL NIL NIL))\r\n* OK {5}\r\n(((((\r\n'; } | put imap_answers unparseable
+# imap-proto 0.17 panics on a byte outside ASCII right after a code.
+{ printf '\x0f'; printf '* OK [CAPABILITY IMAP4rev1 MOVE]\xb0 Logged in\r\na1 NO Mailbox Re\xe7us] missing\r\n'; } | put imap_answers byte-after-code

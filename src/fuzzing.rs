@@ -50,10 +50,111 @@ pub fn report_file(bytes: &[u8], filter: &Filter) -> Collected {
     crate::report::collect::collect_bytes("input", bytes, filter)
 }
 
+/// What [`imap_answers`] made of a server's bytes.
+#[derive(Debug)]
+pub struct ImapAnswers {
+    /// Answers parsed, in order.
+    pub parsed: usize,
+    /// Why the reading stopped, or `None` at the end of the input.
+    pub stopped: Option<String>,
+    /// The guard stopped it.
+    pub guarded: bool,
+}
+
+/// A server's bytes handed out `piece` at a time, as a network would;
+/// what is written to it is dropped.
+#[derive(Debug)]
+struct Pieces<'a> {
+    rest: &'a [u8],
+    piece: usize,
+}
+
+impl tokio::io::AsyncRead for Pieces<'_> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let n = self.piece.max(1).min(self.rest.len()).min(buf.remaining());
+        let (now, later) = self.rest.split_at(n);
+        buf.put_slice(now);
+        self.rest = later;
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+impl tokio::io::AsyncWrite for Pieces<'_> {
+    fn poll_write(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        std::task::Poll::Ready(Ok(buf.len()))
+    }
+
+    fn poll_flush(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+
+    fn poll_shutdown(
+        self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::task::Poll::Ready(Ok(()))
+    }
+}
+
+/// Reads `input` as `report` reads an IMAP server's answers: through the
+/// guard ([`crate::report::imap::guard::Guarded`]), `piece` bytes at
+/// a time, into async-imap and its parser, answer after answer until the
+/// input ends or one cannot be read.
+pub fn imap_answers(input: &[u8], piece: usize) -> ImapAnswers {
+    use crate::report::imap::guard::Guarded;
+    let stream = Guarded::new(Pieces { rest: input, piece });
+    let mut client = async_imap::Client::new(stream);
+    let mut out = ImapAnswers {
+        parsed: 0,
+        stopped: None,
+        guarded: false,
+    };
+    // The reader never makes the parser wait: each future is ready at once.
+    futures::executor::block_on(async {
+        loop {
+            match client.read_response().await {
+                Ok(Some(_)) => out.parsed += 1,
+                Ok(None) => break,
+                Err(e) => {
+                    out.guarded = e.to_string().contains("the IMAP parser cannot be given");
+                    out.stopped = Some(e.to_string());
+                    break;
+                }
+            }
+        }
+    });
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::io::Write;
+
+    #[test]
+    fn imap_answers_are_read_through_the_guard() {
+        let fine = b"* OK ready\r\n* 1 FETCH (UID 7 BODY[] {3}\r\n((()\r\na1 OK done\r\n";
+        for piece in [1, 5, 4096] {
+            let got = imap_answers(fine, piece);
+            assert_eq!((got.parsed, got.stopped.is_none()), (3, true), "{got:?}");
+        }
+        let deep = format!("* 1 FETCH (X {})\r\n", "(".repeat(100));
+        let got = imap_answers(deep.as_bytes(), 7);
+        assert!(got.guarded && got.parsed == 0, "{got:?}");
+        let broken = imap_answers(b"* 1 FETCH (UID 7 BODY[] {3}\r\n(((\r\n)\r\n", 4096);
+        assert!(broken.stopped.is_some() && !broken.guarded, "{broken:?}");
+    }
 
     #[test]
     fn replies_are_read_in_turn_up_to_the_first_broken_one() {

@@ -23,7 +23,7 @@
 //! The protocol is `async-imap`'s (its parser is `imap-proto`); every step
 //! here is bounded by `--timeout`, and the crate bounds one response at
 //! 512 MiB. `imap-proto` parses structures recursively, so the server's
-//! answers pass through [`depth::Bounded`] first: a structure nested
+//! answers pass through [`guard::Guarded`] first: a structure nested
 //! deeper than a report's ever is fails that step, and so does one
 //! `imap-proto` cannot parse. Either way the connection is given up, a
 //! new one is made, and the messages of that batch are fetched whole (after
@@ -32,7 +32,7 @@
 //! kept only when it is; answers for UIDs not asked for, or without what
 //! was asked, are dropped.
 
-mod depth;
+pub(crate) mod guard;
 mod plan;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -50,7 +50,7 @@ use super::containers::mbox::MAX_MESSAGE;
 use super::source::Problem;
 use super::walk::{Body, MessageKey, MessageSource, Walk};
 use crate::probe::tls::Trust;
-use depth::Bounded;
+use guard::Guarded;
 pub use plan::Fetch;
 use plan::{Got, Plan, START, batches, entities, parts_items, plan};
 
@@ -194,9 +194,9 @@ impl fmt::Debug for Password {
     }
 }
 
-/// The connection async-imap reads: TLS, with the depth of the server's
-/// answers bounded.
-type Stream = Bounded<TlsStream<TcpStream>>;
+/// The connection async-imap reads: TLS, with what its parser cannot
+/// take kept from it.
+type Stream = Guarded<TlsStream<TcpStream>>;
 
 /// A mailbox opened for reading.
 pub struct Opened {
@@ -356,14 +356,14 @@ async fn connect(
     let greeting = "the server's greeting";
     let client = match url.security {
         Security::Tls => {
-            let mut client = Client::new(Bounded::new(tls(url, trust, t, tcp).await?));
+            let mut client = Client::new(Guarded::new(tls(url, trust, t, tcp).await?));
             step(t, greeting, client.read_response())
                 .await?
                 .ok_or("the server closed the connection before its greeting")?;
             client
         }
         Security::StartTls => {
-            let mut plain = Client::new(Bounded::new(tcp));
+            let mut plain = Client::new(Guarded::new(tcp));
             step(t, greeting, plain.read_response())
                 .await?
                 .ok_or("the server closed the connection before its greeting")?;
@@ -374,7 +374,7 @@ async fn connect(
             )
             .await?;
             let tcp = plain.into_inner().into_inner();
-            Client::new(Bounded::new(tls(url, trust, t, tcp).await?))
+            Client::new(Guarded::new(tls(url, trust, t, tcp).await?))
         }
     };
     match tokio::time::timeout(t, client.login(&url.user, &password.0)).await {

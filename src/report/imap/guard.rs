@@ -1,20 +1,27 @@
-//! A bound on how deep an IMAP server's answers nest, enforced before
-//! `imap-proto` parses them.
+//! What a server's answers must not hold when `imap-proto` parses them,
+//! kept from it.
 //!
-//! `imap-proto`, async-imap's parser, reads parenthesised lists (a
-//! `BODYSTRUCTURE` above all) recursively, with no bound on their depth.
-//! A mail of some thousand nested multiparts, which anyone can send to
-//! the report address, gives a structure that deep on a server that does
-//! not cap MIME nesting, and its parsing would overflow the stack and
-//! abort the run. [`Bounded`] sits between the TLS stream and async-imap:
-//! it reads the server's bytes as IMAP's lexer does ([`Nesting`]: quoted
-//! strings with their escapes, literals `{n}` CRLF and their n bytes) and
-//! counts the parentheses outside them; when an answer opens more than
-//! [`MAX_DEPTH`], the read fails before those bytes reach the parser, and
-//! the connection is given up (the caller reconnects and fetches the
-//! messages concerned whole).
+//! `imap-proto` 0.17, async-imap's parser, has two hazards a server's
+//! bytes reach:
+//! - it parses parenthesised lists (a `BODYSTRUCTURE` above all)
+//!   recursively, with no bound on their depth. A mail of some thousand
+//!   nested multiparts, which anyone can send to the report address,
+//!   gives a structure that deep on a server that does not cap MIME
+//!   nesting, and its parsing would overflow the stack and abort the run;
+//! - it panics on a status answer whose response code is followed at
+//!   once by a byte outside ASCII (`a1 OK [READ-ONLY]\xe9…`: it cuts the
+//!   first byte off text it decoded as UTF-8). Found by the
+//!   `imap_answers` fuzz target.
 //!
-//! The lexer errs only towards counting too much: bytes it skips as a
+//! [`Guarded`] sits between the TLS stream and async-imap: it reads the
+//! server's bytes as IMAP's lexer does ([`Lexer`]: quoted strings with
+//! their escapes, literals `{n}` CRLF and their n bytes) and watches what
+//! lies outside them. When an answer opens more than [`MAX_DEPTH`]
+//! parentheses, or a `]` is followed by a byte outside ASCII, the read
+//! fails before those bytes reach the parser, and the connection is given
+//! up (the caller reconnects and fetches the messages concerned whole).
+//!
+//! The lexer errs only towards refusing too much: bytes it skips as a
 //! string or literal are ones `imap-proto` reads as such too, or fails
 //! on.
 
@@ -51,30 +58,39 @@ enum Lex {
     Literal(u64),
 }
 
-/// The nesting of parentheses in what a server sent, so far.
+/// Where the lexer is in what a server sent, so far.
 #[derive(Debug)]
-pub struct Nesting {
+pub struct Lexer {
     lex: Lex,
+    /// Parentheses open in the answer.
     depth: u32,
+    /// The last byte outside strings and literals was `]`.
+    after_bracket: bool,
 }
 
-/// An answer nested deeper than [`MAX_DEPTH`].
+/// What the parser must not be shown.
 #[derive(Debug, PartialEq, Eq)]
-pub struct TooDeep;
+pub enum Hazard {
+    /// An answer nested deeper than [`MAX_DEPTH`].
+    TooDeep,
+    /// A byte outside ASCII right after `]`.
+    ByteAfterCode,
+}
 
-impl Default for Nesting {
+impl Default for Lexer {
     fn default() -> Self {
-        Nesting {
+        Lexer {
             lex: Lex::Text,
             depth: 0,
+            after_bracket: false,
         }
     }
 }
 
-impl Nesting {
+impl Lexer {
     /// Reads `bytes`, the next the server sent; fails at the first
-    /// parenthesis deeper than [`MAX_DEPTH`].
-    pub fn read(&mut self, mut bytes: &[u8]) -> Result<(), TooDeep> {
+    /// hazard.
+    pub fn read(&mut self, mut bytes: &[u8]) -> Result<(), Hazard> {
         while let Some((&b, rest)) = bytes.split_first() {
             if let Lex::Literal(left) = self.lex {
                 let skip = usize::try_from(left).map_or(bytes.len(), |l| l.min(bytes.len()));
@@ -113,14 +129,17 @@ impl Nesting {
     }
 
     /// A byte outside strings and literals.
-    fn text(&mut self, b: u8) -> Result<Lex, TooDeep> {
+    fn text(&mut self, b: u8) -> Result<Lex, Hazard> {
+        if std::mem::replace(&mut self.after_bracket, b == b']') && !b.is_ascii() {
+            return Err(Hazard::ByteAfterCode);
+        }
         Ok(match b {
             b'"' => Lex::Quoted,
             b'{' => Lex::Brace(0),
             b'(' => {
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
-                    return Err(TooDeep);
+                    return Err(Hazard::TooDeep);
                 }
                 Lex::Text
             }
@@ -138,23 +157,23 @@ impl Nesting {
     }
 }
 
-/// A stream whose reads fail once the server's answers nest deeper than
-/// [`MAX_DEPTH`]; writes pass through.
+/// A stream whose reads fail once the server sends a [`Hazard`]; writes
+/// pass through.
 #[derive(Debug)]
-pub struct Bounded<S> {
+pub struct Guarded<S> {
     inner: S,
-    nesting: Nesting,
-    /// Once too deep, every later read fails too: the bytes in between
-    /// were never handed on.
-    failed: bool,
+    lexer: Lexer,
+    /// Once a hazard is seen, every later read fails too: the bytes in
+    /// between were never handed on.
+    failed: Option<Hazard>,
 }
 
-impl<S> Bounded<S> {
+impl<S> Guarded<S> {
     pub fn new(inner: S) -> Self {
-        Bounded {
+        Guarded {
             inner,
-            nesting: Nesting::default(),
-            failed: false,
+            lexer: Lexer::default(),
+            failed: None,
         }
     }
 
@@ -164,37 +183,46 @@ impl<S> Bounded<S> {
     }
 }
 
-/// The error a read fails with; its words end up in the list of what was
-/// not read.
-fn too_deep() -> io::Error {
-    io::Error::new(
-        io::ErrorKind::InvalidData,
-        format!("the server's answer nests deeper than {MAX_DEPTH} levels"),
-    )
+impl Hazard {
+    /// The error a read fails with: its words end up in the line that
+    /// says a step failed.
+    fn error(&self) -> io::Error {
+        let what = match self {
+            Hazard::TooDeep => format!("nests deeper than {MAX_DEPTH} levels"),
+            Hazard::ByteAfterCode => {
+                "has a byte outside ASCII right after a response code".to_string()
+            }
+        };
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("the server's answer {what}, which the IMAP parser cannot be given"),
+        )
+    }
 }
 
-impl<S: AsyncRead + Unpin> AsyncRead for Bounded<S> {
+impl<S: AsyncRead + Unpin> AsyncRead for Guarded<S> {
     fn poll_read(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
         let this = &mut *self;
-        if this.failed {
-            return Poll::Ready(Err(too_deep()));
+        if let Some(hazard) = &this.failed {
+            return Poll::Ready(Err(hazard.error()));
         }
         let before = buf.filled().len();
         ready!(Pin::new(&mut this.inner).poll_read(cx, buf))?;
-        if this.nesting.read(&buf.filled()[before..]).is_err() {
-            this.failed = true;
+        if let Err(hazard) = this.lexer.read(&buf.filled()[before..]) {
             buf.set_filled(before);
-            return Poll::Ready(Err(too_deep()));
+            let e = hazard.error();
+            this.failed = Some(hazard);
+            return Poll::Ready(Err(e));
         }
         Poll::Ready(Ok(()))
     }
 }
 
-impl<S: AsyncWrite + Unpin> AsyncWrite for Bounded<S> {
+impl<S: AsyncWrite + Unpin> AsyncWrite for Guarded<S> {
     fn poll_write(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
@@ -219,7 +247,7 @@ mod tests {
     /// Whether `wire`, read in pieces of `chunk` bytes, stays within the
     /// bound.
     fn within(wire: &[u8], chunk: usize) -> bool {
-        let mut n = Nesting::default();
+        let mut n = Lexer::default();
         wire.chunks(chunk).all(|c| n.read(c).is_ok())
     }
 
@@ -284,6 +312,35 @@ mod tests {
             );
             assert!(!within(wire.as_bytes(), 1), "{fake:?}");
         }
+    }
+
+    /// What imap-proto 0.17 panics on (`start byte index 1 is not a char
+    /// boundary`), and what it does not.
+    #[test]
+    fn a_byte_outside_ascii_right_after_a_code_is_refused() {
+        for bad in [
+            &b"a1 OK [READ-ONLY]\xe9 Examined\r\n"[..],
+            b"* OK [X]\xc3\xa9\r\n",
+        ] {
+            for chunk in [1, 4096] {
+                assert!(!within(bad, chunk), "{bad:?}");
+            }
+        }
+        for fine in [
+            &b"a1 OK [READ-ONLY] Examined \xe9\r\n"[..],
+            b"a1 NO Mailbox Re\xe7us]\r\n",
+            b"* 1 FETCH (BODY[2] {2}\r\n]\xe9 X \"]\xe9\")\r\n",
+        ] {
+            assert!(within(fine, 1), "{fine:?}");
+        }
+        let wire = b"a1 OK [READ-ONLY]\xe9 Examined\r\n";
+        let panicked = std::panic::catch_unwind(|| {
+            let _ = async_imap::imap_proto::Response::parse(wire);
+        });
+        assert!(
+            panicked.is_err(),
+            "imap-proto no longer panics here: the check may go"
+        );
     }
 
     /// What the bound is for: imap-proto parses a structure as deep as
