@@ -59,6 +59,9 @@ pub struct ImapAnswers {
     pub stopped: Option<String>,
     /// The guard stopped it.
     pub guarded: bool,
+    /// imap-proto panicked, and the panic was caught as `report` catches
+    /// it ([`crate::report::imap::shield`]).
+    pub parser_panicked: bool,
 }
 
 /// A server's bytes handed out `piece` at a time, as a network would;
@@ -119,21 +122,30 @@ pub fn imap_answers(input: &[u8], piece: usize) -> ImapAnswers {
         parsed: 0,
         stopped: None,
         guarded: false,
+        parser_panicked: false,
     };
     // The reader never makes the parser wait: each future is ready at once.
-    futures::executor::block_on(async {
-        loop {
-            match client.read_response().await {
-                Ok(Some(_)) => out.parsed += 1,
-                Ok(None) => break,
-                Err(e) => {
-                    out.guarded = e.to_string().contains("the IMAP parser cannot be given");
-                    out.stopped = Some(e.to_string());
-                    break;
+    let read = crate::report::imap::shield(|| {
+        futures::executor::block_on(async {
+            loop {
+                match client.read_response().await {
+                    Ok(Some(_)) => out.parsed += 1,
+                    Ok(None) => break,
+                    Err(e) => {
+                        out.guarded = e.to_string().contains("the IMAP parser cannot be given");
+                        out.stopped = Some(e.to_string());
+                        break;
+                    }
                 }
             }
-        }
+        })
     });
+    if let Err(why) = read {
+        // Any panic but the parser's is a bug of this crate: it goes on.
+        assert!(why.starts_with(crate::report::imap::PARSER_FAILED), "{why}");
+        out.parser_panicked = true;
+        out.stopped = Some(why);
+    }
     out
 }
 
@@ -154,6 +166,8 @@ mod tests {
         assert!(got.guarded && got.parsed == 0, "{got:?}");
         let broken = imap_answers(b"* 1 FETCH (UID 7 BODY[] {3}\r\n(((\r\n)\r\n", 4096);
         assert!(broken.stopped.is_some() && !broken.guarded, "{broken:?}");
+        let panics = imap_answers(b"* 1 FETCH (UID 7 INTERNALDATE NIL)\r\n", 4096);
+        assert!(panics.parser_panicked && panics.parsed == 0, "{panics:?}");
     }
 
     #[test]

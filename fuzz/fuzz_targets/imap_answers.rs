@@ -1,6 +1,7 @@
 //! An IMAP server's answers as `report` reads them: through the guard, in
 //! pieces, into async-imap and its parser (imap-proto), which parses
-//! nested lists recursively.
+//! nested lists recursively, with its panics caught as `report` catches
+//! them. A stack overflow, or a panic that is not the parser's, crashes.
 
 #![no_main]
 

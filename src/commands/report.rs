@@ -44,7 +44,7 @@ pub fn run(args: &ReportArgs, clock: &crate::Clock) -> Result<Outcome> {
     };
     let mut opened = Vec::new();
     for url in &imap.mailboxes {
-        opened.push(runtime.block_on(imap::open(url, &with))?);
+        opened.push(imap::shielded_for(&runtime, url, imap::open(url, &with))?);
     }
     let collected = report::collect_from(
         &config.paths,
@@ -67,12 +67,14 @@ pub fn run(args: &ReportArgs, clock: &crate::Clock) -> Result<Outcome> {
                 .filter(|k| k.source == i)
                 .map(|k| k.uid)
                 .collect();
-            let line = runtime.block_on(mailbox.move_to(&uids, folder))?;
+            let url = mailbox.url().clone();
+            let line = imap::shielded_for(&runtime, &url, mailbox.move_to(&uids, folder))?;
             super::eprint_line(&line);
         }
     }
     for mailbox in opened {
-        runtime.block_on(mailbox.logout());
+        // A server that breaks the protocol at goodbye changes nothing.
+        let _ = imap::shielded(&runtime, mailbox.logout());
     }
     Ok(outcome)
 }

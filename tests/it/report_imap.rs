@@ -710,6 +710,34 @@ fn imap_without_starttls_sends_no_password() {
     );
 }
 
+/// imap-proto 0.17 panics on some answers only a broken server sends
+/// (here `INTERNALDATE NIL`, as the greeting): the run ends with one
+/// line that says so, not with a crash.
+#[test]
+fn a_panic_of_the_imap_parser_is_one_line() {
+    let (port, server) = fake_server(|conn| {
+        use std::io::Write;
+        conn.write_all(b"* 1 FETCH (UID 7 INTERNALDATE NIL)\r\n")
+            .unwrap();
+    });
+    let out = mtasts()
+        .arg("report")
+        .arg(format!("imap://u@127.0.0.1:{port}/INBOX"))
+        .env("MTASTS_IMAP_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    one_line(
+        &out,
+        "the IMAP parser (imap-proto) failed on the server's answer",
+    );
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains("panicked"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    server.join().unwrap();
+}
+
 /// Bytes the server sent in each IMAP session that has ended, in order
 /// (Dovecot's logout line: `Logged out in=… out=…`).
 fn sessions_out(dovecot: &Dovecot) -> Vec<u64> {
@@ -779,7 +807,16 @@ fn only_what_can_be_a_report_is_fetched() {
         filler("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk\r\n")
     )
     .into_bytes();
-    let mails = [plain, long, photo];
+    // A report part whose Content-Type the server cannot parse, and
+    // reads as text/plain: its file name has it fetched.
+    let misread = String::from_utf8(eml(&report("Odd", 3, "example.test", 300, &[])))
+        .unwrap()
+        .replace(
+            "Content-Type: application/tlsrpt+gzip",
+            "Content-Type: \"application/tlsrpt+gzip\"",
+        )
+        .into_bytes();
+    let mails = [plain, long, photo, misread];
     dovecot.run(async |s| {
         for m in &mails {
             s.append("INBOX", None, None, m).await.unwrap();
@@ -803,7 +840,7 @@ fn only_what_can_be_a_report_is_fetched() {
     assert_eq!(trusted, from_maildir(true));
     assert_eq!(
         (trusted["reports"].as_u64(), trusted["files"].as_u64()),
-        (Some(2), Some(3))
+        (Some(3), Some(4))
     );
     assert!(
         sent < 64 << 10,
@@ -814,10 +851,10 @@ fn only_what_can_be_a_report_is_fetched() {
     // cover their bodies); the photo still is not.
     let (verified, sent) = served_for(&dovecot, &mut report_verifying(&dovecot));
     assert_eq!(verified, from_maildir(false));
-    let whole = mails[0].len() + mails[1].len();
+    let whole = mails[0].len() + mails[1].len() + mails[3].len();
     assert!(
         (whole as u64..whole as u64 + (64 << 10)).contains(&sent),
-        "the two report mails ({whole} bytes) and no more were fetched, yet the server sent {sent} bytes"
+        "the three report mails ({whole} bytes) and no more were fetched, yet the server sent {sent} bytes"
     );
 }
 

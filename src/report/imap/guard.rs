@@ -15,15 +15,25 @@
 //!
 //! [`Guarded`] sits between the TLS stream and async-imap: it reads the
 //! server's bytes as IMAP's lexer does ([`Lexer`]: quoted strings with
-//! their escapes, literals `{n}` CRLF and their n bytes) and watches what
-//! lies outside them. When an answer opens more than [`MAX_DEPTH`]
-//! parentheses, or a `]` is followed by a byte outside ASCII, the read
-//! fails before those bytes reach the parser, and the connection is given
-//! up (the caller reconnects and fetches the messages concerned whole).
+//! their escapes, literals `{n}` CRLF and their n bytes) and fails the
+//! read before a [`Hazard`] reaches the parser: an answer that opens more
+//! than [`MAX_DEPTH`] parentheses, or a `]` followed by a byte outside
+//! ASCII. The connection is then given up (the caller reconnects and
+//! fetches the messages concerned whole).
 //!
-//! The lexer errs only towards refusing too much: bytes it skips as a
-//! string or literal are ones `imap-proto` reads as such too, or fails
-//! on.
+//! From mail, only strings and literals a server writes reach the wire,
+//! and the lexer reads those as `imap-proto` does. A broken or hostile
+//! server could write bytes that `imap-proto` reads otherwise than the
+//! lexer, where it falls back on reading a broken quoted string as a
+//! word, an unknown `FETCH` item's list as raw bytes to the first `)`, or
+//! `{n}` as text. Those places are refused or read its way: within a
+//! list, a quoted string that breaks the grammar, and a literal longer
+//! than 4 GiB, are hazards; a literal is one only at the start of a word
+//! and within a list; a list may be the value of a `FETCH` item only for
+//! the items that hold one ([`LIST_ITEMS`]); and a `(` in a quoted
+//! string counts towards the depth as if it opened a list (a `)` there
+//! closes nothing). The other panics of `imap-proto` are caught by
+//! [`super::shield`].
 
 use std::io;
 use std::pin::Pin;
@@ -40,15 +50,16 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 pub const MAX_DEPTH: u32 = 32;
 
 /// Where the lexer is in the server's bytes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 enum Lex {
     /// Outside strings and literals.
+    #[default]
     Text,
     /// In a quoted string.
     Quoted,
     /// After a backslash in a quoted string.
     Escaped,
-    /// After `{` and the digits so far.
+    /// After `{` (at the start of a token) and the digits so far.
     Brace(u64),
     /// After `{n}`.
     Closed(u64),
@@ -58,14 +69,71 @@ enum Lex {
     Literal(u64),
 }
 
+/// Names of the `FETCH` items whose value may be a list: those asked for
+/// (`BODYSTRUCTURE`), and those a server adds unasked (`FLAGS`, `MODSEQ`).
+/// `imap-proto` reads the value of any other item as raw bytes up to the
+/// first `)`, where this lexer would see strings and literals.
+const LIST_ITEMS: [&[u8]; 3] = [b"BODYSTRUCTURE", b"FLAGS", b"MODSEQ"];
+/// Bytes of a line's start, and of a `FETCH` item's name, kept to
+/// recognise them.
+const MAX_WORD: usize = 32;
+
 /// Where the lexer is in what a server sent, so far.
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct Lexer {
     lex: Lex,
-    /// Parentheses open in the answer.
+    /// Parentheses open in the answer: those of the lists, and those in
+    /// quoted strings (a server that breaks the grammar could make
+    /// `imap-proto` read a string's contents as lists).
     depth: u32,
-    /// The last byte outside strings and literals was `]`.
+    /// The last byte outside literals was `]`.
     after_bracket: bool,
+    /// The last byte in text starts no token: `"` and `{` there are part
+    /// of a word, as for `imap-proto`, not a string or a literal.
+    in_word: bool,
+    /// The answer's first bytes, before its first `(`: is it `* n FETCH`?
+    head: Word,
+    /// This answer is a `FETCH`.
+    fetch: bool,
+    /// In a `FETCH`, the word being read directly in its list, and the
+    /// last one read (the name of the item whose value comes next).
+    word: Word,
+    name: Word,
+}
+
+/// The first [`MAX_WORD`] bytes of a word, in upper case.
+#[derive(Debug, Default, Clone, Copy)]
+struct Word {
+    bytes: [u8; MAX_WORD],
+    len: usize,
+}
+
+impl Word {
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.bytes.get_mut(self.len) {
+            *slot = b.to_ascii_uppercase();
+        }
+        self.len += 1;
+    }
+
+    fn get(&self) -> &[u8] {
+        &self.bytes[..self.len.min(MAX_WORD)]
+    }
+
+    /// `* 12 FETCH `.
+    fn is_fetch_head(&self) -> bool {
+        let Some(rest) = self.get().strip_prefix(b"* ") else {
+            return false;
+        };
+        let digits = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+        digits > 0 && rest[digits..] == *b" FETCH "
+    }
+
+    /// The item name of `BODY[1.2]<0>` is `BODY`.
+    fn item_name(&self) -> &[u8] {
+        let w = self.get();
+        w.iter().position(|&b| b == b'[').map_or(w, |i| &w[..i])
+    }
 }
 
 /// What the parser must not be shown.
@@ -75,16 +143,13 @@ pub enum Hazard {
     TooDeep,
     /// A byte outside ASCII right after `]`.
     ByteAfterCode,
-}
-
-impl Default for Lexer {
-    fn default() -> Self {
-        Lexer {
-            lex: Lex::Text,
-            depth: 0,
-            after_bracket: false,
-        }
-    }
+    /// Within a list, a quoted string that breaks IMAP's grammar (a NUL,
+    /// a line end, an escape of anything but `\` and `"`), or a literal
+    /// longer than `imap-proto` reads (4 GiB): where `imap-proto` falls
+    /// back to reading the bytes otherwise, the two would part ways.
+    BrokenString,
+    /// A list as the value of a `FETCH` item not in [`LIST_ITEMS`].
+    UnexpectedList,
 }
 
 impl Lexer {
@@ -105,22 +170,22 @@ impl Lexer {
             }
             bytes = rest;
             self.lex = match (self.lex, b) {
-                (Lex::Quoted, b'\\') => Lex::Escaped,
-                (Lex::Quoted, b'"') => Lex::Text,
-                // A quoted string holds no line end: the answer is over.
-                (Lex::Quoted | Lex::Escaped, b'\r') => Lex::Text,
-                (Lex::Quoted | Lex::Escaped, b'\n') => {
-                    self.depth = 0;
-                    Lex::Text
-                }
-                (Lex::Quoted | Lex::Escaped, _) => Lex::Quoted,
+                (Lex::Quoted | Lex::Escaped, _) => self.quoted(b)?,
                 (Lex::Brace(n), b'0'..=b'9') => {
-                    Lex::Brace(n.saturating_mul(10).saturating_add(u64::from(b - b'0')))
+                    let n = n * 10 + u64::from(b - b'0');
+                    if n > u64::from(u32::MAX) {
+                        return Err(Hazard::BrokenString);
+                    }
+                    Lex::Brace(n)
                 }
                 (Lex::Brace(n), b'}') => Lex::Closed(n),
                 (Lex::Closed(n), b'\r') => Lex::ClosedCr(n),
                 (Lex::ClosedCr(0), b'\n') => Lex::Text,
-                (Lex::ClosedCr(n), b'\n') => Lex::Literal(n),
+                // A literal is skipped only within a list: in a status
+                // answer's text, `imap-proto` reads no literal, and the
+                // bytes are read as it reads them.
+                (Lex::ClosedCr(n), b'\n') if self.depth > 0 => Lex::Literal(n),
+                (Lex::ClosedCr(_), b'\n') => self.text(b)?,
                 // Text, or what only looked like the start of a literal.
                 _ => self.text(b)?,
             };
@@ -128,32 +193,101 @@ impl Lexer {
         Ok(())
     }
 
+    /// A byte in a quoted string.
+    fn quoted(&mut self, b: u8) -> Result<Lex, Hazard> {
+        let escaped = self.lex == Lex::Escaped;
+        if std::mem::replace(&mut self.after_bracket, b == b']') && !b.is_ascii() {
+            return Err(Hazard::ByteAfterCode);
+        }
+        let broken = matches!(b, 0 | b'\r' | b'\n') || (escaped && !matches!(b, b'\\' | b'"'));
+        if broken && self.depth > 0 {
+            return Err(Hazard::BrokenString);
+        }
+        Ok(match b {
+            // In a status answer's text: the answer is over.
+            b'\r' => Lex::Text,
+            b'\n' => {
+                self.end_of_answer();
+                Lex::Text
+            }
+            b'\\' if !escaped => Lex::Escaped,
+            b'"' if !escaped => {
+                self.in_word = true;
+                Lex::Text
+            }
+            b'(' => {
+                self.open()?;
+                Lex::Quoted
+            }
+            _ => Lex::Quoted,
+        })
+    }
+
     /// A byte outside strings and literals.
     fn text(&mut self, b: u8) -> Result<Lex, Hazard> {
         if std::mem::replace(&mut self.after_bracket, b == b']') && !b.is_ascii() {
             return Err(Hazard::ByteAfterCode);
         }
-        Ok(match b {
-            b'"' => Lex::Quoted,
-            b'{' => Lex::Brace(0),
-            b'(' => {
-                self.depth += 1;
-                if self.depth > MAX_DEPTH {
-                    return Err(Hazard::TooDeep);
+        let token_start = !self.in_word;
+        // `~{n}` is a literal8 where `{n}` would be a literal.
+        self.in_word = match b {
+            b' ' | b'(' => false,
+            b'~' => !token_start,
+            _ => true,
+        };
+        if self.depth == 0 && self.head.len <= MAX_WORD && b != b'(' {
+            self.head.push(b);
+        }
+        if self.fetch && self.depth == 1 {
+            match b {
+                b' ' => {
+                    if self.word.len > 0 {
+                        self.name = std::mem::take(&mut self.word);
+                    }
                 }
+                b'(' | b')' | b'"' | b'{' => {}
+                _ => self.word.push(b),
+            }
+        }
+        Ok(match b {
+            b'"' if token_start => Lex::Quoted,
+            b'{' if token_start => Lex::Brace(0),
+            b'(' => {
+                if self.depth == 0 {
+                    // A start too long to tell is judged as a FETCH's.
+                    self.fetch = self.head.len > MAX_WORD || self.head.is_fetch_head();
+                } else if self.fetch
+                    && self.depth == 1
+                    && !LIST_ITEMS.contains(&self.name.item_name())
+                {
+                    return Err(Hazard::UnexpectedList);
+                }
+                self.open()?;
                 Lex::Text
             }
             b')' => {
                 self.depth = self.depth.saturating_sub(1);
                 Lex::Text
             }
-            // One answer ends; the next starts at depth 0.
             b'\n' => {
-                self.depth = 0;
+                self.end_of_answer();
                 Lex::Text
             }
             _ => Lex::Text,
         })
+    }
+
+    fn open(&mut self) -> Result<(), Hazard> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(Hazard::TooDeep);
+        }
+        Ok(())
+    }
+
+    /// One answer ends; the next starts afresh.
+    fn end_of_answer(&mut self) {
+        *self = Lexer::default();
     }
 }
 
@@ -192,6 +326,8 @@ impl Hazard {
             Hazard::ByteAfterCode => {
                 "has a byte outside ASCII right after a response code".to_string()
             }
+            Hazard::BrokenString => "holds a broken string or literal".to_string(),
+            Hazard::UnexpectedList => "holds an item not asked for".to_string(),
         };
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -244,16 +380,19 @@ impl<S: AsyncWrite + Unpin> AsyncWrite for Guarded<S> {
 mod tests {
     use super::*;
 
-    /// Whether `wire`, read in pieces of `chunk` bytes, stays within the
-    /// bound.
-    fn within(wire: &[u8], chunk: usize) -> bool {
+    /// What the lexer makes of `wire`, read in pieces of `chunk` bytes.
+    fn lex(wire: &[u8], chunk: usize) -> Result<(), Hazard> {
         let mut n = Lexer::default();
-        wire.chunks(chunk).all(|c| n.read(c).is_ok())
+        wire.chunks(chunk).try_for_each(|c| n.read(c))
+    }
+
+    fn within(wire: &[u8], chunk: usize) -> bool {
+        lex(wire, chunk).is_ok()
     }
 
     fn nested(depth: usize) -> String {
         format!(
-            "* 1 FETCH (UID 7 X {}{})\r\n",
+            "* 1 FETCH (UID 7 BODYSTRUCTURE {}{})\r\n",
             "(".repeat(depth),
             ")".repeat(depth)
         )
@@ -265,53 +404,131 @@ mod tests {
         for chunk in [1, 2, 7, 4096] {
             // The FETCH list itself is one level.
             assert!(within(nested(limit - 1).as_bytes(), chunk), "{chunk}");
-            assert!(!within(nested(limit).as_bytes(), chunk), "{chunk}");
+            assert_eq!(lex(nested(limit).as_bytes(), chunk), Err(Hazard::TooDeep));
         }
     }
 
     #[test]
-    fn each_answer_starts_again_at_depth_zero() {
+    fn each_answer_starts_again_afresh() {
         let many = nested(MAX_DEPTH as usize - 1).repeat(100);
         assert!(within(many.as_bytes(), 3));
-        // Unbalanced answers do not add up either.
-        let open = "* OK ((((((((((\r\n".repeat(50);
+        // Unbalanced answers do not add up either, nor does a status
+        // answer's text with a quote left open.
+        let open = "* OK ((((((((((\r\na1 NO Mailbox \"Nope doesn't exist\r\n".repeat(50);
         assert!(within(open.as_bytes(), 5));
     }
 
     #[test]
-    fn strings_and_literals_are_not_counted() {
+    fn literals_in_lists_are_skipped_whatever_they_hold() {
         let deep = "(".repeat(1000);
-        // In a quoted string, escapes included.
-        let quoted = format!("* 1 FETCH (X \"\\\"{deep}\\\\\" Y)\r\n");
-        assert!(within(quoted.as_bytes(), 1));
-        // In a literal, whose bytes may be anything, line ends included.
-        let body = format!("\r\n{deep}\"\r\n{{9}}\r\n");
-        let literal = format!("* 1 FETCH (BODY[] {{{}}}\r\n{body})\r\n", body.len());
+        let body = format!("\r\n{deep}\"\r\n{{9}}\r\n\0\\a");
+        let literal = format!("* 1 FETCH (UID 7 BODY[] {{{}}}\r\n{body})\r\n", body.len());
         assert!(within(literal.as_bytes(), 1));
         assert!(within(literal.as_bytes(), 4096));
         // Counting goes on after the literal, in the same answer.
         let after = format!(
-            "* 1 FETCH (BODY[] {{{}}}\r\n{body} X {})\r\n",
+            "* 1 FETCH (BODY[] {{{}}}\r\n{body} BODYSTRUCTURE {})\r\n",
             body.len(),
             "(".repeat(MAX_DEPTH as usize)
         );
-        assert!(!within(after.as_bytes(), 1));
+        assert_eq!(lex(after.as_bytes(), 1), Err(Hazard::TooDeep));
         // An empty literal, and a literal8.
-        let empty = format!("* 1 FETCH (A {{0}}\r\n B ~{{3}}\r\n((( {deep})\r\n");
-        assert!(!within(empty.as_bytes(), 1));
+        let empty = format!("* 1 FETCH (A {{0}}\r\n B ~{{3}}\r\n((( BODYSTRUCTURE {deep})\r\n");
+        assert_eq!(lex(empty.as_bytes(), 1), Err(Hazard::TooDeep));
+    }
+
+    /// Parentheses in a quoted string count (a broken server could make
+    /// imap-proto read them as lists); closing ones there do not.
+    #[test]
+    fn quoted_strings_count_their_opening_parentheses_only() {
+        let name = |n: usize| {
+            format!(
+                "* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" (\"name\" \"{}{}\\\"\\\\\") NIL))\r\n",
+                "(".repeat(n),
+                ")".repeat(n)
+            )
+        };
+        // The FETCH list, the structure and its parameters: 3 levels.
+        assert!(within(name(MAX_DEPTH as usize - 3).as_bytes(), 1));
+        assert_eq!(
+            lex(name(MAX_DEPTH as usize).as_bytes(), 1),
+            Err(Hazard::TooDeep)
+        );
+    }
+
+    #[test]
+    fn broken_strings_in_lists_are_refused() {
+        for wire in [
+            &b"* 1 FETCH (BODYSTRUCTURE (\"a\0b\"))\r\n"[..],
+            b"* 1 FETCH (BODYSTRUCTURE (\"a\\zb\"))\r\n",
+            b"* 1 FETCH (BODYSTRUCTURE (\"ab\r\n",
+            b"* 1 FETCH (BODY[] {4294967296}\r\n",
+        ] {
+            assert_eq!(lex(wire, 1), Err(Hazard::BrokenString), "{wire:?}");
+        }
+        assert!(within(b"* 1 FETCH (BODY[] {4294967295}\r\n", 1));
+    }
+
+    /// Ways a server could make imap-proto and the lexer part, found by
+    /// a review: each is refused.
+    #[test]
+    fn ways_around_the_bound_are_refused() {
+        let deep = format!("{}{}", "(".repeat(1000), ")".repeat(1000));
+        let cases = [
+            // imap-proto reads a broken quoted string as a word.
+            format!("* 1 FETCH (X \"a\0 BODYSTRUCTURE {deep} Y \")\r\n"),
+            format!("* 1 FETCH (X \"a\\a BODYSTRUCTURE {deep} Y \")\r\n"),
+            // It reads an unknown item's list as bytes up to the first `)`.
+            format!("* 1 FETCH (X (a \"b) BODYSTRUCTURE {deep} Y \"))\r\n"),
+            format!("* 1 FETCH (X ({{30}}\r\n) BODYSTRUCTURE {deep})\r\n"),
+            // It reads no literal in a status answer's text, nor within a
+            // word.
+            format!("* OK hi {{40}}\r\n* 1 FETCH (UID 7 BODYSTRUCTURE {deep})\r\n"),
+            format!("* 1 FETCH (X a{{90}}\r\n b BODYSTRUCTURE {deep})\r\n"),
+            // It takes no literal longer than 4 GiB.
+            format!("* 1 FETCH (X {{99999999999999}}\r\n BODYSTRUCTURE {deep})\r\n"),
+            // A start too long to tell is judged as a FETCH's.
+            format!(
+                "* {} FETCH (X (a \"b) BODYSTRUCTURE {deep} \"))\r\n",
+                "0".repeat(40)
+            ),
+        ];
+        for wire in &cases {
+            for chunk in [1, 4096] {
+                assert!(!within(wire.as_bytes(), chunk), "{wire:?}");
+            }
+        }
     }
 
     #[test]
     fn what_only_looks_like_a_literal_is_text() {
-        // No CRLF after the brace: imap-proto reads no literal, so the
-        // parentheses after it count.
-        for fake in ["{5} ", "{5}\n", "{x}\r\n", "{5\r\n"] {
+        // No CRLF right after the brace: imap-proto reads no literal, so
+        // the parentheses after it count.
+        for fake in ["{5} ", "{5}\n", "{x}\r\n", "{5\r\n", "{5}\r "] {
             let wire = format!(
-                "* 1 FETCH (A {fake}{}\r\n",
+                "* 1 FETCH (X {fake}BODYSTRUCTURE {}\r\n",
                 "(".repeat(MAX_DEPTH as usize + 1)
             );
             assert!(!within(wire.as_bytes(), 1), "{fake:?}");
         }
+    }
+
+    #[test]
+    fn only_the_items_that_hold_lists_may_hold_them() {
+        for fine in [
+            &b"* 3 FETCH (UID 9 FLAGS (\\Seen) MODSEQ (12))\r\n"[..],
+            b"* 3 fetch (flags (\\Seen))\r\n",
+            b"* 1 FETCH (UID 7 BODYSTRUCTURE ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1) \"mixed\") BODY[]<0> {3}\r\n(((\r\n)\r\n",
+            // Lists in lists are no FETCH item's concern elsewhere.
+            b"* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n",
+            b"a1 OK [PERMANENTFLAGS (\\Seen \\*)] Flags permitted.\r\n",
+        ] {
+            assert!(within(fine, 1), "{}", String::from_utf8_lossy(fine));
+        }
+        assert_eq!(
+            lex(b"* 1 FETCH (UID 7 ENVELOPE (NIL))\r\n", 1),
+            Err(Hazard::UnexpectedList)
+        );
     }
 
     /// What imap-proto 0.17 panics on (`start byte index 1 is not a char
@@ -321,15 +538,16 @@ mod tests {
         for bad in [
             &b"a1 OK [READ-ONLY]\xe9 Examined\r\n"[..],
             b"* OK [X]\xc3\xa9\r\n",
+            b"* OK {22}\r\na1 OK [READ-ONLY]\xe9 x\r\n",
         ] {
             for chunk in [1, 4096] {
-                assert!(!within(bad, chunk), "{bad:?}");
+                assert_eq!(lex(bad, chunk), Err(Hazard::ByteAfterCode), "{bad:?}");
             }
         }
         for fine in [
             &b"a1 OK [READ-ONLY] Examined \xe9\r\n"[..],
             b"a1 NO Mailbox Re\xe7us]\r\n",
-            b"* 1 FETCH (BODY[2] {2}\r\n]\xe9 X \"]\xe9\")\r\n",
+            b"* 1 FETCH (BODY[2] {2}\r\n]\xe9 BODY[1] \"\xe9]\")\r\n",
         ] {
             assert!(within(fine, 1), "{fine:?}");
         }

@@ -35,9 +35,11 @@
 pub(crate) mod guard;
 mod plan;
 
+use std::cell::Cell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::sync::Arc;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Once};
 use std::time::Duration;
 
 use async_imap::{Client, Session};
@@ -458,6 +460,10 @@ async fn open_inner(url: &MailboxUrl, with: &OpenWith<'_>) -> Result<Opened, Str
 }
 
 impl Opened {
+    pub fn url(&self) -> &MailboxUrl {
+        &self.url
+    }
+
     /// The label of a message in errors and notes.
     fn label(&self, uid: u32) -> String {
         format!("{} UID {uid}", self.url)
@@ -781,6 +787,78 @@ fn too_large() -> Problem {
     }
 }
 
+thread_local! {
+    /// Where the panic being caught by [`shielded`] on this thread came
+    /// from (`Some` while it runs).
+    static SHIELDED: Cell<Option<&'static str>> = const { Cell::new(None) };
+}
+
+/// Runs `fut` on `runtime`, a panic caught and made an error
+/// ([`shield`]).
+pub fn shielded<F: Future>(runtime: &tokio::runtime::Runtime, fut: F) -> Result<F::Output, String> {
+    shield(|| runtime.block_on(fut))
+}
+
+/// Runs `f`, a panic caught and made an error.
+///
+/// `imap-proto` 0.17 panics on some answers a broken server could send
+/// (`INTERNALDATE NIL`, a `METADATA` value that is not UTF-8, ...). The
+/// guard keeps the ones known to be reached from mail from it
+/// ([`guard`]); this catches the rest, so that such a server ends the
+/// reading of its mailbox with one line rather than the run with a
+/// crash. The panic's own message is kept off stderr: the hook says
+/// nothing on a thread in here, and notes where the panic came from.
+pub fn shield<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let outer = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if SHIELDED.with(Cell::get).is_none() {
+                return outer(info);
+            }
+            let from_parser = info
+                .location()
+                .is_some_and(|l| l.file().contains("imap-proto"));
+            SHIELDED.with(|s| {
+                s.set(Some(if from_parser {
+                    PARSER_FAILED
+                } else {
+                    "an internal error stopped the reading"
+                }))
+            });
+        }));
+    });
+    SHIELDED.with(|s| s.set(Some("")));
+    let got = std::panic::catch_unwind(AssertUnwindSafe(f));
+    let what = SHIELDED.with(|s| s.replace(None)).unwrap_or_default();
+    got.map_err(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let why: String = why.chars().take(MAX_SERVER_TEXT).collect();
+        format!("{what}: {}", crate::text::escape(&why))
+    })
+}
+
+/// How [`shield`]'s error starts when the panic was `imap-proto`'s.
+pub const PARSER_FAILED: &str = "the IMAP parser (imap-proto) failed on the server's answer";
+
+/// [`shielded`], for a step of `url`'s mailbox: a panic is its error.
+pub fn shielded_for<T>(
+    runtime: &tokio::runtime::Runtime,
+    url: &MailboxUrl,
+    fut: impl Future<Output = Result<T, crate::Error>>,
+) -> Result<T, crate::Error> {
+    shielded(runtime, fut).unwrap_or_else(|why| {
+        Err(crate::Error::Imap {
+            url: crate::text::escape(&url.to_string()),
+            why,
+        })
+    })
+}
+
 /// The mailboxes opened, as a source of messages for the walk, fetched on
 /// `runtime` from the walk's thread.
 pub struct Mailboxes<'a> {
@@ -791,7 +869,8 @@ pub struct Mailboxes<'a> {
 impl MessageSource for Mailboxes<'_> {
     fn feed(&mut self, walk: &mut Walk<'_>) {
         for (i, mailbox) in self.opened.iter_mut().enumerate() {
-            if let Err(why) = self.runtime.block_on(mailbox.feed(i, walk)) {
+            let read = shielded(self.runtime, mailbox.feed(i, walk)).and_then(|r| r);
+            if let Err(why) = read {
                 mailbox.broken = true;
                 walk.skip(&mailbox.url.to_string(), Problem::Io(why));
             }

@@ -12,7 +12,9 @@
 //! Whatever is beyond what is judged here (no structure, too deep, too
 //! many parts) is fetched whole, and the reading of mail decides.
 
-use async_imap::imap_proto::{BodyStructure, MessageSection, SectionPath};
+use async_imap::imap_proto::{
+    BodyContentCommon, BodyParams, BodyStructure, MessageSection, SectionPath,
+};
 
 use crate::report::containers::mbox::MAX_MESSAGE;
 use crate::report::containers::mime::{self, MAX_PARTS};
@@ -54,8 +56,11 @@ pub enum Plan {
 }
 
 /// Deepest nesting of multiparts judged from the structure; a deeper
-/// message is fetched whole, and the reading of mail decides.
-const MAX_NESTING: usize = 32;
+/// message is fetched whole, and the reading of mail decides. Report
+/// mails nest two deep; the guard refuses structures past some 28
+/// ([`super::guard::MAX_DEPTH`] parentheses, a leaf's own lists
+/// included), which costs a new connection.
+const MAX_NESTING: usize = 16;
 /// Most parts fetched one by one from a message: a report mail has one or
 /// two, and a command naming hundreds of sections could pass what a
 /// server takes on one line. A message with more is fetched whole.
@@ -120,8 +125,7 @@ impl Sections {
             | BodyStructure::Text { common, .. }
             | BodyStructure::Message { common, .. } => {
                 self.leaves += 1;
-                let ctype = format!("{}/{}", common.ty.ty, common.ty.subtype);
-                if mime::report_type(&ctype) != mime::ReportType::Never {
+                if can_be_a_report(common) {
                     // The body of a message that is not multipart is its
                     // part 1.
                     self.reports.push(if path.is_empty() {
@@ -133,6 +137,35 @@ impl Sections {
             }
         }
     }
+}
+
+/// Whether a leaf of a structure can be a report: by its type
+/// ([`mime::report_type`]), or, when the server could not read its type,
+/// by its having a file name. A server gives a `Content-Type` it cannot
+/// parse (`"application/tlsrpt+gzip"` in quotes, say) as an empty type
+/// (Dovecot) or as `text/plain` (RFC 3501's default), where the reading
+/// of mail may still see the report type; reporters name their report
+/// files, and the server reads the `Content-Disposition` apart.
+fn can_be_a_report(common: &BodyContentCommon<'_>) -> bool {
+    let ctype = format!("{}/{}", common.ty.ty, common.ty.subtype);
+    if mime::report_type(&ctype) != mime::ReportType::Never {
+        return true;
+    }
+    let named = |params: &BodyParams<'_>| {
+        params.iter().flatten().any(|(key, _)| {
+            let key = key.to_ascii_lowercase();
+            key.starts_with("filename") || key.starts_with("name")
+        })
+    };
+    let unread = common.ty.ty.is_empty()
+        || common.ty.subtype.is_empty()
+        || ctype.eq_ignore_ascii_case("text/plain");
+    unread
+        && (named(&common.ty.params)
+            || common
+                .disposition
+                .as_ref()
+                .is_some_and(|d| named(&d.params)))
 }
 
 /// `1.2`: a section's part number.
@@ -279,6 +312,33 @@ mod tests {
         );
         // A report that is the whole message is fetched whole.
         assert_eq!(plan_of(GZ, Fetch::ReportParts), Plan::Whole);
+    }
+
+    /// A server gives a Content-Type it cannot parse as empty or as
+    /// text/plain: such a part with a file name is fetched, and the
+    /// reading of mail judges its type.
+    #[test]
+    fn a_named_text_part_may_be_a_report_the_server_misread() {
+        let named = r#"("text" "plain" ("charset" "us-ascii") NIL NIL "base64" 400 5 NIL ("attachment" ("filename" "r.json.gz")) NIL NIL)"#;
+        let mail = format!(r#"({TEXT}{named} "mixed" ("boundary" "b") NIL NIL NIL)"#);
+        assert_eq!(
+            plan_of(&mail, Fetch::ReportParts),
+            Plan::Parts(vec![vec![2]])
+        );
+        let by_type_name =
+            r#"("text" "plain" ("name" "r.json.gz") NIL NIL "base64" 400 5 NIL NIL NIL NIL)"#;
+        let mail = format!(r#"({TEXT}{by_type_name} "mixed" ("boundary" "b") NIL NIL NIL)"#);
+        assert_eq!(plan_of(&mail, Fetch::Whole), Plan::Whole);
+        // As Dovecot gives `Content-Type: "application/tlsrpt+gzip"`.
+        let empty = r#"("" "" NIL NIL NIL "base64" 286 NIL ("attachment" ("filename" "Odd.json.gz")) NIL NIL)"#;
+        let mail = format!(r#"({TEXT}{empty} "mixed" ("boundary" "b1") NIL NIL NIL)"#);
+        assert_eq!(
+            plan_of(&mail, Fetch::ReportParts),
+            Plan::Parts(vec![vec![2]])
+        );
+        // Named parts of other types are judged by their type.
+        let photo = format!(r#"({TEXT}{PNG} "mixed" ("boundary" "b") NIL NIL NIL)"#);
+        assert_eq!(plan_of(&photo, Fetch::Whole), Plan::NoReport);
     }
 
     #[test]
