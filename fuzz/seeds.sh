@@ -137,3 +137,4 @@ for _ in $(seq 300); do deep="(${deep} \"mixed\" NIL NIL NIL NIL)"; done
 { printf '\x0f'; printf '* OK [CAPABILITY IMAP4rev1 MOVE]\xb0 Logged in\r\na1 NO Mailbox Re\xe7us] missing\r\n'; } | put imap_answers byte-after-code
 # Where a broken server could make imap-proto and the guard part ways.
 { printf '\x00'; printf '* 1 FETCH (X "a\0 BODYSTRUCTURE ((((((((()))))))))) Y ")\r\n* 1 FETCH (X (a "b) BODYSTRUCTURE ((((())))) Y "))\r\n* 1 FETCH (X ({5}\r\n) BODYSTRUCTURE (((()))))\r\n* OK hi {9}\r\n* 2 FETCH (UID 8 INTERNALDATE NIL)\r\n'; } | put imap_answers parting-ways
+{ printf '\x10'; printf '* OK ({40}\r\n* 1 FETCH (BODYSTRUCTURE ((((()))))))\r\n)\r\n* 1 FETCH (FLAGS ({20}\r\n) BODYSTRUCTURE (((()\r\n* 1 FETCH (UID 1 X ~{9}\r\n BODY ((()\r\n'; } | put imap_answers literals-not-read-as-such

@@ -164,7 +164,7 @@ mod tests {
         let deep = format!("* 1 FETCH (X {})\r\n", "(".repeat(100));
         let got = imap_answers(deep.as_bytes(), 7);
         assert!(got.guarded && got.parsed == 0, "{got:?}");
-        let broken = imap_answers(b"* 1 FETCH (UID 7 BODY[] {3}\r\n(((\r\n)\r\n", 4096);
+        let broken = imap_answers(b"* OK ready\r\n))) x\r\n", 4096);
         assert!(broken.stopped.is_some() && !broken.guarded, "{broken:?}");
         let panics = imap_answers(b"* 1 FETCH (UID 7 INTERNALDATE NIL)\r\n", 4096);
         assert!(panics.parser_panicked && panics.parsed == 0, "{panics:?}");

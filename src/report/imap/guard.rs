@@ -23,17 +23,24 @@
 //!
 //! From mail, only strings and literals a server writes reach the wire,
 //! and the lexer reads those as `imap-proto` does. A broken or hostile
-//! server could write bytes that `imap-proto` reads otherwise than the
-//! lexer, where it falls back on reading a broken quoted string as a
-//! word, an unknown `FETCH` item's list as raw bytes to the first `)`, or
-//! `{n}` as text. Those places are refused or read its way: within a
-//! list, a quoted string that breaks the grammar, and a literal longer
-//! than 4 GiB, are hazards; a literal is one only at the start of a word
-//! and within a list; a list may be the value of a `FETCH` item only for
-//! the items that hold one ([`LIST_ITEMS`]); and a `(` in a quoted
-//! string counts towards the depth as if it opened a list (a `)` there
-//! closes nothing). The other panics of `imap-proto` are caught by
-//! [`super::shield`].
+//! server (or, before STARTTLS, anyone on the path) could write bytes that
+//! `imap-proto` reads otherwise than the lexer, where it falls back on
+//! reading a broken quoted string as a word, an item's list it cannot
+//! parse as raw bytes up to the first `)`, or `{n}` as text. So the lexer
+//! errs towards counting too much there:
+//! - only the literal that is the value of a `FETCH` item holding a
+//!   message or a part (`BODY[…]`, `RFC822`…) is skipped; in any other
+//!   literal each `(` counts towards the depth, as in a quoted string,
+//!   and a `)` closes nothing;
+//! - within a list, a quoted string that breaks the grammar, a literal
+//!   longer than 4 GiB, and, in a `FETCH`, a line end are hazards;
+//! - a literal is one only at the start of a word, and a list may be the
+//!   value of a `FETCH` item only for the items that hold one
+//!   ([`LIST_ITEMS`]);
+//! - an answer is bounded at [`MAX_ANSWER`] bytes outside the skipped
+//!   literals.
+//!
+//! The other panics of `imap-proto` are caught by [`super::shield`].
 
 use std::io;
 use std::pin::Pin;
@@ -65,8 +72,14 @@ enum Lex {
     Closed(u64),
     /// After `{n}` CR.
     ClosedCr(u64),
-    /// In a literal, with this many bytes left.
+    /// In a literal `imap-proto` reads as one, with this many bytes
+    /// left: skipped.
     Literal(u64),
+    /// In a literal `imap-proto` might not read as one, with this many
+    /// bytes left: each `(` counts towards the depth, and nothing else is
+    /// read, so that whatever the parser makes of the bytes, it nests no
+    /// deeper than counted.
+    Counted(u64),
 }
 
 /// Names of the `FETCH` items whose value may be a list: those asked for
@@ -74,6 +87,9 @@ enum Lex {
 /// `imap-proto` reads the value of any other item as raw bytes up to the
 /// first `)`, where this lexer would see strings and literals.
 const LIST_ITEMS: [&[u8]; 3] = [b"BODYSTRUCTURE", b"FLAGS", b"MODSEQ"];
+/// Most bytes of an answer outside the literals that hold mail: a
+/// structure of a thousand parts is some hundred kilobytes.
+const MAX_ANSWER: usize = 8 << 20;
 /// Bytes of a line's start, and of a `FETCH` item's name, kept to
 /// recognise them.
 const MAX_WORD: usize = 32;
@@ -83,9 +99,12 @@ const MAX_WORD: usize = 32;
 pub struct Lexer {
     lex: Lex,
     /// Parentheses open in the answer: those of the lists, and those in
-    /// quoted strings (a server that breaks the grammar could make
-    /// `imap-proto` read a string's contents as lists).
+    /// quoted strings and in literals not skipped (a server that breaks
+    /// the grammar could make `imap-proto` read those as lists). This is
+    /// what is bounded.
     depth: u32,
+    /// Lists open in the answer, as this lexer reads it.
+    lists: u32,
     /// The last byte outside literals was `]`.
     after_bracket: bool,
     /// The last byte in text starts no token: `"` and `{` there are part
@@ -99,6 +118,8 @@ pub struct Lexer {
     /// last one read (the name of the item whose value comes next).
     word: Word,
     name: Word,
+    /// Bytes of the answer read outside skipped literals.
+    read_in_answer: usize,
 }
 
 /// The first [`MAX_WORD`] bytes of a word, in upper case.
@@ -129,6 +150,15 @@ impl Word {
         digits > 0 && rest[digits..] == *b" FETCH "
     }
 
+    /// A `FETCH` item whose value is a message or a part of one, read by
+    /// `imap-proto` as a string or literal whatever it holds.
+    fn holds_mail(&self) -> bool {
+        let w = self.get();
+        w.starts_with(b"BODY[")
+            || w.starts_with(b"BINARY[")
+            || matches!(w, b"RFC822" | b"RFC822.HEADER" | b"RFC822.TEXT")
+    }
+
     /// The item name of `BODY[1.2]<0>` is `BODY`.
     fn item_name(&self) -> &[u8] {
         let w = self.get();
@@ -150,6 +180,10 @@ pub enum Hazard {
     BrokenString,
     /// A list as the value of a `FETCH` item not in [`LIST_ITEMS`].
     UnexpectedList,
+    /// More than [`MAX_ANSWER`] bytes of an answer outside the literals
+    /// that hold mail: async-imap writes the whole answer into the error
+    /// when it cannot parse one, some five bytes for each.
+    TooLong,
 }
 
 impl Lexer {
@@ -157,16 +191,26 @@ impl Lexer {
     /// hazard.
     pub fn read(&mut self, mut bytes: &[u8]) -> Result<(), Hazard> {
         while let Some((&b, rest)) = bytes.split_first() {
-            if let Lex::Literal(left) = self.lex {
-                let skip = usize::try_from(left).map_or(bytes.len(), |l| l.min(bytes.len()));
-                bytes = &bytes[skip..];
-                let left = left - skip as u64;
-                self.lex = if left == 0 {
-                    Lex::Text
-                } else {
-                    Lex::Literal(left)
-                };
-                continue;
+            match self.lex {
+                Lex::Literal(left) | Lex::Counted(left) => {
+                    let take = usize::try_from(left).map_or(bytes.len(), |l| l.min(bytes.len()));
+                    let (now, later) = bytes.split_at(take);
+                    if let Lex::Counted(_) = self.lex {
+                        self.count(now)?;
+                        for _ in now.iter().filter(|&&b| b == b'(') {
+                            self.open()?;
+                        }
+                    }
+                    bytes = later;
+                    let left = left - take as u64;
+                    self.lex = match self.lex {
+                        _ if left == 0 => Lex::Text,
+                        Lex::Counted(_) => Lex::Counted(left),
+                        _ => Lex::Literal(left),
+                    };
+                    continue;
+                }
+                _ => self.count(&bytes[..1])?,
             }
             bytes = rest;
             self.lex = match (self.lex, b) {
@@ -181,11 +225,20 @@ impl Lexer {
                 (Lex::Brace(n), b'}') => Lex::Closed(n),
                 (Lex::Closed(n), b'\r') => Lex::ClosedCr(n),
                 (Lex::ClosedCr(0), b'\n') => Lex::Text,
-                // A literal is skipped only within a list: in a status
-                // answer's text, `imap-proto` reads no literal, and the
-                // bytes are read as it reads them.
-                (Lex::ClosedCr(n), b'\n') if self.depth > 0 => Lex::Literal(n),
-                (Lex::ClosedCr(_), b'\n') => self.text(b)?,
+                // Skipped only as the value of a FETCH item that holds a
+                // message or part: anywhere else imap-proto may read the
+                // bytes otherwise (as a status answer's text, or as an
+                // unknown item's raw list up to its first `)`).
+                (Lex::ClosedCr(n), b'\n')
+                    if self.fetch && self.lists == 1 && self.name.holds_mail() =>
+                {
+                    Lex::Literal(n)
+                }
+                // In a status answer's text, imap-proto reads no literal:
+                // the answer ends here, and the bytes are read as it reads
+                // them.
+                (Lex::ClosedCr(_), b'\n') if self.lists == 0 => self.text(b)?,
+                (Lex::ClosedCr(n), b'\n') => Lex::Counted(n),
                 // Text, or what only looked like the start of a literal.
                 _ => self.text(b)?,
             };
@@ -200,7 +253,7 @@ impl Lexer {
             return Err(Hazard::ByteAfterCode);
         }
         let broken = matches!(b, 0 | b'\r' | b'\n') || (escaped && !matches!(b, b'\\' | b'"'));
-        if broken && self.depth > 0 {
+        if broken && self.lists > 0 {
             return Err(Hazard::BrokenString);
         }
         Ok(match b {
@@ -229,16 +282,13 @@ impl Lexer {
             return Err(Hazard::ByteAfterCode);
         }
         let token_start = !self.in_word;
-        // `~{n}` is a literal8 where `{n}` would be a literal.
-        self.in_word = match b {
-            b' ' | b'(' => false,
-            b'~' => !token_start,
-            _ => true,
-        };
-        if self.depth == 0 && self.head.len <= MAX_WORD && b != b'(' {
+        // `imap-proto` 0.17 reads no literal8 (`~{n}`): the `{` there is
+        // part of a word.
+        self.in_word = !matches!(b, b' ' | b'(');
+        if self.lists == 0 && self.head.len <= MAX_WORD && b != b'(' {
             self.head.push(b);
         }
-        if self.fetch && self.depth == 1 {
+        if self.fetch && self.lists == 1 {
             match b {
                 b' ' => {
                     if self.word.len > 0 {
@@ -253,28 +303,42 @@ impl Lexer {
             b'"' if token_start => Lex::Quoted,
             b'{' if token_start => Lex::Brace(0),
             b'(' => {
-                if self.depth == 0 {
+                if self.lists == 0 {
                     // A start too long to tell is judged as a FETCH's.
                     self.fetch = self.head.len > MAX_WORD || self.head.is_fetch_head();
                 } else if self.fetch
-                    && self.depth == 1
+                    && self.lists == 1
                     && !LIST_ITEMS.contains(&self.name.item_name())
                 {
                     return Err(Hazard::UnexpectedList);
                 }
+                self.lists += 1;
                 self.open()?;
                 Lex::Text
             }
             b')' => {
+                self.lists = self.lists.saturating_sub(1);
                 self.depth = self.depth.saturating_sub(1);
                 Lex::Text
             }
+            // Within a FETCH's list, imap-proto may be reading an unknown
+            // item's raw bytes, which a line end does not end.
+            b'\n' if self.fetch && self.lists > 0 => return Err(Hazard::BrokenString),
             b'\n' => {
                 self.end_of_answer();
                 Lex::Text
             }
             _ => Lex::Text,
         })
+    }
+
+    /// Counts `bytes` of an answer read outside skipped literals.
+    fn count(&mut self, bytes: &[u8]) -> Result<(), Hazard> {
+        self.read_in_answer += bytes.len();
+        if self.read_in_answer > MAX_ANSWER {
+            return Err(Hazard::TooLong);
+        }
+        Ok(())
     }
 
     fn open(&mut self) -> Result<(), Hazard> {
@@ -328,6 +392,7 @@ impl Hazard {
             }
             Hazard::BrokenString => "holds a broken string or literal".to_string(),
             Hazard::UnexpectedList => "holds an item not asked for".to_string(),
+            Hazard::TooLong => format!("is longer than {} MiB", MAX_ANSWER >> 20),
         };
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -432,9 +497,12 @@ mod tests {
             "(".repeat(MAX_DEPTH as usize)
         );
         assert_eq!(lex(after.as_bytes(), 1), Err(Hazard::TooDeep));
-        // An empty literal, and a literal8.
-        let empty = format!("* 1 FETCH (A {{0}}\r\n B ~{{3}}\r\n((( BODYSTRUCTURE {deep})\r\n");
+        // An empty literal.
+        let empty = format!("* 1 FETCH (BODY[1] {{0}}\r\n BODYSTRUCTURE {deep})\r\n");
         assert_eq!(lex(empty.as_bytes(), 1), Err(Hazard::TooDeep));
+        // Other literals are not skipped: their `(` count.
+        let other = format!("* 1 FETCH (X {{1000}}\r\n{deep})\r\n");
+        assert_eq!(lex(other.as_bytes(), 7), Err(Hazard::TooDeep));
     }
 
     /// Parentheses in a quoted string count (a broken server could make
@@ -493,11 +561,48 @@ mod tests {
                 "0".repeat(40)
             ),
         ];
-        for wire in &cases {
+        // Found by a second review: a literal that imap-proto does not
+        // read as one, in a status answer's list or in an item's list it
+        // falls back to reading raw, or after `~` (it reads no literal8);
+        // and a line end inside a FETCH's list.
+        let lit = |before: &str, inside: &str, after: &str| {
+            format!("{before}{{{}}}\r\n{inside}{after}", inside.len())
+        };
+        let fetch = format!("* 1 FETCH (BODYSTRUCTURE {deep})\r\n");
+        let opens = format!(") BODYSTRUCTURE {}", "(".repeat(1000));
+        let more = [
+            lit("* OK (", &fetch, ")\r\n"),
+            lit("a1 OK (", &fetch, ")\r\n"),
+            lit("+ (", &fetch, ")\r\n"),
+            lit("* OK [PERMANENTFLAGS (", &fetch, ")] x\r\n"),
+            lit("* OK [BADCHARSET (", &fetch, "x)] y\r\n"),
+            lit("* 1 FETCH (FLAGS (", &opens, ")\r\n"),
+            lit("* 1 FETCH (FLAGS (\\Seen ", &opens, ")\r\n"),
+            lit("* 1 FETCH (MODSEQ (", &opens, ")\r\n"),
+            lit("* 1 FETCH (BODYSTRUCTURE (", &opens, ")\r\n"),
+            lit("* 1 FETCH (UID 1 X ~", &opens[1..], ")\r\n"),
+            format!(
+                "* 1 FETCH (FLAGS (\n{}",
+                lit("* 1 FETCH (BODY[] ", &opens, ")\r\n")
+            ),
+        ];
+        for wire in cases.iter().chain(&more) {
             for chunk in [1, 4096] {
                 assert!(!within(wire.as_bytes(), chunk), "{wire:?}");
             }
         }
+    }
+
+    #[test]
+    fn answers_are_bounded_outside_the_literals_that_hold_mail() {
+        let long = format!("* OK {}\r\n", "x".repeat(MAX_ANSWER));
+        assert_eq!(lex(long.as_bytes(), 4096), Err(Hazard::TooLong));
+        let mail = "x".repeat(MAX_ANSWER + 10);
+        let body = format!("* 1 FETCH (UID 7 BODY[] {{{}}}\r\n{mail})\r\n", mail.len());
+        assert!(within(body.as_bytes(), 65536));
+        // Each answer has its own bound.
+        let many = format!("* OK {}\r\n", "x".repeat(MAX_ANSWER / 2)).repeat(3);
+        assert!(within(many.as_bytes(), 65536));
     }
 
     #[test]
@@ -518,7 +623,7 @@ mod tests {
         for fine in [
             &b"* 3 FETCH (UID 9 FLAGS (\\Seen) MODSEQ (12))\r\n"[..],
             b"* 3 fetch (flags (\\Seen))\r\n",
-            b"* 1 FETCH (UID 7 BODYSTRUCTURE ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1) \"mixed\") BODY[]<0> {3}\r\n(((\r\n)\r\n",
+            b"* 1 FETCH (UID 7 BODYSTRUCTURE ((\"text\" \"plain\" NIL NIL NIL \"7bit\" 1 1) \"mixed\") BODY[]<0> {3}\r\n((()\r\n",
             // Lists in lists are no FETCH item's concern elsewhere.
             b"* NAMESPACE ((\"\" \"/\")) NIL NIL\r\n",
             b"a1 OK [PERMANENTFLAGS (\\Seen \\*)] Flags permitted.\r\n",

@@ -788,7 +788,7 @@ fn too_large() -> Problem {
 }
 
 thread_local! {
-    /// Where the panic being caught by [`shielded`] on this thread came
+    /// Where the panic being caught by [`shield`] on this thread came
     /// from (`Some` while it runs).
     static SHIELDED: Cell<Option<&'static str>> = const { Cell::new(None) };
 }
@@ -828,9 +828,10 @@ pub fn shield<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             });
         }));
     });
-    SHIELDED.with(|s| s.set(Some("")));
+    // Within another shield, that one's state comes back after.
+    let outer = SHIELDED.with(|s| s.replace(Some("")));
     let got = std::panic::catch_unwind(AssertUnwindSafe(f));
-    let what = SHIELDED.with(|s| s.replace(None)).unwrap_or_default();
+    let what = SHIELDED.with(|s| s.replace(outer)).unwrap_or_default();
     got.map_err(|payload| {
         let why = payload
             .downcast_ref::<&str>()
@@ -921,6 +922,24 @@ mod tests {
         assert!(MailboxUrl::parse("imaps://u@h/INBOX?x=1").is_err());
         assert!(MailboxUrl::parse("imaps://u@h/a%0Ab").is_err());
         assert!(MailboxUrl::parse("imaps://u%0D%0Ax@h/INBOX").is_err());
+    }
+
+    #[test]
+    fn a_panic_in_a_shield_is_an_error_line() {
+        let e = shield(|| -> u8 { panic!("boom \u{1b}[31m") }).unwrap_err();
+        assert!(
+            e.starts_with("an internal error stopped the reading: boom") && !e.contains('\u{1b}'),
+            "{e}"
+        );
+        let e = shield(|| {
+            async_imap::imap_proto::Response::parse(b"a1 OK [READ-ONLY]\xe9 x\r\n").is_ok()
+        })
+        .unwrap_err();
+        assert!(e.starts_with(PARSER_FAILED), "{e}");
+        // Within another shield.
+        let inner = shield(|| shield(|| -> u8 { panic!("inner") }).unwrap_err()).unwrap();
+        assert!(inner.ends_with("inner"), "{inner}");
+        assert_eq!(shield(|| 7), Ok(7));
     }
 
     #[test]
