@@ -138,3 +138,4 @@ for _ in $(seq 300); do deep="(${deep} \"mixed\" NIL NIL NIL NIL)"; done
 # Where a broken server could make imap-proto and the guard part ways.
 { printf '\x00'; printf '* 1 FETCH (X "a\0 BODYSTRUCTURE ((((((((()))))))))) Y ")\r\n* 1 FETCH (X (a "b) BODYSTRUCTURE ((((())))) Y "))\r\n* 1 FETCH (X ({5}\r\n) BODYSTRUCTURE (((()))))\r\n* OK hi {9}\r\n* 2 FETCH (UID 8 INTERNALDATE NIL)\r\n'; } | put imap_answers parting-ways
 { printf '\x10'; printf '* OK ({40}\r\n* 1 FETCH (BODYSTRUCTURE ((((()))))))\r\n)\r\n* 1 FETCH (FLAGS ({20}\r\n) BODYSTRUCTURE (((()\r\n* 1 FETCH (UID 1 X ~{9}\r\n BODY ((()\r\n'; } | put imap_answers literals-not-read-as-such
+{ printf '\x20'; printf '* 1 FETCH (FLAGS ("a) BODYSTRUCTURE ("a " "b " NIL NIL NIL NIL 0 NIL NIL NIL NIL (") " (") " (") " NIL))))\r\n* 1 FETCH (BODYSTRUCTURE ("application" "gzip" ("name" "r (1).gz") NIL NIL "base64" 4 NIL NIL NIL NIL))\r\n'; } | put imap_answers raw-list-desync

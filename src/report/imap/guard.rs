@@ -37,6 +37,12 @@
 //! - a literal is one only at the start of a word, and a list may be the
 //!   value of a `FETCH` item only for the items that hold one
 //!   ([`LIST_ITEMS`]);
+//! - where `imap-proto` cannot parse a list in a `FETCH`, it reads it
+//!   raw up to its first `)` byte: a list whose first `)` lies in a
+//!   string or literal is a hazard, so that the raw reading ends where
+//!   the lexer sees a `)` too, and the two agree on where strings are
+//!   (a structure whose first part's name holds a `)` is then fetched
+//!   whole);
 //! - an answer is bounded at [`MAX_ANSWER`] bytes outside the skipped
 //!   literals.
 //!
@@ -120,6 +126,12 @@ pub struct Lexer {
     name: Word,
     /// Bytes of the answer read outside skipped literals.
     read_in_answer: usize,
+    /// In a `FETCH`, a list within its list was opened and no `)` has
+    /// followed outside strings: where `imap-proto` cannot parse an
+    /// item's list, it reads it raw up to the first `)` byte, which must
+    /// then be one this lexer reads as a `)` too, or the two would no
+    /// longer agree on where strings are.
+    raw_may_end: bool,
 }
 
 /// The first [`MAX_WORD`] bytes of a word, in upper case.
@@ -180,6 +192,9 @@ pub enum Hazard {
     BrokenString,
     /// A list as the value of a `FETCH` item not in [`LIST_ITEMS`].
     UnexpectedList,
+    /// In a `FETCH`, a `)` in a string or literal before any outside one
+    /// closed the list last opened (see [`Lexer::raw_may_end`]).
+    CloseInString,
     /// More than [`MAX_ANSWER`] bytes of an answer outside the literals
     /// that hold mail: async-imap writes the whole answer into the error
     /// when it cannot parse one, some five bytes for each.
@@ -197,6 +212,9 @@ impl Lexer {
                     let (now, later) = bytes.split_at(take);
                     if let Lex::Counted(_) = self.lex {
                         self.count(now)?;
+                        if self.raw_may_end && now.contains(&b')') {
+                            return Err(Hazard::CloseInString);
+                        }
                         for _ in now.iter().filter(|&&b| b == b'(') {
                             self.open()?;
                         }
@@ -256,6 +274,9 @@ impl Lexer {
         if broken && self.lists > 0 {
             return Err(Hazard::BrokenString);
         }
+        if b == b')' && self.raw_may_end {
+            return Err(Hazard::CloseInString);
+        }
         Ok(match b {
             // In a status answer's text: the answer is over.
             b'\r' => Lex::Text,
@@ -313,10 +334,12 @@ impl Lexer {
                     return Err(Hazard::UnexpectedList);
                 }
                 self.lists += 1;
+                self.raw_may_end = self.fetch && self.lists >= 2;
                 self.open()?;
                 Lex::Text
             }
             b')' => {
+                self.raw_may_end = false;
                 self.lists = self.lists.saturating_sub(1);
                 self.depth = self.depth.saturating_sub(1);
                 Lex::Text
@@ -393,6 +416,7 @@ impl Hazard {
             Hazard::BrokenString => "holds a broken string or literal".to_string(),
             Hazard::UnexpectedList => "holds an item not asked for".to_string(),
             Hazard::TooLong => format!("is longer than {} MiB", MAX_ANSWER >> 20),
+            Hazard::CloseInString => "has a list whose first `)` is inside a string".to_string(),
         };
         io::Error::new(
             io::ErrorKind::InvalidData,
@@ -511,9 +535,8 @@ mod tests {
     fn quoted_strings_count_their_opening_parentheses_only() {
         let name = |n: usize| {
             format!(
-                "* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" (\"name\" \"{}{}\\\"\\\\\") NIL))\r\n",
+                "* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" (\"name\" \"{}\\\"\\\\\") NIL))\r\n",
                 "(".repeat(n),
-                ")".repeat(n)
             )
         };
         // The FETCH list, the structure and its parameters: 3 levels.
@@ -522,6 +545,30 @@ mod tests {
             lex(name(MAX_DEPTH as usize).as_bytes(), 1),
             Err(Hazard::TooDeep)
         );
+    }
+
+    /// A `)` in a string before the list last opened was closed could
+    /// be where imap-proto's raw reading of the list ends.
+    #[test]
+    fn a_lists_first_close_must_not_be_in_a_string() {
+        let named = |name: &str| {
+            format!(
+                "* 1 FETCH (BODYSTRUCTURE (\"application\" \"gzip\" (\"name\" \"{name}\") NIL NIL \"base64\" 4 NIL (\"attachment\" (\"filename\" \"{name}\")) NIL NIL))\r\n"
+            )
+        };
+        assert_eq!(
+            lex(named("report (1).gz").as_bytes(), 1),
+            Err(Hazard::CloseInString)
+        );
+        assert!(within(named("report (1.gz").as_bytes(), 1));
+        // After a `)` outside strings, a `)` in a string is only text.
+        let later = "* 1 FETCH (BODYSTRUCTURE (\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL \"a)b\" \"7bit\" 1 1))\r\n";
+        assert!(within(later.as_bytes(), 1));
+        // Nor in a status answer, or a message's literal.
+        assert!(within(
+            b"* OK [X (\"a)\"] hi\r\n* 1 FETCH (BODY[] {1}\r\n))\r\n",
+            1
+        ));
     }
 
     #[test]
@@ -586,6 +633,24 @@ mod tests {
                 lit("* 1 FETCH (BODY[] ", &opens, ")\r\n")
             ),
         ];
+        // Found by a third review: an item's list imap-proto cannot parse
+        // and reads raw to its first `)`, inside what the lexer reads as
+        // a string, after which the two disagree on every quote, and
+        // imap-proto nests one level for each `(") " `.
+        let unit = "(\") \" ".repeat(2000);
+        let close = ")".repeat(2000);
+        let third = [
+            format!(
+                "* 1 FETCH (FLAGS (\"a) BODYSTRUCTURE (\"a \" \"b \" NIL NIL NIL NIL 0 NIL NIL NIL NIL {unit}NIL{close}))\r\n"
+            ),
+            format!(
+                "* 1 FETCH (MODSEQ (\"a) BODYSTRUCTURE (\"a \" \"b \" NIL NIL NIL NIL 0 NIL NIL NIL NIL {unit}NIL{close}))\r\n"
+            ),
+            format!(
+                "* 1 FETCH (BODYSTRUCTURE ({{3}}\r\na) BODYSTRUCTURE (\"a \" \"b \" NIL NIL NIL NIL 0 NIL NIL NIL NIL {unit}NIL{close}))\r\n"
+            ),
+        ];
+        let more: Vec<String> = more.into_iter().chain(third).collect();
         for wire in cases.iter().chain(&more) {
             for chunk in [1, 4096] {
                 assert!(!within(wire.as_bytes(), chunk), "{wire:?}");
