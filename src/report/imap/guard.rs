@@ -30,8 +30,11 @@
 //! errs towards counting too much there:
 //! - only the literal that is the value of a `FETCH` item holding a
 //!   message or a part (`BODY[…]`, `RFC822`…) is skipped; in any other
-//!   literal each `(` counts towards the depth, as in a quoted string,
-//!   and a `)` closes nothing;
+//!   literal within a list each `(` counts towards the depth, as in a
+//!   quoted string, and a `)` closes nothing. Outside a list, where
+//!   `imap-proto` reads `{n}` as text in a status answer but as a literal
+//!   where a mailbox name stands, the n bytes are read as new answers in
+//!   which no literal is skipped;
 //! - within a list, a quoted string that breaks the grammar, a literal
 //!   longer than 4 GiB, and, in a `FETCH`, a line end are hazards;
 //! - a literal is one only at the start of a word, and a list may be the
@@ -132,6 +135,9 @@ pub struct Lexer {
     /// then be one this lexer reads as a `)` too, or the two would no
     /// longer agree on where strings are.
     raw_may_end: bool,
+    /// Bytes left of a literal outside any list, which imap-proto may
+    /// read as one or as text: no literal in them is skipped.
+    unskippable: u64,
 }
 
 /// The first [`MAX_WORD`] bytes of a word, in upper case.
@@ -220,6 +226,7 @@ impl Lexer {
                         }
                     }
                     bytes = later;
+                    self.unskippable = self.unskippable.saturating_sub(take as u64);
                     let left = left - take as u64;
                     self.lex = match self.lex {
                         _ if left == 0 => Lex::Text,
@@ -231,6 +238,9 @@ impl Lexer {
                 _ => self.count(&bytes[..1])?,
             }
             bytes = rest;
+            // This byte lies in bytes that may be a literal.
+            let ambiguous = self.unskippable > 0;
+            self.unskippable = self.unskippable.saturating_sub(1);
             self.lex = match (self.lex, b) {
                 (Lex::Quoted | Lex::Escaped, _) => self.quoted(b)?,
                 (Lex::Brace(n), b'0'..=b'9') => {
@@ -248,14 +258,22 @@ impl Lexer {
                 // bytes otherwise (as a status answer's text, or as an
                 // unknown item's raw list up to its first `)`).
                 (Lex::ClosedCr(n), b'\n')
-                    if self.fetch && self.lists == 1 && self.name.holds_mail() =>
+                    if self.fetch && self.lists == 1 && self.name.holds_mail() && !ambiguous =>
                 {
                     Lex::Literal(n)
                 }
-                // In a status answer's text, imap-proto reads no literal:
-                // the answer ends here, and the bytes are read as it reads
-                // them.
-                (Lex::ClosedCr(_), b'\n') if self.lists == 0 => self.text(b)?,
+                // Outside a list imap-proto reads `{n}` as text where it
+                // ends a status answer, but as a literal where a mailbox
+                // name may stand (STATUS, LIST...). The bytes are read as
+                // the start of new answers, as the first reading has it,
+                // but no literal in them is skipped, so that the second
+                // reading, where they are a name, cannot hide an answer
+                // behind them either.
+                (Lex::ClosedCr(n), b'\n') if self.lists == 0 => {
+                    let lex = self.text(b)?;
+                    self.unskippable = self.unskippable.max(n);
+                    lex
+                }
                 (Lex::ClosedCr(n), b'\n') => Lex::Counted(n),
                 // Text, or what only looked like the start of a literal.
                 _ => self.text(b)?,
@@ -372,9 +390,12 @@ impl Lexer {
         Ok(())
     }
 
-    /// One answer ends; the next starts afresh.
+    /// One answer ends; the next starts afresh (within the bytes that
+    /// may be a literal, still skipping none).
     fn end_of_answer(&mut self) {
+        let unskippable = self.unskippable;
         *self = Lexer::default();
+        self.unskippable = unskippable;
     }
 }
 
@@ -650,7 +671,20 @@ mod tests {
                 "* 1 FETCH (BODYSTRUCTURE ({{3}}\r\na) BODYSTRUCTURE (\"a \" \"b \" NIL NIL NIL NIL 0 NIL NIL NIL NIL {unit}NIL{close}))\r\n"
             ),
         ];
-        let more: Vec<String> = more.into_iter().chain(third).collect();
+        // Found by a fourth review: outside a list, imap-proto reads a
+        // literal where a mailbox name stands; a FETCH's message literal
+        // inside it must not be skipped.
+        let structure = format!("* 1 FETCH (BODYSTRUCTURE {deep})\r\n");
+        let hidden = |before: &str, after: &str| {
+            let tail = format!("{after}{structure}");
+            let head = format!("* 1 FETCH (BODY[] {{{}}}\r\n", tail.len());
+            format!("{before}{{{}}}\r\n{head}{tail}", head.len())
+        };
+        let fourth = [
+            hidden("* STATUS ", " (MESSAGES 1)\r\n"),
+            hidden("* LIST () \"/\" ", "\r\n"),
+        ];
+        let more: Vec<String> = more.into_iter().chain(third).chain(fourth).collect();
         for wire in cases.iter().chain(&more) {
             for chunk in [1, 4096] {
                 assert!(!within(wire.as_bytes(), chunk), "{wire:?}");
