@@ -140,3 +140,4 @@ for _ in $(seq 300); do deep="(${deep} \"mixed\" NIL NIL NIL NIL)"; done
 { printf '\x10'; printf '* OK ({40}\r\n* 1 FETCH (BODYSTRUCTURE ((((()))))))\r\n)\r\n* 1 FETCH (FLAGS ({20}\r\n) BODYSTRUCTURE (((()\r\n* 1 FETCH (UID 1 X ~{9}\r\n BODY ((()\r\n'; } | put imap_answers literals-not-read-as-such
 { printf '\x20'; printf '* 1 FETCH (FLAGS ("a) BODYSTRUCTURE ("a " "b " NIL NIL NIL NIL 0 NIL NIL NIL NIL (") " (") " (") " NIL))))\r\n* 1 FETCH (BODYSTRUCTURE ("application" "gzip" ("name" "r (1).gz") NIL NIL "base64" 4 NIL NIL NIL NIL))\r\n'; } | put imap_answers raw-list-desync
 { printf '\x08'; printf '* STATUS {26}\r\n* 1 FETCH (BODY[] {40}\r\n (MESSAGES 1)\r\n* 1 FETCH (BODYSTRUCTURE ((((()))))))\r\n* LIST () "/" {5}\r\nINBOX\r\n'; } | put imap_answers mailbox-literal
+{ printf '\x40'; printf 'a1 OK done, and here is thirty-three bytes (RFC822 {42}\r\n* 1 FETCH (BODYSTRUCTURE ((((((()))))))))\r\n)\r\n'; } | put imap_answers long-start

@@ -29,7 +29,9 @@
 //! parse as raw bytes up to the first `)`, or `{n}` as text. So the lexer
 //! errs towards counting too much there:
 //! - only the literal that is the value of a `FETCH` item holding a
-//!   message or a part (`BODY[…]`, `RFC822`…) is skipped; in any other
+//!   message or a part (`BODY[…]`, `RFC822`…) is skipped, in an answer
+//!   that surely is a `FETCH` (one whose start is too long to tell gets a
+//!   `FETCH`'s checks, but nothing skipped); in any other
 //!   literal within a list each `(` counts towards the depth, as in a
 //!   quoted string, and a `)` closes nothing. Outside a list, where
 //!   `imap-proto` reads `{n}` as text in a status answer but as a literal
@@ -121,8 +123,11 @@ pub struct Lexer {
     in_word: bool,
     /// The answer's first bytes, before its first `(`: is it `* n FETCH`?
     head: Word,
-    /// This answer is a `FETCH`.
+    /// This answer may be a `FETCH`: the checks of one apply.
     fetch: bool,
+    /// This answer is surely a `FETCH` (its start was short enough to
+    /// tell): only then is a literal skipped.
+    surely_fetch: bool,
     /// In a `FETCH`, the word being read directly in its list, and the
     /// last one read (the name of the item whose value comes next).
     word: Word,
@@ -258,7 +263,10 @@ impl Lexer {
                 // bytes otherwise (as a status answer's text, or as an
                 // unknown item's raw list up to its first `)`).
                 (Lex::ClosedCr(n), b'\n')
-                    if self.fetch && self.lists == 1 && self.name.holds_mail() && !ambiguous =>
+                    if self.surely_fetch
+                        && self.lists == 1
+                        && self.name.holds_mail()
+                        && !ambiguous =>
                 {
                     Lex::Literal(n)
                 }
@@ -344,7 +352,8 @@ impl Lexer {
             b'(' => {
                 if self.lists == 0 {
                     // A start too long to tell is judged as a FETCH's.
-                    self.fetch = self.head.len > MAX_WORD || self.head.is_fetch_head();
+                    self.surely_fetch = self.head.len <= MAX_WORD && self.head.is_fetch_head();
+                    self.fetch = self.head.len > MAX_WORD || self.surely_fetch;
                 } else if self.fetch
                     && self.lists == 1
                     && !LIST_ITEMS.contains(&self.name.item_name())
@@ -684,7 +693,31 @@ mod tests {
             hidden("* STATUS ", " (MESSAGES 1)\r\n"),
             hidden("* LIST () \"/\" ", "\r\n"),
         ];
-        let more: Vec<String> = more.into_iter().chain(third).chain(fourth).collect();
+        // Found by a fifth review: a start too long to tell is checked as
+        // a FETCH's, but has no literal skipped as one.
+        let fifth = [
+            lit(
+                "a1 OK done, and here is thirty-three bytes (RFC822 ",
+                &fetch,
+                ")\r\n",
+            ),
+            lit(
+                "+ go ahead, then here is thirty-three bytes (RFC822 ",
+                &fetch,
+                ")\r\n",
+            ),
+            lit(
+                &format!("* OK {} (BODY[] ", "x".repeat(40)),
+                &fetch,
+                ")\r\n",
+            ),
+        ];
+        let more: Vec<String> = more
+            .into_iter()
+            .chain(third)
+            .chain(fourth)
+            .chain(fifth)
+            .collect();
         for wire in cases.iter().chain(&more) {
             for chunk in [1, 4096] {
                 assert!(!within(wire.as_bytes(), chunk), "{wire:?}");
