@@ -776,6 +776,22 @@ fn served_for(dovecot: &Dovecot, cmd: &mut assert_cmd::Command) -> (Value, u64) 
     }
 }
 
+/// `mails` appended to the server's INBOX, and as the files of a Maildir
+/// (`maildir/` in the directory returned), to compare the two readings.
+fn in_both(dovecot: &Dovecot, mails: &[Vec<u8>]) -> tempfile::TempDir {
+    dovecot.run(async |s| {
+        for m in mails {
+            s.append("INBOX", None, None, m).await.unwrap();
+        }
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, m) in mails.iter().enumerate() {
+        write(tmp.path(), &format!("maildir/cur/{i}.eml:2,"), m);
+    }
+    std::fs::create_dir_all(tmp.path().join("maildir/new")).unwrap();
+    tmp
+}
+
 #[test]
 fn only_what_can_be_a_report_is_fetched() {
     let Some(dovecot) = Dovecot::start("") else {
@@ -817,16 +833,7 @@ fn only_what_can_be_a_report_is_fetched() {
         )
         .into_bytes();
     let mails = [plain, long, photo, misread];
-    dovecot.run(async |s| {
-        for m in &mails {
-            s.append("INBOX", None, None, m).await.unwrap();
-        }
-    });
-    let tmp = tempfile::tempdir().unwrap();
-    for (i, m) in mails.iter().enumerate() {
-        write(tmp.path(), &format!("maildir/cur/{i}.eml:2,"), m);
-    }
-    std::fs::create_dir_all(tmp.path().join("maildir/new")).unwrap();
+    let tmp = in_both(&dovecot, &mails);
     let from_maildir = |trust_unsigned: bool| {
         let mut c = mtasts();
         c.args(["report", "--json"]);
@@ -892,16 +899,7 @@ fn structures_the_parser_must_not_see_are_fetched_whole_from_a_new_connection() 
         bare.into_bytes(),
         b"From: someone@example.test\r\nSubject: hello\r\n\r\nNot a report.\r\n".to_vec(),
     ];
-    dovecot.run(async |s| {
-        for m in &mails {
-            s.append("INBOX", None, None, m).await.unwrap();
-        }
-    });
-    let tmp = tempfile::tempdir().unwrap();
-    for (i, m) in mails.iter().enumerate() {
-        write(tmp.path(), &format!("maildir/cur/{i}.eml:2,"), m);
-    }
-    std::fs::create_dir_all(tmp.path().join("maildir/new")).unwrap();
+    let tmp = in_both(&dovecot, &mails);
     let from_maildir = counts(
         &mtasts()
             .args(["report", "--json", "--trust-unsigned"])
